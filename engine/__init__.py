@@ -1,0 +1,1 @@
+"""The headless engine of Собеседник: content, understanding, rules, sessions and records."""

@@ -1,0 +1,154 @@
+"""Loading all content at once: typed, cross-checked, all-or-nothing."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .base import Authored
+from .bundle import SECTION_KEYS, ContentFile
+from .call_types import CallType
+from .catalog import Product, Service
+from .checks import cross_check
+from .speech import Person, ProductFigures, Speech
+from .speech_content import Bridge, Objection, ResponseCode
+from .yaml_source import ContentError, Problem, YamlDocument, load_yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DIALOGUES = PROJECT_ROOT / "dialogues"
+DEFAULT_SCRIPTS = PROJECT_ROOT / "scripts_ru"
+SAMPLE_DATE = dt.date(2026, 11, 16)
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything trainers authored, validated; immutable while it serves."""
+
+    dialogues: Path
+    scripts: Path
+    services: dict[str, Service]
+    products: dict[str, Product]
+    call_types: dict[str, CallType]
+    bridges: dict[str, Bridge]
+    objections: dict[str, Objection]
+    response_codes: dict[str, ResponseCode]
+    speech: Speech
+
+    def figures(self, product_id: str, today: dt.date) -> ProductFigures:
+        return ProductFigures(self.products[product_id], today)
+
+    def speech_context(self, client: Person, operator: Person, product_id: str | None, today: dt.date,
+                       **extra: Any) -> dict[str, Any]:
+        context: dict[str, Any] = {
+            "client": client,
+            "operator": operator,
+            "products": {pid: ProductFigures(p, today) for pid, p in self.products.items()},
+            **extra,
+        }
+        if product_id is not None:
+            context["product"] = self.figures(product_id, today)
+        return context
+
+
+def _display(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _yaml_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+
+
+def _parse_file(doc: YamlDocument) -> tuple[ContentFile | None, list[Problem]]:
+    if doc.data is None:
+        return ContentFile(), []
+    if not isinstance(doc.data, dict):
+        return None, [doc.problem((), "a content file must be a mapping of sections (products:, bridges:, …)")]
+    try:
+        parsed = ContentFile.model_validate(doc.data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            where = ".".join(str(part) for part in loc)
+            problems.append(doc.problem(loc, f"{where}: {error['msg']}"))
+        return None, problems
+    for section, items in parsed.sections().items():
+        for index, item in enumerate(items):
+            item.bind_origin(doc, (section, index))
+            _bind_children(item, doc, (section, index))
+    return parsed, []
+
+
+def _bind_children(item: Authored, doc: YamlDocument, loc: tuple) -> None:
+    for field_name in type(item).model_fields:
+        value = getattr(item, field_name)
+        if isinstance(value, list):
+            for index, child in enumerate(value):
+                if isinstance(child, Authored):
+                    child.bind_origin(doc, (*loc, field_name, index))
+                    _bind_children(child, doc, (*loc, field_name, index))
+
+
+def _merge(files: list[ContentFile]) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+    merged: dict[str, dict[str, Any]] = {section: {} for section in SECTION_KEYS}
+    problems: list[Problem] = []
+    for parsed in files:
+        for section, items in parsed.sections().items():
+            key = SECTION_KEYS[section]
+            for item in items:
+                item_id = getattr(item, key)
+                first = merged[section].get(item_id)
+                if first is not None:
+                    problems.append(item.problem(f"duplicate {key} {item_id!r} in {section} (first at {first.origin})", key))
+                else:
+                    merged[section][item_id] = item
+    return merged, problems
+
+
+def sample_contexts(products: dict[str, Product]) -> list[dict[str, Any]]:
+    """Contexts every template must render with: both genders, every product."""
+    clients = [Person("Елена", "Викторовна", "f"), Person("Егор", "Петрович", "m")]
+    operators = [Person("Анна", gender="f", company="Ростелеком"), Person("Иван", gender="m", company="Ростелеком")]
+    figures = {pid: ProductFigures(p, SAMPLE_DATE) for pid, p in products.items()}
+    samples = []
+    for index, client in enumerate(clients):
+        base = {"client": client, "operator": operators[index], "products": figures, "issue": "медленный интернет",
+                "details": {}}
+        samples.extend({**base, "product": figure} for figure in figures.values())
+        if not figures:
+            samples.append(base)
+    return samples
+
+
+def load_content(dialogues: Path = DEFAULT_DIALOGUES, scripts: Path = DEFAULT_SCRIPTS) -> Content:
+    """Load, validate and cross-check all content; raise ContentError listing every problem."""
+    problems: list[Problem] = []
+    files: list[ContentFile] = []
+    if not dialogues.is_dir():
+        raise ContentError([Problem(_display(dialogues), 1, "no such content folder")])
+    if not scripts.is_dir():
+        raise ContentError([Problem(_display(scripts), 1, "no such speech folder")])
+    for path in _yaml_files(dialogues):
+        try:
+            doc = load_yaml(path, _display(path))
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            continue
+        parsed, file_problems = _parse_file(doc)
+        problems.extend(file_problems)
+        if parsed is not None:
+            files.append(parsed)
+    merged, merge_problems = _merge(files)
+    problems.extend(merge_problems)
+    speech = Speech(scripts)
+    problems.extend(cross_check(merged, speech))
+    problems.extend(speech.check(sample_contexts(merged["products"]), _display(scripts)))
+    if problems:
+        raise ContentError(problems)
+    return Content(dialogues=dialogues, scripts=scripts, speech=speech, **merged)

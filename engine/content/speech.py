@@ -1,0 +1,181 @@
+"""Speech modules: sandboxed Jinja2 templates in scripts_ru/ rendered with the customer's name and computed figures."""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, meta
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..russian import agree_with_number, inflect_person
+from .catalog import Product
+from .yaml_source import Problem
+
+DAYS_IN_PRICE_MONTH = 30
+
+# Which variables each folder of scripts_ru/ is rendered with: a template using anything else is an authoring error.
+PRODUCT_SPEECH = frozenset({"client", "operator", "product", "products"})
+TEMPLATE_VARIABLES: dict[str, frozenset[str]] = {
+    "offers": PRODUCT_SPEECH,
+    "bridges": PRODUCT_SPEECH,
+    "objections": PRODUCT_SPEECH,
+    "closings": PRODUCT_SPEECH,
+    "hints": PRODUCT_SPEECH,
+    "client": PRODUCT_SPEECH | {"issue"},
+    "bot": frozenset({"client", "operator", "products", "details"}),
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    """Whoever is named in speech: the customer (И.О.) or the operator."""
+
+    first_name: str
+    patronymic: str = ""
+    gender: str = "m"
+    company: str = ""
+
+    @property
+    def io(self) -> str:
+        return f"{self.first_name} {self.patronymic}".strip()
+
+    @property
+    def feminine(self) -> bool:
+        return self.gender == "f"
+
+
+@dataclass(frozen=True)
+class ProductFigures:
+    """A product as speech sees it: the catalog entry plus figures computed from it, never typed twice."""
+
+    product: Product
+    today: dt.date
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.product, name)
+
+    @property
+    def price_day(self) -> float:
+        if not self.product.price_month:
+            return 0
+        return max(1, round(self.product.price_month / DAYS_IN_PRICE_MONTH))
+
+    @property
+    def part_month_price(self) -> int:
+        """What the rest of the current month costs when connected today (mid-month connection)."""
+        if not self.product.price_month:
+            return 0
+        days_in_month = calendar.monthrange(self.today.year, self.today.month)[1]
+        days_left = days_in_month - self.today.day + 1
+        return round(self.product.price_month * days_left / days_in_month)
+
+    @property
+    def instalment_total(self) -> float:
+        return self.product.upfront + (self.product.price_month or 0) * (self.product.instalment_months or 0)
+
+
+def money(value: float) -> str:
+    """700.0 → «700», 13.5 → «13,5», 25000 → «25 000»."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".").replace(",", " ").replace(".", ",")
+    return text
+
+
+def gendered(person: Person, masculine: str, feminine: str) -> str:
+    return feminine if person.feminine else masculine
+
+
+def _inflect(value: Any, case: str) -> str:
+    return inflect_person(value.io if isinstance(value, Person) else str(value), case)
+
+
+def _agree(word: str, number: float) -> str:
+    return agree_with_number(word, int(number))
+
+
+def _tidy(text: str) -> str:
+    lines = [" ".join(line.split()) for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+class Speech:
+    """The compiled speech modules of one content root."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.env = SandboxedEnvironment(
+            loader=FileSystemLoader(str(root)),
+            undefined=StrictUndefined,
+            autoescape=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self.env.filters.update(inflect=_inflect, agree=_agree, money=money)
+        self.env.globals.update(gendered=gendered)
+
+    def exists(self, name: str) -> bool:
+        return (self.root / name).is_file()
+
+    def render(self, name: str, **context: Any) -> str:
+        return _tidy(self.env.get_template(name).render(**context))
+
+    def messages(self, name: str, **context: Any) -> list[str]:
+        """A rendered module cut into chat-sized messages at blank lines."""
+        return [part for part in self.render(name, **context).split("\n\n") if part.strip()]
+
+    def template_names(self) -> list[str]:
+        return sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*.j2"))
+
+    def check(self, samples: list[dict[str, Any]], display_root: str) -> list[Problem]:
+        """Compile every template, check its variables against its folder, and render it with sample contexts."""
+        problems: list[Problem] = []
+        for name in self.template_names():
+            shown = f"{display_root}/{name}"
+            folder = name.split("/", 1)[0]
+            allowed = TEMPLATE_VARIABLES.get(folder)
+            if allowed is None or "/" not in name:
+                problems.append(Problem(shown, 1, f"unknown speech folder; use one of {sorted(TEMPLATE_VARIABLES)}"))
+                continue
+            source = (self.root / name).read_text(encoding="utf-8")
+            try:
+                ast = self.env.parse(source, name=name, filename=shown)
+            except TemplateSyntaxError as exc:
+                problems.append(Problem(shown, exc.lineno or 1, f"template syntax: {exc.message}"))
+                continue
+            for variable in sorted(meta.find_undeclared_variables(ast) - allowed - set(self.env.globals)):
+                problems.append(
+                    Problem(shown, _first_line_of(source, variable), f"unknown template variable {variable!r}; "
+                            f"{folder}/ templates get {sorted(allowed)}")
+                )
+            if problems and problems[-1].file == shown:
+                continue
+            for sample in samples:
+                context = {key: value for key, value in sample.items() if key in allowed}
+                try:
+                    self.render(name, **context)
+                except TemplateError as exc:
+                    problems.append(Problem(shown, _template_line(exc, shown), f"template error: {exc}"))
+                    break
+                except (TypeError, ValueError, ArithmeticError, AttributeError) as exc:
+                    problems.append(Problem(shown, _template_line(exc, shown), f"template error: {exc}"))
+                    break
+        return problems
+
+
+def _first_line_of(source: str, variable: str) -> int:
+    for number, line in enumerate(source.splitlines(), 1):
+        if re.search(rf"\b{re.escape(variable)}\b", line):
+            return number
+    return 1
+
+
+def _template_line(exc: BaseException, shown: str) -> int:
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename == shown and frame.lineno:
+            return frame.lineno
+    return getattr(exc, "lineno", None) or 1

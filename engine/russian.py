@@ -1,0 +1,56 @@
+"""Russian morphology shared by speech rendering and understanding (one analyzer per process)."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pymorphy3
+
+CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct"})
+
+
+@lru_cache(maxsize=1)
+def morph() -> pymorphy3.MorphAnalyzer:
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+def _keep_case_shape(original: str, inflected: str) -> str:
+    if original[:1].isupper():
+        return inflected[:1].upper() + inflected[1:]
+    return inflected
+
+
+@lru_cache(maxsize=4096)
+def inflect_word(word: str, case: str, prefer: str = "") -> str:
+    """``word`` in grammatical ``case``; ``prefer`` ('Name', 'Patr', 'Surn') picks the parse of a person's name."""
+    if case not in CASES:
+        raise ValueError(f"unknown case {case!r}; use one of {sorted(CASES)}")
+    parses = morph().parse(word)
+    if prefer:
+        named = [p for p in parses if prefer in p.tag]
+        parses = named or parses
+    for parse in parses:
+        form = parse.inflect({case})
+        if form is not None:
+            return _keep_case_shape(word, form.word)
+    return word
+
+
+def inflect_person(full_name: str, case: str) -> str:
+    """Inflect «Имя Отчество» (or «Имя», «Фамилия Имя Отчество» is not supported) word by word."""
+    words = full_name.split()
+    if not words:
+        return full_name
+    kinds = ["Name", "Patr"] if len(words) == 2 else ["Name"] * len(words)
+    return " ".join(inflect_word(word, case, kind) for word, kind in zip(words, kinds))
+
+
+def agree_with_number(word: str, number: int) -> str:
+    """«рубль» agreed with 13 → «рублей»."""
+    parse = morph().parse(word)[0]
+    agreed = parse.make_agree_with_number(abs(int(number)))
+    return _keep_case_shape(word, agreed.word) if agreed else word
+
+
+@lru_cache(maxsize=65536)
+def lemma(word: str) -> str:
+    return morph().parse(word)[0].normal_form
