@@ -1,6 +1,8 @@
 """Call types as data: the stages of a call and the transitions between them."""
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, PositiveInt, field_validator
 
 from .base import Authored, Identifier, TemplatePath
@@ -15,7 +17,7 @@ class Stage(Authored):
 
 class Transition(Authored):
     trigger: Identifier = Field(description="Событие разговора, которое двигает этап")
-    source: list[Identifier] = Field(description="Этапы, из которых переход возможен ('*' — из любого)")
+    source: list[Identifier | Literal["*"]] = Field(description="Этапы, из которых переход возможен ('*' — из любого)")
     dest: Identifier = Field(description="Этап, в который ведёт переход")
     conditions: list[Identifier] = Field(default_factory=list, description="Условия (из закрытого списка), все истинны")
     unless: list[Identifier] = Field(default_factory=list, description="Условия (из закрытого списка), все ложны")
