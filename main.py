@@ -71,5 +71,77 @@ def graph(
         output.write_text(text, encoding="utf-8")
 
 
+def _engine_and_records(db: Optional[Path]):
+    from engine.dialogue import DialogueEngine
+    from engine.records import Records
+    from engine.understanding import Understanding
+
+    content = _load_or_exit()
+    try:
+        nlu = Understanding.load(content.dialogues)
+    except ContentError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(1)
+    return content, DialogueEngine(content, nlu), Records(db)
+
+
+@app.command()
+def play(
+    mode: str = typer.Option("customer", "--mode", help="trainee: you are the operator; customer: you are the customer"),
+    scenario: Optional[str] = typer.Option(None, "--scenario", help="Trainee mode: scenario id (random if omitted)"),
+    customer: Optional[str] = typer.Option(None, "--customer", help="Customer mode: demo customer id"),
+    script: Optional[Path] = typer.Option(None, "--script", help="Read the human side's lines from this file"),
+    as_json: bool = typer.Option(False, "--json", help="Print the transcript and results as one JSON object"),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Seed for the simulated customer's variation"),
+    db: Optional[Path] = typer.Option(None, "--db", envvar="DB_PATH", help="SQLite file for records"),
+) -> None:
+    """The console simulator: trainee mode (the program plays the customer) or customer mode (the self-service bot)."""
+    from bot.console import ConsoleSession, dump_json, run_interactive, run_script, transcript_json
+    from bot.runner import ConversationRunner
+
+    if mode not in ("trainee", "customer"):
+        typer.echo(f"unknown mode {mode!r}: use trainee or customer", err=True)
+        raise typer.Exit(2)
+    content, engine, records = _engine_and_records(db)
+    if scenario is not None and scenario not in content.scenarios:
+        typer.echo(f"unknown scenario {scenario!r}; known: {', '.join(sorted(content.scenarios))}", err=True)
+        raise typer.Exit(2)
+    if customer is not None and customer not in content.customers:
+        typer.echo(f"unknown customer {customer!r}; known: {', '.join(sorted(content.customers))}", err=True)
+        raise typer.Exit(2)
+    options = {"seed": seed, "scenario_id": scenario, "customer_id": customer}
+    session = ConsoleSession(ConversationRunner(engine, records, "script" if script else "console"))
+    try:
+        if script is not None:
+            try:
+                lines = script.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError) as exc:
+                typer.echo(f"cannot read the script {script}: {exc}", err=True)
+                raise typer.Exit(2)
+            snapshot = run_script(session, mode, iter(lines), **options)
+        else:
+            labels = {label_id: label.text for label_id, label in content.labels.items()}
+            snapshot = run_interactive(session, mode, labels, sys.stdin, **options)
+    finally:
+        records.close()
+    if as_json:
+        dump_json(transcript_json(snapshot), sys.stdout)
+
+
+@app.command()
+def classify(
+    side: str = typer.Option("client", "--side", help="client: the customer's intent; operator: the operator's moves"),
+) -> None:
+    """Classify utterances, one per line on stdin, into JSON lines on stdout."""
+    from engine.understanding import run_classify
+
+    def write(text: str) -> None:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+
+    raise typer.Exit(run_classify(side, sys.stdin, write, DEFAULT_DIALOGUES))
+
+
 if __name__ == "__main__":
     app()

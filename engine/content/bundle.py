@@ -5,6 +5,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .call_types import CallType
 from .catalog import Product, Service
+from .scenarios import Scenario
+from .self_service import Assistant, DemoCustomer, Label, Topic
+from .rules_content import OfferPolicy, OfferPrior, ReasonText
 from .speech_content import Bridge, Objection, ResponseCode
 
 
@@ -19,6 +22,15 @@ class ContentFile(BaseModel):
     bridges: list[Bridge] = Field(default_factory=list, description="Бизнес-мостики: тема обращения → предложение")
     objections: list[Objection] = Field(default_factory=list, description="Возражения и ответы по В.З.О.Р")
     response_codes: list[ResponseCode] = Field(default_factory=list, description="Коды отклика")
+    reasons: list[ReasonText] = Field(default_factory=list, description="Почему нельзя предлагать: тексты причин")
+    offer_priors: list[OfferPrior] = Field(default_factory=list, description="Склонность купить каждый продукт")
+    offer_policy: list[OfferPolicy] = Field(default_factory=list, description="Ранжирование и контактная политика")
+
+    assistants: list[Assistant] = Field(default_factory=list, description="Кем представляется бот (id default)")
+    topics: list[Topic] = Field(default_factory=list, description="Темы обращений для самообслуживания")
+    customers: list[DemoCustomer] = Field(default_factory=list, description="Демонстрационные клиенты")
+    scenarios: list[Scenario] = Field(default_factory=list, description="Сценарии тренировки стажёров")
+    labels: list[Label] = Field(default_factory=list, description="Надписи кнопок и интерфейса")
 
     def sections(self) -> dict[str, list]:
         return {name: getattr(self, name) for name in type(self).model_fields}
@@ -32,4 +44,12 @@ SECTION_KEYS: dict[str, str] = {
     "bridges": "topic",
     "objections": "id",
     "response_codes": "id",
+    "assistants": "id",
+    "topics": "id",
+    "customers": "id",
+    "scenarios": "id",
+    "labels": "id",
+    "reasons": "code",
+    "offer_priors": "product",
+    "offer_policy": "id",
 }

@@ -8,11 +8,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..understanding.lexicon import LEXICON_DIR, check_lexicon
 from .base import Authored
 from .bundle import SECTION_KEYS, ContentFile
 from .call_types import CallType
 from .catalog import Product, Service
 from .checks import cross_check
+from .rules_content import OfferPolicy, OfferPrior, ReasonText
+from .scenarios import Scenario
+from .self_service import Assistant, DemoCustomer, Label, Topic
 from .speech import Person, ProductFigures, Speech
 from .speech_content import Bridge, Objection, ResponseCode
 from .yaml_source import ContentError, Problem, YamlDocument, load_yaml
@@ -36,6 +40,21 @@ class Content:
     objections: dict[str, Objection]
     response_codes: dict[str, ResponseCode]
     speech: Speech
+    assistants: dict[str, Assistant]
+    topics: dict[str, Topic]
+    customers: dict[str, DemoCustomer]
+    scenarios: dict[str, Scenario]
+    labels: dict[str, Label]
+    reasons: dict[str, ReasonText]
+    offer_priors: dict[str, OfferPrior]
+    offer_policy: dict[str, OfferPolicy]
+
+    @property
+    def assistant(self) -> Assistant:
+        return self.assistants["default"]
+
+    def label(self, label_id: str) -> str:
+        return self.labels[label_id].text
 
     def figures(self, product_id: str, today: dt.date) -> ProductFigures:
         return ProductFigures(self.products[product_id], today)
@@ -61,7 +80,9 @@ def _display(path: Path) -> str:
 
 
 def _yaml_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+    """Content files; the lexicon folder has a schema of its own and is checked by the understanding."""
+    return sorted(p for p in root.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file()
+                  and LEXICON_DIR not in p.relative_to(root).parts[:-1])
 
 
 def _parse_file(doc: YamlDocument) -> tuple[ContentFile | None, list[Problem]]:
@@ -111,6 +132,16 @@ def _merge(files: list[ContentFile]) -> tuple[dict[str, dict[str, Any]], list[Pr
     return merged, problems
 
 
+class _SampleDetails(dict):
+    """Stands for the per-message ``details`` of a template at validation: any field reads as a placeholder."""
+
+    def __getattr__(self, name: str) -> str:
+        return f"<{name}>"
+
+    def __getitem__(self, name: str) -> str:
+        return f"<{name}>"
+
+
 def sample_contexts(products: dict[str, Product]) -> list[dict[str, Any]]:
     """Contexts every template must render with: both genders, every product."""
     clients = [Person("Елена", "Викторовна", "f"), Person("Егор", "Петрович", "m")]
@@ -119,7 +150,7 @@ def sample_contexts(products: dict[str, Product]) -> list[dict[str, Any]]:
     samples = []
     for index, client in enumerate(clients):
         base = {"client": client, "operator": operators[index], "products": figures, "issue": "медленный интернет",
-                "details": {}}
+                "details": _SampleDetails()}
         samples.extend({**base, "product": figure} for figure in figures.values())
         if not figures:
             samples.append(base)
@@ -149,6 +180,7 @@ def load_content(dialogues: Path = DEFAULT_DIALOGUES, scripts: Path = DEFAULT_SC
     speech = Speech(scripts)
     problems.extend(cross_check(merged, speech))
     problems.extend(speech.check(sample_contexts(merged["products"]), _display(scripts)))
+    problems.extend(check_lexicon(dialogues))
     if problems:
         raise ContentError(problems)
     return Content(dialogues=dialogues, scripts=scripts, speech=speech, **merged)

@@ -26,8 +26,8 @@ TEMPLATE_VARIABLES: dict[str, frozenset[str]] = {
     "objections": PRODUCT_SPEECH,
     "closings": PRODUCT_SPEECH,
     "hints": PRODUCT_SPEECH,
-    "client": PRODUCT_SPEECH | {"issue"},
-    "bot": frozenset({"client", "operator", "products", "details"}),
+    "client": PRODUCT_SPEECH | {"issue", "details"},
+    "bot": PRODUCT_SPEECH | {"details"},
 }
 
 

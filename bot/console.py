@@ -1,0 +1,133 @@
+"""The console front end: interactive with rich, or scripted (``--script FILE --json``) for tests and tools."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.markup import escape
+
+from engine.conversation import Button, Event, Mode, Reply, Snapshot
+
+from .runner import ConversationRunner
+
+CONSOLE_USER = "console"
+
+
+@dataclass
+class ConsoleSession:
+    """One conversation at the console: its latest snapshot and the buttons currently on screen."""
+
+    runner: ConversationRunner
+    snapshot: Snapshot | None = None
+    buttons: tuple[Button, ...] = ()
+    shown: list[Reply] = field(default_factory=list)
+
+    def begin(self, mode: Mode, **options: Any) -> list[Reply]:
+        result = self.runner.start(mode, CONSOLE_USER, **options)
+        self.snapshot = result.snapshot
+        return self._shown(result.replies)
+
+    def send(self, text: str) -> list[Reply]:
+        return self._take(self._event_for(text))
+
+    def hang_up(self) -> list[Reply]:
+        return self._take(Event(hang_up=True))
+
+    @property
+    def finished(self) -> bool:
+        return self.snapshot is not None and self.snapshot.finished
+
+    def _event_for(self, text: str) -> Event:
+        """A line naming a button on screen (its number or its label) presses it; anything else is typed text."""
+        wanted = text.strip().lower()
+        for number, button in enumerate(self.buttons, 1):
+            if wanted in (str(number), button.label.lower(), button.data.lower()):
+                return Event(button=button.data)
+        return Event(text=text)
+
+    def _take(self, event: Event) -> list[Reply]:
+        result = self.runner.turn(self.snapshot, event)
+        self.snapshot = result.snapshot
+        return self._shown(result.replies)
+
+    def _shown(self, replies: list[Reply]) -> list[Reply]:
+        self.shown.extend(replies)
+        buttons = [reply.buttons for reply in replies if reply.buttons]
+        self.buttons = buttons[-1] if buttons else ()
+        return replies
+
+
+def transcript_json(snapshot: Snapshot, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The machine-readable end of a console session (``--json``)."""
+    return {
+        "session_id": snapshot.session_id,
+        "mode": snapshot.mode,
+        "scenario": snapshot.scenario_id,
+        "customer": snapshot.customer_id,
+        "call_type": snapshot.call_type,
+        "stage": snapshot.stage,
+        "path": snapshot.path,
+        "transcript": [{"role": line.role, "text": line.text, "stage": line.stage, **line.analysis}
+                       for line in snapshot.lines],
+        "offers": [{"product": offer.product, "response": offer.response, "objections": offer.objections}
+                   for offer in snapshot.offers],
+        "responses": {offer.product: offer.response for offer in snapshot.offers},
+        "orders": list(snapshot.orders),
+        "outcome": snapshot.mode_state.get("outcome"),
+        **(extra or {}),
+    }
+
+
+def run_script(session: ConsoleSession, mode: Mode, lines: Iterator[str], **options: Any) -> Snapshot:
+    """Feed the human side's lines one by one; the call ends when they run out."""
+    session.begin(mode, **options)
+    for line in lines:
+        if session.finished:
+            break
+        text = line.rstrip("\n")
+        if text.strip():
+            session.send(text)
+    if not session.finished:
+        session.hang_up()
+    return session.snapshot
+
+
+def _print_replies(console: Console, replies: list[Reply], speaker: str) -> None:
+    for reply in replies:
+        if reply.kind == "note":
+            console.print(f"[italic cyan]{escape(reply.text)}[/]")
+        else:
+            console.print(f"[bold green]{escape(speaker)}:[/] {escape(reply.text)}")
+        for number, button in enumerate(reply.buttons, 1):
+            console.print(f"   [bold][{number}][/] {escape(button.label)}")
+
+
+def run_interactive(session: ConsoleSession, mode: Mode, labels: dict[str, str], stdin: TextIO,
+                    **options: Any) -> Snapshot:
+    """A conversation in the terminal; Ctrl-C and EOF end it cleanly (as a hang-up) and it stays saved."""
+    console = Console(highlight=False)
+    speaker = labels["console_bot_client" if mode == "trainee" else "console_bot_assistant"]
+    prompt = labels["console_you_operator" if mode == "trainee" else "console_you"]
+    console.print(f"[dim]{escape(labels['console_help'])}[/]")
+    _print_replies(console, session.begin(mode, **options), speaker)
+    try:
+        while not session.finished:
+            console.print(f"[bold blue]{escape(prompt)}:[/] ", end="")
+            line = stdin.readline()
+            if not line:
+                raise EOFError
+            if line.strip():
+                _print_replies(console, session.send(line.rstrip("\n")), speaker)
+    except (EOFError, KeyboardInterrupt):
+        console.print()
+        if not session.finished:
+            _print_replies(console, session.hang_up(), speaker)
+    console.print(f"[dim]{escape(labels['console_saved'])}[/]")
+    return session.snapshot
+
+
+def dump_json(data: dict[str, Any], out: TextIO) -> None:
+    out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

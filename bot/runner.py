@@ -1,0 +1,49 @@
+"""Taking turns for any front end: the engine decides, the record store keeps each completed turn."""
+from __future__ import annotations
+
+from engine.conversation import Event, Mode, Snapshot, TurnResult
+from engine.dialogue import DialogueEngine
+from engine.records import Records, TurnWrite
+
+
+class ConversationRunner:
+    def __init__(self, engine: DialogueEngine, records: Records, channel: str):
+        self.engine = engine
+        self.records = records
+        self.channel = channel
+
+    def start(self, mode: Mode, user_id: str, **options) -> TurnResult:
+        result = self.engine.start(mode, **options)
+        snapshot = result.snapshot
+        self.records.start_session(
+            session_id=snapshot.session_id, mode=mode, channel=self.channel, user_id=user_id,
+            call_type=snapshot.call_type, stage=snapshot.stage, started_at=snapshot.started_at,
+            scenario_id=snapshot.scenario_id, customer_id=snapshot.customer_id,
+        )
+        self._save(None, snapshot)
+        return result
+
+    def turn(self, snapshot: Snapshot, event: Event) -> TurnResult:
+        result = self.engine.handle(snapshot, event)
+        self._save(snapshot, result.snapshot)
+        return result
+
+    def _save(self, before: Snapshot | None, after: Snapshot) -> None:
+        now = self.engine.clock().isoformat(timespec="seconds")
+        done_lines = len(before.lines) if before else 0
+        done_orders = len(before.orders) if before else 0
+        shown = {offer.product for offer in before.offers} if before else set()
+        write = TurnWrite(
+            session_id=after.session_id,
+            stage=after.stage,
+            status="finished" if after.finished else "active",
+            finished_at=now if after.finished else None,
+            turns=[{"n": n, "role": line.role, "text": line.text, "stage": line.stage, "analysis": line.analysis,
+                    "at": now} for n, line in enumerate(after.lines[done_lines:], done_lines + 1)],
+            offers=[{"product": offer.product, "response": offer.response, "customer_id": after.customer_id,
+                     "updated_at": now, **({"shown_at": now} if offer.product not in shown else {})}
+                    for offer in after.offers],
+            orders=[{"product": product, "customer_id": after.customer_id, "created_at": now}
+                    for product in after.orders[done_orders:]],
+        )
+        self.records.save_turn(write)

@@ -1,0 +1,90 @@
+"""A conversation as a small serialisable snapshot, and what goes in and out of one turn."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Role = Literal["operator", "client"]
+Mode = Literal["trainee", "customer"]
+
+
+class Line(BaseModel):
+    """One utterance of the transcript, with the stage it was said in and what was understood of it."""
+
+    role: Role
+    text: str
+    stage: str
+    analysis: dict[str, Any] = Field(default_factory=dict)
+
+
+class OfferState(BaseModel):
+    """An offer shown in this conversation and its response code (None until one is set)."""
+
+    product: str
+    response: str | None = None
+    objections: int = 0
+
+
+class Snapshot(BaseModel):
+    """Everything needed to take the next turn; loaded before a turn and saved after it."""
+
+    session_id: str
+    mode: Mode
+    call_type: str
+    stage: str
+    seed: int
+    started_at: str
+    scenario_id: str | None = None
+    customer_id: str | None = None
+    identified: bool = False
+    issue_topic: str | None = None
+    issue_resolved: bool = False
+    stop_reasons: list[str] = Field(default_factory=list)
+    objections: int = 0
+    offers: list[OfferState] = Field(default_factory=list)
+    orders: list[str] = Field(default_factory=list)
+    path: list[str] = Field(default_factory=list)
+    lines: list[Line] = Field(default_factory=list)
+    mode_state: dict[str, Any] = Field(default_factory=dict)
+    finished: bool = False
+
+    @property
+    def current_offer(self) -> OfferState | None:
+        return self.offers[-1] if self.offers else None
+
+    def say(self, role: Role, text: str, **analysis: Any) -> None:
+        self.lines.append(Line(role=role, text=text, stage=self.stage, analysis=analysis))
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline choice; ``data`` comes back as the event's ``button``."""
+
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a front end shows: ``speech`` is said in character, ``note`` is the program talking to the user."""
+
+    text: str
+    kind: Literal["speech", "note"] = "speech"
+    buttons: tuple[Button, ...] = ()
+
+
+@dataclass(frozen=True)
+class Event:
+    """One input of the human: typed text, a pressed button, or the end of the call (hang-up, EOF, /stop)."""
+
+    text: str = ""
+    button: str | None = None
+    hang_up: bool = False
+
+
+@dataclass
+class TurnResult:
+    snapshot: Snapshot
+    replies: list[Reply] = field(default_factory=list)
