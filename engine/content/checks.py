@@ -6,6 +6,7 @@ from typing import Any
 from state_machines.guards import GUARDS
 
 from .call_types import CallType
+from .rules_content import check_rules
 from .speech import Speech
 from .yaml_source import Problem
 
@@ -70,6 +71,7 @@ def cross_check(merged: dict[str, dict[str, Any]], speech: Speech) -> list[Probl
         _template(speech, objection, "template", problems)
     for call_type in merged["call_types"].values():
         _call_type(call_type, merged["response_codes"], speech, problems)
+    problems.extend(check_rules(merged))
     origin = next(iter(products.values()), None)
     for product_id in sorted(CONTRACT_PRODUCTS - products.keys()):
         problems.append(origin.problem(f"product {product_id!r} of the contract is missing") if origin

@@ -1,0 +1,246 @@
+"""The one eligibility check («когда не предлагаем», DOMAIN.md / CONTRACT.md).
+
+A pure function from a context (customer profile + call context + offer) to ``allowed`` and every reason that
+applies. The self-service bot, the trainee mode, the next-best-offer ranking and the CLI all call
+:func:`check_eligibility`; there is no second copy of these rules anywhere.
+
+The context models mirror CONTRACT.md's JSON field for field; every field has a default that makes its own rule
+not fire, so partial contexts work (except ``customer.services``: a customer with no known services lacks what an
+offer requires).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from enum import Enum
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt
+
+from .content.catalog import Product, Service
+
+if TYPE_CHECKING:
+    from .content.loader import Content
+
+
+class Reason(str, Enum):
+    """Why an offer may not be made; the codes of CONTRACT.md (texts for people live in dialogues/rules.yaml)."""
+
+    simplified_mode = "simplified_mode"
+    peak_hours = "peak_hours"
+    not_identified = "not_identified"
+    not_user = "not_user"
+    conflict = "conflict"
+    churn = "churn"
+    contract_terminated = "contract_terminated"
+    requested_by_client = "requested_by_client"
+    transfer = "transfer"
+    voluntary_block = "voluntary_block"
+    global_problem = "global_problem"
+    unresolved_issue = "unresolved_issue"
+    open_ticket = "open_ticket"
+    service_down = "service_down"
+    relocation = "relocation"
+    financial_block = "financial_block"
+    insufficient_funds = "insufficient_funds"
+    already_has = "already_has"
+    not_applicable = "not_applicable"
+    opt_out = "opt_out"
+
+
+# The one product that may be offered while the customer's issue is not resolved (seed 000: «Исключение: предложи
+# услугу Гарантия+, если она есть в Предложениях и вызов не был переведен»). An id of the contract, not content.
+UNRESOLVED_ISSUE_EXCEPTION = "guarantee_plus"
+# Ticket lines whose open tickets block offers (2ЛТП/3ЛТП; a 1st-line failure is ``unresolved_issue``).
+TICKET_MIN_LINE = 2
+
+
+class InputModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Ticket(InputModel):
+    """An open ticket (задание) on one of the customer's services."""
+
+    service: str | None = Field(default=None, description="The service the ticket is about (none: the contract)")
+    line: NonNegativeInt = Field(default=TICKET_MIN_LINE, description="Support line that holds it: 1, 2 or 3")
+    kind: Literal["repair", "extra_works", "termination"] = "repair"
+
+
+class Customer(InputModel):
+    identified: bool = True
+    role: Literal["owner", "user", "child", "not_user"] = "owner"
+    services: list[str] = Field(default_factory=list)
+    options: list[str] = Field(default_factory=list)
+    payment: Literal["advance", "credit"] = "credit"
+    balance: float = 0.0
+    financial_block: bool = False
+    voluntary_blocks: list[str] = Field(default_factory=list)
+    contract_terminated: bool = False
+    marketing_opt_out: bool = False
+
+
+class Call(InputModel):
+    simplified_mode: bool = False
+    peak_hours: bool = False
+    mood: Literal["neutral", "conflict"] = "neutral"
+    churn_signals: bool = False
+    relocation: bool = False
+    requested_product: str | None = None
+    transfer_needed: bool = False
+    issue_resolved: bool = True
+    issue_service: str | None = None
+    unblock_request: bool = False
+    global_problem_services: list[str] = Field(default_factory=list)
+    open_tickets: list[Ticket] = Field(default_factory=list)
+    down_services: list[str] = Field(default_factory=list)
+
+
+class EligibilityContext(InputModel):
+    """One line of ``python main.py eligibility``: may this offer be made to this customer in this call?"""
+
+    offer: str
+    customer: Customer = Field(default_factory=Customer)
+    call: Call = Field(default_factory=Call)
+
+
+class Verdict(BaseModel):
+    """The answer: ``reasons`` sorted, empty exactly when ``allowed``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    offer: str
+    allowed: bool
+    reasons: tuple[Reason, ...]
+
+    def as_json(self) -> dict:
+        return {"offer": self.offer, "allowed": self.allowed, "reasons": [reason.value for reason in self.reasons]}
+
+
+class ContextError(ValueError):
+    """A context names ids the content does not know (a bad input, not a rule)."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def _closure(start: Iterable[str], edges: Mapping[str, Iterable[str]]) -> frozenset[str]:
+    seen: set[str] = set()
+    stack = list(start)
+    while stack:
+        node = stack.pop()
+        if node not in seen:
+            seen.add(node)
+            stack.extend(edges.get(node, ()))
+    return frozenset(seen)
+
+
+def related_services(product: Product, services: Mapping[str, Service]) -> frozenset[str]:
+    """``requires`` plus package components, closed under dependencies (``start`` → tv, internet)."""
+    edges = {service_id: service.depends_on for service_id, service in services.items()}
+    return _closure([*product.requires, *product.components], edges)
+
+
+def affected_services(troubled: Iterable[str], services: Mapping[str, Service]) -> frozenset[str]:
+    """Services in trouble plus everything that depends on them (internet down ⇒ tv down)."""
+    dependents: dict[str, list[str]] = {}
+    for service_id, service in services.items():
+        for dependency in service.depends_on:
+            dependents.setdefault(dependency, []).append(service_id)
+    return _closure(troubled, dependents)
+
+
+def upfront_needed(product: Product) -> float:
+    """Money an advance-model customer must have to connect: first payment + a month unless there is a trial."""
+    monthly = 0.0 if product.has_trial else (product.price_month or 0.0)
+    return product.upfront + monthly
+
+
+def context_problems(context: EligibilityContext, content: Content) -> list[str]:
+    """Ids in a context that the content does not know (each one a problem; empty when the context is usable)."""
+    problems: list[str] = []
+    if context.offer not in content.products:
+        problems.append(f"unknown offer {context.offer!r}")
+    problems.extend(party_problems(context.customer, context.call, content))
+    return problems
+
+
+def party_problems(customer: Customer, call: Call, content: Content) -> list[str]:
+    problems: list[str] = []
+    service_lists = {
+        "customer.services": customer.services,
+        "customer.voluntary_blocks": customer.voluntary_blocks,
+        "call.global_problem_services": call.global_problem_services,
+        "call.down_services": call.down_services,
+        "call.issue_service": [call.issue_service] if call.issue_service is not None else [],
+        "call.open_tickets.service": [t.service for t in call.open_tickets if t.service is not None],
+    }
+    for where, ids in service_lists.items():
+        for service_id in ids:
+            if service_id not in content.services:
+                problems.append(f"{where}: unknown service {service_id!r}")
+    product_lists = {
+        "customer.options": customer.options,
+        "call.requested_product": [call.requested_product] if call.requested_product is not None else [],
+    }
+    for where, ids in product_lists.items():
+        for product_id in ids:
+            if product_id not in content.products:
+                problems.append(f"{where}: unknown product {product_id!r}")
+    return problems
+
+
+def check_eligibility(context: EligibilityContext, content: Content) -> Verdict:
+    """Every rule of «когда не предлагаем» that applies to this offer; raises ContextError on unknown ids."""
+    problems = context_problems(context, content)
+    if problems:
+        raise ContextError(problems)
+    return _verdict(content.products[context.offer], context.customer, context.call, content.services)
+
+
+def _verdict(product: Product, customer: Customer, call: Call, services: Mapping[str, Service]) -> Verdict:
+    related = related_services(product, services)
+    reasons: set[Reason] = set()
+
+    def rule(reason: Reason, applies: bool) -> None:
+        if applies:
+            reasons.add(reason)
+
+    rule(Reason.simplified_mode, call.simplified_mode)
+    rule(Reason.peak_hours, call.peak_hours)
+    rule(Reason.not_identified, not customer.identified)
+    rule(Reason.not_user, customer.role in ("child", "not_user"))
+    rule(Reason.conflict, call.mood == "conflict")
+    rule(Reason.churn, call.churn_signals or any(t.kind == "termination" for t in call.open_tickets))
+    rule(Reason.contract_terminated, customer.contract_terminated)
+    rule(Reason.requested_by_client, call.requested_product == product.id)
+    rule(Reason.transfer, call.transfer_needed)
+    rule(Reason.voluntary_block, bool(related & set(customer.voluntary_blocks)) and not call.unblock_request)
+
+    in_global_problem = affected_services(call.global_problem_services, services)
+    rule(Reason.global_problem, call.issue_service in in_global_problem or bool(related & in_global_problem))
+
+    guarantee_exception = product.id == UNRESOLVED_ISSUE_EXCEPTION and not call.transfer_needed
+    rule(Reason.unresolved_issue, not call.issue_resolved and not guarantee_exception)
+
+    blocking_tickets = [t.service for t in call.open_tickets
+                        if t.line >= TICKET_MIN_LINE and t.kind == "repair" and t.service is not None]
+    ticketed = affected_services(blocking_tickets, services)
+    rule(Reason.open_ticket, call.issue_service in ticketed or bool(related & ticketed))
+
+    rule(Reason.service_down, bool(related & affected_services(call.down_services, services)))
+    rule(Reason.relocation, call.relocation)
+    rule(Reason.financial_block, customer.financial_block)
+    rule(Reason.insufficient_funds, customer.payment == "advance"
+         and (customer.balance < 0 or customer.balance < upfront_needed(product)))
+    rule(Reason.already_has, product.id in customer.options)
+    rule(Reason.not_applicable, not set(product.requires) <= set(customer.services))
+    rule(Reason.opt_out, customer.marketing_opt_out)
+
+    ordered = tuple(sorted(reasons, key=lambda reason: reason.value))
+    return Verdict(offer=product.id, allowed=not ordered, reasons=ordered)
+
+
+def reason_texts(reasons: Iterable[str | Reason], content: Content) -> list[str]:
+    """The Russian texts (dialogues/rules.yaml) of reason codes, in the order given."""
+    return [content.reasons[str(getattr(code, "value", code))].text for code in reasons]

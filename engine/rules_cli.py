@@ -1,0 +1,92 @@
+"""JSON lines in, JSON lines out: ``python main.py eligibility`` and ``python main.py offers`` (CONTRACT.md).
+
+Each non-blank input line is one context; each gets exactly one output line. A bad line gets ``{"error": "..."}``,
+the run goes on, and the exit code is 1 at the end; nothing here ever prints a traceback.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TextIO
+
+from pydantic import BaseModel, ValidationError
+
+from .eligibility import ContextError, EligibilityContext, check_eligibility
+from .next_best_offer import OfferRequest, next_best_offers
+
+if TYPE_CHECKING:
+    from .content.loader import Content
+
+Write = Callable[[str], Any]
+
+
+def stdout_writer(stream: TextIO | None = None) -> Write:
+    """A ``write`` for run_*: one line, newline added, flushed at once (so a pipe sees every answer)."""
+
+    def write(line: str) -> None:
+        target = stream if stream is not None else sys.stdout
+        target.write(line + "\n")
+        target.flush()
+
+    return write
+
+
+def _dump(obj: dict) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(", ", ": "))
+
+
+def _validation_message(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"]) or "context"
+        parts.append(f"{where}: {error['msg']}")
+    return "; ".join(parts)
+
+
+def _parse(raw: str | bytes, number: int, model: type[BaseModel]) -> BaseModel:
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"line {number}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    if number == 1:
+        raw = raw.lstrip("\ufeff")
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"line {number}: invalid JSON: {exc.msg} (column {exc.colno})") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"line {number}: a context must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ValueError(f"line {number}: {_validation_message(exc)}") from None
+
+
+def _run(lines: Iterable[str | bytes], write: Write, model: type[BaseModel],
+         answer: Callable[[Any], dict]) -> int:
+    status = 0
+    for number, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        try:
+            result = answer(_parse(raw, number, model))
+        except ContextError as exc:
+            result, status = {"error": f"line {number}: {exc}"}, 1
+        except ValueError as exc:
+            result, status = {"error": str(exc)}, 1
+        except Exception as exc:  # noqa: BLE001 — a contract promise: one bad line never kills the run
+            result, status = {"error": f"line {number}: internal error: {type(exc).__name__}: {exc}"}, 1
+        write(_dump(result))
+    return status
+
+
+def run_eligibility(lines: Iterable[str | bytes], write: Write, content: Content) -> int:
+    """Contexts (JSON lines) → ``{"offer", "allowed", "reasons"}`` lines; returns the exit code (0 or 1)."""
+    return _run(lines, write, EligibilityContext, lambda context: check_eligibility(context, content).as_json())
+
+
+def run_offers(lines: Iterable[str | bytes], write: Write, content: Content) -> int:
+    """Offer requests (JSON lines) → ranked offers with explanations; returns the exit code (0 or 1)."""
+    return _run(lines, write, OfferRequest, lambda request: next_best_offers(request, content).as_json())
