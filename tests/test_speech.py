@@ -235,6 +235,19 @@ def test_check_questions_and_call_to_action(content):
     )
 
 
+def test_not_offered_closing_needs_no_product_and_no_name(content):
+    """The engine closes a call without an offer with product=None, and possibly before identification."""
+    unnamed = content.speech_context(Person(""), OPERATOR_M, None, TODAY)
+    assert content.speech.render("closings/not_offered.j2", **unnamed) == (
+        "Рад, что смог Вам помочь. Если появятся вопросы — звоните, мы всегда на связи."
+        "\n\nСпасибо, что выбираете Ростелеком! Хорошего дня!"
+    )
+    named = content.speech_context(CLIENT, OPERATOR_F, None, TODAY)
+    assert content.speech.messages("closings/not_offered.j2", **named)[0] == (
+        "Елена Викторовна, рада, что смогла Вам помочь. Если появятся вопросы — звоните, мы всегда на связи."
+    )
+
+
 def test_every_closing_exists_and_fits_chat(content):
     for name in CLOSINGS:
         for operator in (OPERATOR_F, OPERATOR_M):
