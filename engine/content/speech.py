@@ -158,11 +158,9 @@ class Speech:
                 context = {key: value for key, value in sample.items() if key in allowed}
                 try:
                     self.render(name, **context)
-                except TemplateError as exc:
-                    problems.append(Problem(shown, _template_line(exc, shown), f"template error: {exc}"))
-                    break
-                except (TypeError, ValueError, ArithmeticError, AttributeError) as exc:
-                    problems.append(Problem(shown, _template_line(exc, shown), f"template error: {exc}"))
+                except (TemplateError, TypeError, ValueError, ArithmeticError, AttributeError, LookupError) as exc:
+                    line = _template_line(exc, self.root / name)
+                    problems.append(Problem(shown, line, f"template error: {exc}"))
                     break
         return problems
 
@@ -174,8 +172,10 @@ def _first_line_of(source: str, variable: str) -> int:
     return 1
 
 
-def _template_line(exc: BaseException, shown: str) -> int:
+def _template_line(exc: BaseException, path: Path) -> int:
+    """Jinja rewrites tracebacks so that a template's own frames carry its file and line."""
+    wanted = path.resolve()
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename == shown and frame.lineno:
+        if frame.lineno and Path(frame.filename).resolve() == wanted:
             return frame.lineno
     return getattr(exc, "lineno", None) or 1

@@ -1,0 +1,120 @@
+"""Content validation: every kind of authoring mistake is reported as file:line: message, all at once."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.content.loader import load_content
+from engine.content.yaml_source import ContentError
+
+from .conftest import PROJECT
+
+
+def _problems(root: Path) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        load_content(root / "dialogues", root / "scripts_ru")
+    return [str(problem) for problem in caught.value.problems]
+
+
+def _write(root: Path, relative: str, text: str) -> None:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+PRODUCT = """\
+products:
+  - id: {id}
+    name: Тест
+    family: test
+    price_month: {price}
+    speech: offers/books.j2
+    source: test
+"""
+
+CASES = {
+    "unknown product id in a bridge": (
+        "dialogues/extra.yaml",
+        "bridges:\n  - topic: test_topic\n    name: Тест\n    template: bridges/general.j2\n"
+        "    products:\n      - books\n      - no_such_product\n",
+        "dialogues/extra.yaml:7: unknown product 'no_such_product'"),
+    "duplicate product id": (
+        "dialogues/extra.yaml", PRODUCT.format(id="antivirus", price=1),
+        "dialogues/extra.yaml:3: duplicate id 'antivirus' in products (first at dialogues/catalog.yaml:"),
+    "wrong type": (
+        "dialogues/extra.yaml", PRODUCT.format(id="test_product", price="дорого"),
+        "dialogues/extra.yaml:6: products.0.price_month: Input should be a valid number"),
+    "unknown key": (
+        "dialogues/extra.yaml", PRODUCT.format(id="test_product", price=1) + "    prise: 5\n",
+        "dialogues/extra.yaml:8: products.0.prise: Extra inputs are not permitted"),
+    "unknown speech module": (
+        "dialogues/extra.yaml", PRODUCT.format(id="test_product", price=1).replace("offers/books.j2", "offers/nope.j2"),
+        "dialogues/extra.yaml:7: no speech module 'offers/nope.j2' in scripts_ru/"),
+    "YAML syntax": (
+        "dialogues/extra.yaml", "products:\n  - id: [broken\n",
+        "dialogues/extra.yaml:3: YAML syntax:"),
+    "unknown template variable": (
+        "scripts_ru/offers/extra.j2", "{{ client.io }}, здравствуйте.\nСкидка {{ discount }} %.\n",
+        "scripts_ru/offers/extra.j2:2: unknown template variable 'discount'"),
+    "broken Jinja syntax": (
+        "scripts_ru/offers/extra.j2", "Строка\n{% if product.has_trial %}\nпробный период\n",
+        "scripts_ru/offers/extra.j2:3: template syntax: Unexpected end of template"),
+    "unknown attribute at render": (
+        "scripts_ru/offers/extra.j2", "Строка\n\nВсего {{ product.price_per_week }} руб.\n",
+        "scripts_ru/offers/extra.j2:3: template error:"),
+    "transition to an unknown stage": (
+        "dialogues/call_types/extra.yaml",
+        "call_types:\n  - id: extra\n    name: Тест\n    initial: start\n    stages:\n      - id: start\n"
+        "        name: Начало\n    transitions:\n      - trigger: go\n        source: start\n        dest: nowhere\n",
+        "dialogues/call_types/extra.yaml:11: transition to unknown stage 'nowhere'"),
+    "unknown guard": (
+        "dialogues/call_types/extra.yaml",
+        "call_types:\n  - id: extra\n    name: Тест\n    initial: start\n    stages:\n      - id: start\n"
+        "        name: Начало\n    transitions:\n      - trigger: go\n        source: start\n        dest: start\n"
+        "        conditions: [offer_allowed, lucky_day]\n",
+        "dialogues/call_types/extra.yaml:12: unknown condition 'lucky_day'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_each_mistake_is_reported_at_its_line(content_copy: Path, name: str) -> None:
+    relative, text, expected = CASES[name]
+    _write(content_copy, relative, text)
+    problems = _problems(content_copy)
+    assert any(problem.startswith(expected) or expected in problem for problem in problems), problems
+
+
+def test_all_problems_are_reported_at_once(content_copy: Path) -> None:
+    for name in ("unknown product id in a bridge", "unknown template variable"):
+        relative, text, _ = CASES[name]
+        _write(content_copy, relative, text)
+    problems = _problems(content_copy)
+    assert any("no_such_product" in problem for problem in problems)
+    assert any("discount" in problem for problem in problems)
+
+
+def test_a_missing_contract_product_is_reported(content_copy: Path) -> None:
+    catalog = content_copy / "dialogues" / "catalog.yaml"
+    text = catalog.read_text(encoding="utf-8")
+    catalog.write_text(text.replace("- id: books", "- id: books_renamed"), encoding="utf-8")
+    assert any("product 'books' of the contract is missing" in problem for problem in _problems(content_copy))
+
+
+def test_shipped_content_is_valid() -> None:
+    content = load_content()
+    assert {"antivirus", "guarantee_plus", "ent_package"} <= content.products.keys()
+
+
+def test_validate_command_exit_codes(content_copy: Path) -> None:
+    ok = subprocess.run([sys.executable, "main.py", "validate"], cwd=PROJECT, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    relative, text, expected = CASES["unknown product id in a bridge"]
+    _write(content_copy, relative, text)
+    bad = subprocess.run([sys.executable, str(PROJECT / "main.py"), "validate", str(content_copy)],
+                         cwd=content_copy, capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert expected in bad.stderr
+    assert "Traceback" not in bad.stderr

@@ -1,0 +1,64 @@
+"""The SQLite record store: schema on first run, WAL, one transaction per turn."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from engine.records import MIGRATIONS, Records, TurnWrite
+
+
+def _session(records: Records, session_id: str = "s1") -> None:
+    records.start_session(session_id=session_id, mode="customer", channel="test", user_id="u1",
+                          call_type="inbound_upsell", stage="greeting", started_at="2026-11-16T10:00:00")
+
+
+def test_first_run_creates_the_schema_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "records.sqlite"
+    records = Records(path)
+    assert path.exists()
+    assert records.schema_version == len(MIGRATIONS)
+    assert records.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert {"sessions", "turns", "offers", "orders"} <= set(records.db.table_names())
+    records.close()
+    assert Records(path).schema_version == len(MIGRATIONS)
+
+
+def test_a_turn_writes_lines_offers_and_orders_together(tmp_path: Path) -> None:
+    records = Records(tmp_path / "r.sqlite")
+    _session(records)
+    records.save_turn(TurnWrite("s1", "offer", "active",
+                                turns=[{"n": 1, "role": "client", "text": "да", "stage": "offer", "at": "t1"}],
+                                offers=[{"product": "antivirus", "response": None, "shown_at": "t1",
+                                         "updated_at": "t1"}]))
+    records.save_turn(TurnWrite("s1", "finished", "finished", finished_at="t2",
+                                offers=[{"product": "antivirus", "response": "agreed", "updated_at": "t2"}],
+                                orders=[{"product": "antivirus", "customer_id": "c1", "created_at": "t2"}]))
+    offer, = records.offers("s1")
+    assert (offer["response"], offer["shown_at"], offer["updated_at"]) == ("agreed", "t1", "t2")
+    order, = records.orders("s1")
+    assert (order["product"], order["status"], order["customer_id"]) == ("antivirus", "new", "c1")
+    assert records.session("s1")["status"] == "finished"
+    assert [t["text"] for t in records.turns("s1")] == ["да"]
+
+
+def test_a_failed_turn_writes_nothing(tmp_path: Path) -> None:
+    records = Records(tmp_path / "r.sqlite")
+    _session(records)
+    broken = TurnWrite("s1", "offer", "active",
+                       turns=[{"n": 1, "role": "client", "text": "да", "stage": "offer", "at": "t1"}],
+                       orders=[{"product": "antivirus", "no_such_column": 1}])
+    with pytest.raises(sqlite3.OperationalError):
+        records.save_turn(broken)
+    assert records.turns("s1") == []
+    assert records.session("s1")["stage"] == "greeting"
+
+
+def test_an_order_is_recorded_once_per_product_and_session(tmp_path: Path) -> None:
+    records = Records(tmp_path / "r.sqlite")
+    _session(records)
+    order = {"product": "books", "customer_id": "c1", "created_at": "t"}
+    records.save_turn(TurnWrite("s1", "closing", "active", orders=[order]))
+    records.save_turn(TurnWrite("s1", "closing", "active", orders=[order]))
+    assert len(records.orders("s1")) == 1
