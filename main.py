@@ -136,11 +136,28 @@ def classify(
     """Classify utterances, one per line on stdin, into JSON lines on stdout."""
     from engine.understanding import run_classify
 
-    def write(text: str) -> None:
-        sys.stdout.write(text + "\n")
-        sys.stdout.flush()
+    raise typer.Exit(run_classify(side, sys.stdin, _write_line, DEFAULT_DIALOGUES))
 
-    raise typer.Exit(run_classify(side, sys.stdin, write, DEFAULT_DIALOGUES))
+
+def _write_line(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+@app.command()
+def eligibility() -> None:
+    """«Когда не предлагаем»: a JSON context per line on stdin → allowed and every reason, a JSON line each."""
+    from engine.rules_cli import run_eligibility
+
+    raise typer.Exit(run_eligibility(sys.stdin, _write_line, _load_or_exit()))
+
+
+@app.command()
+def offers() -> None:
+    """Next best offers: a JSON context per line on stdin → the ranked, explained offers as a JSON line."""
+    from engine.rules_cli import run_offers
+
+    raise typer.Exit(run_offers(sys.stdin, _write_line, _load_or_exit()))
 
 
 if __name__ == "__main__":

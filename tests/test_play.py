@@ -1,0 +1,69 @@
+"""The console simulator driven by scripts, as a user or another program would: `main.py play --script --json`."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from engine.records import Records
+
+from .conftest import PROJECT
+
+SCRIPTS = Path(__file__).parent / "scripts"
+
+
+def play(tmp_path: Path, *args: str) -> dict:
+    db = tmp_path / "records.sqlite"
+    done = subprocess.run([sys.executable, "main.py", "play", "--json", "--db", str(db), *args],
+                          cwd=PROJECT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    return json.loads(done.stdout)
+
+
+def test_customer_mode_solves_first_then_sells_and_records_the_order(tmp_path: Path) -> None:
+    result = play(tmp_path, "--mode", "customer", "--customer", "demo_egor",
+                  "--script", str(SCRIPTS / "customer_demo_egor_agrees.txt"))
+    path = result["path"]
+    assert path[:3] == ["greeting", "identification", "issue"]
+    assert path.index("issue") < path.index("bridge") < path.index("offer") < path.index("objection")
+    assert path[-2:] == ["closing", "finished"]
+    offer, = result["offers"]
+    assert offer["response"] == "agreed"
+    assert offer["objections"] == 1
+    assert result["orders"] == [offer["product"]]
+    records = Records(tmp_path / "records.sqlite")
+    order, = records.orders(result["session_id"])
+    assert (order["product"], order["status"], order["customer_id"]) == (offer["product"], "new", "demo_egor")
+    assert records.session(result["session_id"])["status"] == "finished"
+    assert len(records.turns(result["session_id"])) == len(result["transcript"])
+
+
+def test_customer_mode_offers_nothing_to_an_unidentified_customer(tmp_path: Path) -> None:
+    script = tmp_path / "script.txt"
+    script.write_text("не помню номер договора\nну правда не помню\n123\n", encoding="utf-8")
+    result = play(tmp_path, "--mode", "customer", "--script", str(script))
+    assert result["offers"] == []
+    assert result["path"] == ["greeting", "identification", "closing", "finished"]
+
+
+def test_trainee_mode_plays_the_customer_through_the_whole_call(tmp_path: Path) -> None:
+    result = play(tmp_path, "--mode", "trainee", "--scenario", "slow_internet_speed_easy",
+                  "--script", str(SCRIPTS / "trainee_slow_internet_good.txt"))
+    assert result["path"] == ["greeting", "identification", "issue", "bridge", "offer", "objection", "closing",
+                              "finished"]
+    assert result["responses"] == {"speed_boost": "agreed"}
+    assert result["outcome"] == "agreed"
+    client_lines = [line["text"] for line in result["transcript"] if line["role"] == "client"]
+    assert "Елена Викторовна" in client_lines[0]
+    assert len(client_lines) == 5
+
+
+def test_a_hang_up_mid_offer_keeps_the_default_response(tmp_path: Path) -> None:
+    script = tmp_path / "script.txt"
+    lines = (SCRIPTS / "trainee_slow_internet_good.txt").read_text(encoding="utf-8").splitlines()[:3]
+    script.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = play(tmp_path, "--mode", "trainee", "--scenario", "slow_internet_speed_easy", "--script", str(script))
+    assert result["path"][-1] == "finished"
+    assert result["responses"] == {"speed_boost": "not_offered"}
