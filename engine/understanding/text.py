@@ -1,0 +1,95 @@
+"""From chat text to tokens: normalisation, slang, symbols, typo repair by fuzzy match, lemmas (all cached)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from engine.russian import lemma, morph
+
+MAX_CHARS = 2000  # a longer message is judged by its beginning
+_PIECES = re.compile(r"\d+|[^\W\d_]+|[.,;:!?…()]")
+_REPEATS = re.compile(r"([^\W\d_])\1{2,}")
+_PERSON = frozenset({"Name", "Surn", "Patr"})
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    word: str
+    lemma: str
+    clause: int  # tokens of one clause are not separated by punctuation or a contrast word («но», «а»)
+    is_number: bool = False
+    is_person: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Utterance:
+    tokens: tuple[Token, ...]
+    upper_share: float  # share of capital letters among letters: shouting
+    letters: int
+    exclamations: int
+    question: bool
+
+
+def normalize_word(word: str) -> str:
+    return word.lower().replace("ё", "е")
+
+
+def lexicon_lemma(word: str) -> str:
+    return normalize_word(lemma(word))
+
+
+class Analyzer:
+    """Turns text into an Utterance using the language part of the lexicon."""
+
+    def __init__(self, *, symbols: Mapping[str, str], slang: Mapping[str, str], boundaries: Iterable[str],
+                 vocabulary: Iterable[str], fuzzy_min_length: int, fuzzy_min_score: float):
+        self._symbols = str.maketrans({char: f" {word} " for char, word in symbols.items()})
+        self._slang = {normalize_word(k): tuple(normalize_word(v).split()) for k, v in slang.items()}
+        self._boundaries = frozenset(normalize_word(w) for w in boundaries)
+        self._vocabulary = sorted({normalize_word(w) for w in vocabulary if len(w) >= fuzzy_min_length})
+        self._fuzzy_min_length = fuzzy_min_length
+        self._fuzzy_min_score = fuzzy_min_score
+        self._word = lru_cache(maxsize=65536)(self._analyze_word)
+
+    def __call__(self, text: str) -> Utterance:
+        text = text[:MAX_CHARS].translate(self._symbols)
+        letters = sum(ch.isalpha() for ch in text)
+        upper = sum(ch.isupper() for ch in text)
+        text = _REPEATS.sub(r"\1", normalize_word(text))
+        tokens: list[Token] = []
+        clause = 0
+        for piece in _PIECES.findall(text):
+            if not piece[0].isalnum():
+                clause += 1
+                continue
+            for word in self._slang.get(piece, (piece,)):
+                if word in self._boundaries:
+                    clause += 1
+                tokens.append(self._token(word, clause))
+        return Utterance(tuple(tokens), upper / letters if letters else 0.0, letters, text.count("!"), "?" in text)
+
+    def _token(self, word: str, clause: int) -> Token:
+        if word.isdigit():
+            return Token(word, word, clause, is_number=True)
+        repaired, word_lemma, is_person = self._word(word)
+        return Token(repaired, word_lemma, clause, is_person=is_person)
+
+    def _analyze_word(self, word: str) -> tuple[str, str, bool]:
+        if not morph().word_is_known(word):
+            repaired = self._repair(word)
+            if repaired is None:
+                return word, lexicon_lemma(word), False
+            word = repaired
+        is_person = bool(_PERSON & morph().parse(word)[0].tag.grammemes)
+        return word, lexicon_lemma(word), is_person
+
+    def _repair(self, word: str) -> str | None:
+        """The lexicon word an unknown word is most likely a typo of."""
+        if len(word) < self._fuzzy_min_length or not word.isalpha():
+            return None
+        best = process.extractOne(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=self._fuzzy_min_score)
+        return best[0] if best else None
