@@ -11,6 +11,7 @@ offer requires).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Literal
 
@@ -195,50 +196,85 @@ def check_eligibility(context: EligibilityContext, content: Content) -> Verdict:
     problems = context_problems(context, content)
     if problems:
         raise ContextError(problems)
-    return _verdict(content.products[context.offer], context.customer, context.call, content.services)
+    return _Situation.of(context.customer, context.call, content.services).verdict(content.products[context.offer])
 
 
-def _verdict(product: Product, customer: Customer, call: Call, services: Mapping[str, Service]) -> Verdict:
-    related = related_services(product, services)
-    reasons: set[Reason] = set()
+def check_offers(customer: Customer, call: Call, offers: Iterable[str], content: Content) -> list[Verdict]:
+    """The same check for several offers in one customer's call (the call-level facts are worked out once)."""
+    offers = list(offers)
+    problems = party_problems(customer, call, content)
+    problems.extend(f"unknown offer {offer!r}" for offer in offers if offer not in content.products)
+    if problems:
+        raise ContextError(problems)
+    situation = _Situation.of(customer, call, content.services)
+    return [situation.verdict(content.products[offer]) for offer in offers]
 
-    def rule(reason: Reason, applies: bool) -> None:
-        if applies:
-            reasons.add(reason)
 
-    rule(Reason.simplified_mode, call.simplified_mode)
-    rule(Reason.peak_hours, call.peak_hours)
-    rule(Reason.not_identified, not customer.identified)
-    rule(Reason.not_user, customer.role in ("child", "not_user"))
-    rule(Reason.conflict, call.mood == "conflict")
-    rule(Reason.churn, call.churn_signals or any(t.kind == "termination" for t in call.open_tickets))
-    rule(Reason.contract_terminated, customer.contract_terminated)
-    rule(Reason.requested_by_client, call.requested_product == product.id)
-    rule(Reason.transfer, call.transfer_needed)
-    rule(Reason.voluntary_block, bool(related & set(customer.voluntary_blocks)) and not call.unblock_request)
+@dataclass(frozen=True)
+class _Situation:
+    """What a customer and a call say before any offer is looked at: the offer-independent part of the rules."""
 
-    in_global_problem = affected_services(call.global_problem_services, services)
-    rule(Reason.global_problem, call.issue_service in in_global_problem or bool(related & in_global_problem))
+    customer: Customer
+    call: Call
+    services: Mapping[str, Service]
+    general: frozenset[Reason]        # reasons that apply to every offer
+    blocked: frozenset[str]           # voluntary blocks that count (not lifted in this call)
+    in_global_problem: frozenset[str]
+    ticketed: frozenset[str]          # services with an open 2nd/3rd-line repair ticket, after dependencies
+    down: frozenset[str]
 
-    guarantee_exception = product.id == UNRESOLVED_ISSUE_EXCEPTION and not call.transfer_needed
-    rule(Reason.unresolved_issue, not call.issue_resolved and not guarantee_exception)
+    @classmethod
+    def of(cls, customer: Customer, call: Call, services: Mapping[str, Service]) -> _Situation:
+        in_global_problem = affected_services(call.global_problem_services, services)
+        ticketed = affected_services([t.service for t in call.open_tickets
+                                      if t.line >= TICKET_MIN_LINE and t.kind == "repair" and t.service is not None],
+                                     services)
+        flags = {
+            Reason.simplified_mode: call.simplified_mode,
+            Reason.peak_hours: call.peak_hours,
+            Reason.not_identified: not customer.identified,
+            Reason.not_user: customer.role in ("child", "not_user"),
+            Reason.conflict: call.mood == "conflict",
+            Reason.churn: call.churn_signals or any(t.kind == "termination" for t in call.open_tickets),
+            Reason.contract_terminated: customer.contract_terminated,
+            Reason.transfer: call.transfer_needed,
+            # The customer's own issue is on a service in a ГП zone or with an open ticket: no offer at all.
+            Reason.global_problem: call.issue_service in in_global_problem,
+            Reason.open_ticket: call.issue_service in ticketed,
+            Reason.relocation: call.relocation,
+            Reason.financial_block: customer.financial_block,
+            Reason.insufficient_funds: customer.payment == "advance" and customer.balance < 0,
+            Reason.opt_out: customer.marketing_opt_out,
+        }
+        return cls(
+            customer=customer, call=call, services=services,
+            general=frozenset(reason for reason, applies in flags.items() if applies),
+            blocked=frozenset() if call.unblock_request else frozenset(customer.voluntary_blocks),
+            in_global_problem=in_global_problem,
+            ticketed=ticketed,
+            down=affected_services(call.down_services, services),
+        )
 
-    blocking_tickets = [t.service for t in call.open_tickets
-                        if t.line >= TICKET_MIN_LINE and t.kind == "repair" and t.service is not None]
-    ticketed = affected_services(blocking_tickets, services)
-    rule(Reason.open_ticket, call.issue_service in ticketed or bool(related & ticketed))
-
-    rule(Reason.service_down, bool(related & affected_services(call.down_services, services)))
-    rule(Reason.relocation, call.relocation)
-    rule(Reason.financial_block, customer.financial_block)
-    rule(Reason.insufficient_funds, customer.payment == "advance"
-         and (customer.balance < 0 or customer.balance < upfront_needed(product)))
-    rule(Reason.already_has, product.id in customer.options)
-    rule(Reason.not_applicable, not set(product.requires) <= set(customer.services))
-    rule(Reason.opt_out, customer.marketing_opt_out)
-
-    ordered = tuple(sorted(reasons, key=lambda reason: reason.value))
-    return Verdict(offer=product.id, allowed=not ordered, reasons=ordered)
+    def verdict(self, product: Product) -> Verdict:
+        customer, call = self.customer, self.call
+        related = related_services(product, self.services)
+        reasons = set(self.general)
+        offer_rules = {
+            Reason.requested_by_client: call.requested_product == product.id,
+            Reason.voluntary_block: bool(related & self.blocked),
+            Reason.global_problem: bool(related & self.in_global_problem),
+            # Гарантия+ may be offered after an unresolved issue, unless the call is transferred.
+            Reason.unresolved_issue: not call.issue_resolved
+            and not (product.id == UNRESOLVED_ISSUE_EXCEPTION and not call.transfer_needed),
+            Reason.open_ticket: bool(related & self.ticketed),
+            Reason.service_down: bool(related & self.down),
+            Reason.insufficient_funds: customer.payment == "advance" and customer.balance < upfront_needed(product),
+            Reason.already_has: product.id in customer.options,
+            Reason.not_applicable: not set(product.requires) <= set(customer.services),
+        }
+        reasons.update(reason for reason, applies in offer_rules.items() if applies)
+        ordered = tuple(sorted(reasons, key=lambda reason: reason.value))
+        return Verdict(offer=product.id, allowed=not ordered, reasons=ordered)
 
 
 def reason_texts(reasons: Iterable[str | Reason], content: Content) -> list[str]:

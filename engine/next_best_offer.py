@@ -22,8 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveInt
 from .content.catalog import Product, Segment
 from .content.rules_content import DEFAULT_POLICY
 from .content.speech import money
-from .eligibility import (Call, ContextError, Customer, EligibilityContext, InputModel, check_eligibility,
-                          party_problems)
+from .eligibility import Call, ContextError, Customer, InputModel, check_offers, party_problems
 from .responses import Outcome, ResponseCode, outcome_of_verdict, response_code
 
 if TYPE_CHECKING:
@@ -66,7 +65,7 @@ class OfferRequest(InputModel):
 
     customer: Customer = Field(default_factory=Customer)
     call: Call = Field(default_factory=Call)
-    topic: str | None = Field(default=None, description="The topic of the customer's issue (a bridge topic)")
+    topic: str | None = Field(default=None, description="The customer's issue topic (bridges.yaml or topics.yaml)")
     segment: Segment | None = Field(default=None, description="Overrides the segment derived from the services")
     campaigns: list[str] | None = Field(default=None, description="The offers of the CRM tab; all products if null")
     history: list[PastResponse] = Field(default_factory=list)
@@ -142,8 +141,9 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 
 def request_problems(request: OfferRequest, content: Content) -> list[str]:
     problems = party_problems(request.customer, request.call, content)
-    if request.topic is not None and request.topic not in content.bridges:
-        problems.append(f"unknown topic {request.topic!r}; known: {', '.join(sorted(content.bridges))}")
+    known_topics = content.bridges.keys() | content.topics.keys()
+    if request.topic is not None and request.topic not in known_topics:
+        problems.append(f"unknown topic {request.topic!r}; known: {', '.join(sorted(known_topics))}")
     for product_id in request.campaigns or []:
         if product_id not in content.products:
             problems.append(f"campaigns: unknown product {product_id!r}")
@@ -155,27 +155,27 @@ def request_problems(request: OfferRequest, content: Content) -> list[str]:
     return problems
 
 
-def _latest_responses(request: OfferRequest) -> dict[str, PastResponse]:
-    """The last response per product (later in the list wins a tie in time)."""
-    latest: dict[str, PastResponse] = {}
-    for past in sorted(enumerate(request.history), key=lambda pair: (_aware(pair[1].at), pair[0])):
-        latest[past[1].product] = past[1]
-    return latest
-
-
-def _in_cooloff(past: PastResponse | None, policy: OfferPolicy, now: dt.datetime | None) -> bool:
-    if past is None or now is None:
-        return False
-    days = policy.cooloff_days.get(past.response.value, 0)
-    age = _aware(now) - _aware(past.at)
-    return age < dt.timedelta(days=days)
+def _holding_back(request: OfferRequest, policy: OfferPolicy) -> dict[str, PastResponse]:
+    """Products a past response still holds back (each response for its own cool-off days): the latest such one."""
+    if request.now is None:
+        return {}
+    now = _aware(request.now)
+    holding: dict[str, tuple[dt.datetime, int, PastResponse]] = {}
+    for index, past in enumerate(request.history):
+        at = _aware(past.at)
+        if now - at >= dt.timedelta(days=policy.cooloff_days.get(past.response.value, 0)):
+            continue
+        current = holding.get(past.product)
+        if current is None or (at, index) > current[:2]:
+            holding[past.product] = (at, index, past)
+    return {product_id: entry[2] for product_id, entry in holding.items()}
 
 
 def _factors(product: Product, topic: str | None, segment: Segment | None, policy: OfferPolicy,
              content: Content) -> list[Factor]:
     """The context weights of a product; a weight of exactly 1 changes nothing and is left out."""
     factors: list[Factor] = []
-    if topic is not None:
+    if topic is not None and topic in content.bridges:
         bridge_products = content.bridges[topic].products
         weights = policy.topic_weights.get(topic) or policy.bridge_weights
         if product.id in bridge_products:
@@ -225,25 +225,26 @@ def next_best_offers(request: OfferRequest, content: Content) -> OfferList:
     policy = content.offer_policy[DEFAULT_POLICY]
     segment = request.segment or segment_of(request.customer.services)
     candidates = request.campaigns if request.campaigns is not None else sorted(content.products)
-    latest = _latest_responses(request)
+    held_back = _holding_back(request, policy)
 
     scored: list[tuple[float, str, float, float, float, list[Factor]]] = []
     skipped: list[SkippedOffer] = []
     seen: set[str] = set()
+    verdicts = {verdict.offer: verdict
+                for verdict in check_offers(request.customer, request.call, dict.fromkeys(candidates), content)}
     for product_id in candidates:
         if product_id in seen:
             skipped.append(_skipped(product_id, [PolicyReason.duplicate.value], Outcome.duplicate, content))
             continue
         seen.add(product_id)
         product = content.products[product_id]
-        verdict = check_eligibility(
-            EligibilityContext(offer=product_id, customer=request.customer, call=request.call), content)
+        verdict = verdicts[product_id]
         reasons = [reason.value for reason in verdict.reasons]
         outcome = outcome_of_verdict(verdict.reasons)
-        past = latest.get(product_id)
-        if _in_cooloff(past, policy, request.now):
+        past = held_back.get(product_id)
+        if past is not None:
             reasons.append(PolicyReason.cooloff.value)
-            if past.response is ResponseCode.agreed and outcome is not Outcome.already_connected:
+            if past.response is ResponseCode.agreed:
                 outcome = Outcome.already_connected
         factors = _factors(product, request.topic, segment, policy, content)
         weight = 1.0
