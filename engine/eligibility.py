@@ -60,40 +60,47 @@ class InputModel(BaseModel):
 
 
 class Ticket(InputModel):
-    """An open ticket (задание) on one of the customer's services."""
+    """Открытое задание по услуге клиента."""
 
-    service: str | None = Field(default=None, description="The service the ticket is about (none: the contract)")
-    line: NonNegativeInt = Field(default=TICKET_MIN_LINE, description="Support line that holds it: 1, 2 or 3")
-    kind: Literal["repair", "extra_works", "termination"] = "repair"
+    service: str | None = Field(default=None, description="Услуга задания (не указана — задание по договору)")
+    line: NonNegativeInt = Field(default=TICKET_MIN_LINE, description="Линия поддержки: 1, 2 или 3 (1ЛТП/2ЛТП/3ЛТП)")
+    kind: Literal["repair", "extra_works", "termination"] = Field(
+        default="repair", description="repair — ремонт; extra_works — доп. работы; termination — расторжение")
 
 
 class Customer(InputModel):
-    identified: bool = True
-    role: Literal["owner", "user", "child", "not_user"] = "owner"
-    services: list[str] = Field(default_factory=list)
-    options: list[str] = Field(default_factory=list)
-    payment: Literal["advance", "credit"] = "credit"
-    balance: float = 0.0
-    financial_block: bool = False
-    voluntary_blocks: list[str] = Field(default_factory=list)
-    contract_terminated: bool = False
-    marketing_opt_out: bool = False
+    """Профиль клиента для проверки «когда не предлагаем» (CONTRACT.md)."""
+
+    identified: bool = Field(default=True, description="Клиент прошёл идентификацию")
+    role: Literal["owner", "user", "child", "not_user"] = Field(
+        default="owner", description="owner — владелец; user — пользуется услугой; child; not_user — инсталлятор и т. п.")
+    services: list[str] = Field(default_factory=list, description="Основные услуги: internet, tv, phone, mobile")
+    options: list[str] = Field(default_factory=list, description="Уже подключённые продукты (id из каталога)")
+    payment: Literal["advance", "credit"] = Field(
+        default="credit", description="advance — авансовая модель; credit — кредитная")
+    balance: float = Field(default=0.0, description="Деньги на счёте, руб.")
+    financial_block: bool = Field(default=False, description="Финансовая блокировка")
+    voluntary_blocks: list[str] = Field(default_factory=list, description="Услуги под добровольной блокировкой")
+    contract_terminated: bool = Field(default=False, description="Договор расторгнут")
+    marketing_opt_out: bool = Field(default=False, description="Отказался от рекламных коммуникаций")
 
 
 class Call(InputModel):
-    simplified_mode: bool = False
-    peak_hours: bool = False
-    mood: Literal["neutral", "conflict"] = "neutral"
-    churn_signals: bool = False
-    relocation: bool = False
-    requested_product: str | None = None
-    transfer_needed: bool = False
-    issue_resolved: bool = True
-    issue_service: str | None = None
-    unblock_request: bool = False
-    global_problem_services: list[str] = Field(default_factory=list)
-    open_tickets: list[Ticket] = Field(default_factory=list)
-    down_services: list[str] = Field(default_factory=list)
+    """Что известно о звонке для проверки «когда не предлагаем» (CONTRACT.md)."""
+
+    simplified_mode: bool = Field(default=False, description="Упрощённый режим работы")
+    peak_hours: bool = Field(default=False, description="ЧНН или аварийный скрипт")
+    mood: Literal["neutral", "conflict"] = Field(default="neutral", description="conflict — конфликтный клиент")
+    churn_signals: bool = Field(default=False, description="Индикаторы оттока: хочет расторгнуть, спрашивает как")
+    relocation: bool = Field(default=False, description="Обращение по переезду")
+    requested_product: str | None = Field(default=None, description="Продукт, за которым клиент обратился сам")
+    transfer_needed: bool = Field(default=False, description="Вызов нужно перевести на другую скилл-группу")
+    issue_resolved: bool = Field(default=True, description="Вопрос клиента решён на 1-й линии")
+    issue_service: str | None = Field(default=None, description="Услуга, по которой обратился клиент")
+    unblock_request: bool = Field(default=False, description="Обращение о снятии добровольной блокировки")
+    global_problem_services: list[str] = Field(default_factory=list, description="Услуги в зоне открытой ГП")
+    open_tickets: list[Ticket] = Field(default_factory=list, description="Открытые задания")
+    down_services: list[str] = Field(default_factory=list, description="Услуги, которые не работают")
 
 
 class EligibilityContext(InputModel):
