@@ -45,7 +45,7 @@ class ConsoleSession:
         wanted = text.strip().lower()
         for number, button in enumerate(self.buttons, 1):
             if wanted in (str(number), button.label.lower(), button.data.lower()):
-                return Event(button=button.data)
+                return Event(text=button.label, button=button.data)
         return Event(text=text)
 
     def _take(self, event: Event) -> list[Reply]:

@@ -89,9 +89,9 @@ class CustomerMode:
         text = event.text.strip() or (event.button or "")
         if not text:
             return []
-        intent = self.engine.nlu.client_intent(event.text, snapshot.stage) if event.text.strip() else None
-        snapshot.say("client", text, intent=intent.intent if intent else None, button=event.button)
-        replies = getattr(self, f"_at_{snapshot.stage}")(snapshot, event, intent.intent if intent else None)
+        intent = None if event.button else self.engine.nlu.client_intent(text, snapshot.stage).intent
+        snapshot.say("client", text, intent=intent, button=event.button)
+        replies = getattr(self, f"_at_{snapshot.stage}")(snapshot, event, intent)
         if snapshot.stage == "closing":
             replies += self._close(snapshot)
         return replies
@@ -157,10 +157,13 @@ class CustomerMode:
         bridge = self.content.bridges.get(snapshot.issue_topic or "") or self.content.bridges["general"]
         replies = self._say(snapshot, bridge.template, product=product)
         self.engine.fire(snapshot, "bridged")
-        buttons = (Button(self.content.label("offer_agree"), BUTTON_AGREE),
-                   Button(self.content.label("offer_details"), BUTTON_DETAILS),
-                   Button(self.content.label("offer_decline"), BUTTON_DECLINE))
-        return replies + self._say(snapshot, self.content.products[product].speech, product=product, buttons=buttons)
+        return replies + self._say(snapshot, self.content.products[product].speech, product=product,
+                                   buttons=self._offer_buttons())
+
+    def _offer_buttons(self) -> tuple[Button, ...]:
+        return (Button(self.content.label("offer_agree"), BUTTON_AGREE),
+                Button(self.content.label("offer_details"), BUTTON_DETAILS),
+                Button(self.content.label("offer_decline"), BUTTON_DECLINE))
 
     def _best_offer(self, snapshot: Snapshot) -> str | None:
         """The top of the next-best-offer ranking; None when the eligibility check allows nothing."""
@@ -174,11 +177,11 @@ class CustomerMode:
     def _at_offer(self, snapshot: Snapshot, event: Event, intent: str | None) -> list[Reply]:
         offer = snapshot.current_offer
         if event.button == BUTTON_DETAILS or intent == "question":
-            return self._say(snapshot, "bot/offer_details.j2", product=offer.product)
+            return self._say(snapshot, "bot/offer_details.j2", product=offer.product, buttons=self._offer_buttons())
         trigger = {BUTTON_AGREE: "agreed", BUTTON_DECLINE: "declined"}.get(event.button or "")
         trigger = trigger or OFFER_TRIGGERS.get(intent or "")
         if trigger is None:
-            return self._say(snapshot, "bot/offer_unclear.j2", product=offer.product)
+            return self._say(snapshot, "bot/offer_unclear.j2", product=offer.product, buttons=self._offer_buttons())
         step = self.engine.fire(snapshot, trigger)
         if step is None:
             return []
@@ -186,7 +189,7 @@ class CustomerMode:
             snapshot.objections += 1
             offer.objections += 1
             objection = self.content.objections[intent if intent in self.content.objections else "think"]
-            return self._say(snapshot, objection.template, product=offer.product)
+            return self._say(snapshot, objection.template, product=offer.product, buttons=self._offer_buttons())
         if offer.response == "agreed":
             snapshot.orders.append(offer.product)
         return []

@@ -130,6 +130,7 @@ class TraineeMode:
             step = self.engine.fire(snapshot, trigger)
             if step is not None and step.dest == "objection":
                 snapshot.objections += 1
+                snapshot.current_offer.objections += 1
             return [self._client_says(snapshot, f"client/objections/{objection}.j2")]
         final = scenario.final_answer
         self.engine.fire(snapshot, FINAL_TRIGGERS[final])
