@@ -122,9 +122,9 @@ def test_bridge_adapts_to_the_offer_it_leads_to(content):
         "предлагаю Вам подключить антивирус."
     )
     assert render(content, "bridges/slow_internet.j2", "speed_boost", operator=OPERATOR_M).startswith(
-        "Я проверил параметры Вашего тарифного плана")
+        "Кстати, я проверил параметры Вашего тарифного плана")
     assert render(content, "bridges/balance.j2", "who_calls", operator=OPERATOR_F).startswith(
-        "Я разобралась, куда ушли деньги")
+        "Рада, что мы разобрались, куда ушли деньги")
 
 
 def test_every_bridge_renders_for_each_of_its_products(content):
@@ -184,10 +184,12 @@ def test_time_objection_in_both_genders_of_the_operator(content):
         "Коротко и о том, и о другом: прямая трансляция с камеры на телефон, запись видео с хранением до 7 дней.\n"
         "В рассрочку на 24 месяца — 390 рублей в месяц, это всего 13 рублей в день."
     )
-    assert male[3] == "Это не отнимет у Вас времени: я всё оформлю сам прямо сейчас. Оформляем?"
-    assert female[3] == "Это не отнимет у Вас времени: я всё оформлю сама прямо сейчас. Оформляем?"
+    assert male[3] == \
+        "Итак, главное Вы знаете. Остальное я оформлю сам прямо сейчас — это не отнимет у Вас времени. Оформляем?"
+    assert female[3] == \
+        "Итак, главное Вы знаете. Остальное я оформлю сама прямо сейчас — это не отнимет у Вас времени. Оформляем?"
     assert messages(content, "objections/objection_time.j2", "start", operator=OPERATOR_M)[3] == \
-        "Это не отнимет у Вас времени: я всё оформлю сам прямо сейчас. Подключаем?"
+        "Итак, главное Вы знаете. Остальное я оформлю сам прямо сейчас — это не отнимет у Вас времени. Подключаем?"
 
 
 def test_every_objection_answer_has_the_four_vzor_steps_for_every_product(content):
