@@ -5,7 +5,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .lexicon import ClientFile, CountSignal
+from .lexicon import DROP, KEEP, ClientFile, CountSignal
 from .patterns import Match, PatternSet
 from .text import Analyzer, Utterance
 
@@ -54,13 +54,16 @@ class ClientClassifier:
     def _reading(self, match: Match, utterance: Utterance) -> str | None:
         """The intent a match stands for: its own, or what it means under a negation («не дорого»)."""
         label = match.pattern.label
+        if self._when_negated[label] == KEEP:
+            return label
         tokens = utterance.tokens
         clause = tokens[match.start].clause
         for index in range(match.start - 1, max(match.start - self._negation_scope, 0) - 1, -1):
             if tokens[index].clause != clause:
                 break
             if tokens[index].word in self._negation_words:
-                return self._when_negated[label]
+                negated = self._when_negated[label]
+                return None if negated == DROP else negated
         return label
 
     def _add_signals(self, utterance: Utterance, scores: dict[str, float]) -> None:

@@ -19,6 +19,7 @@ CLIENT_INTENTS = ("agree", "decline", "think", "objection_price", "objection_nee
 OPERATOR_TAGS = ("greeting", "bridge", "offer", "price", "price_per_day", "empathy", "clarify", "benefit",
                  "summary", "call_to_action", "check_questions", "farewell", "cliche")
 LEXICON_DIR = "lexicon"
+KEEP, DROP = "keep", "drop"
 LANGUAGE_FILE, CLIENT_FILE, OPERATOR_FILE = "language.yaml", "client.yaml", "operator.yaml"
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=500)]
@@ -35,7 +36,7 @@ class Label(Authored):
     """The phrases that signal one intent or tag."""
 
     weight: Weight = 1.0
-    when_negated: Identifier | None = None
+    when_negated: Identifier = KEEP  # KEEP, DROP, or the intent a negated phrase stands for
     phrases: list[Text | WeightedPhrase] = Field(min_length=1)
 
 
@@ -108,12 +109,12 @@ class Lexicon:
     operator_patterns: tuple[Pattern, ...]
 
     def words(self) -> set[str]:
-        """Every word written in a phrase or as slang: the vocabulary typos are repaired to."""
+        """Every word (or «stem*») written in a phrase or as slang: the vocabulary typos are repaired to."""
         labels = [*self.client.intents.values(), *self.operator.tags.values()]
         phrases = [p if isinstance(p, str) else p.phrase for label in labels for p in label.phrases]
         words = {w for phrase in phrases for part in phrase.replace(",", " ").split() for w in part.split("|")}
         words.update(w for value in self.language.slang.values() for w in value.split())
-        return {w.lstrip("=").lower().replace("ё", "е") for w in words if w.lstrip("=").isalpha()}
+        return {w.lstrip("=").lower().replace("ё", "е") for w in words if w.lstrip("=").rstrip("*").isalpha()}
 
 
 M = TypeVar("M", bound=Authored)
@@ -184,7 +185,7 @@ def _check_client(client: ClientFile, doc: YamlDocument, problems: list[Problem]
         referenced += [(("contexts", stage, "remap", k), v) for k, v in rule.remap.items()]
         referenced += [(("contexts", stage, "remap", k), k) for k in rule.remap]
     referenced += [(("intents", k, "when_negated"), v.when_negated) for k, v in client.intents.items()
-                   if v.when_negated is not None]
+                   if v.when_negated not in (KEEP, DROP)]
     for loc, intent in referenced:
         if intent not in known:
             problems.append(doc.problem(loc, f"unknown intent '{intent}'; use one of {list(CLIENT_INTENTS)}"))

@@ -126,7 +126,7 @@ class PatternSet:
         return list(found.values())
 
     def find(self, tokens: Sequence[Token]) -> list[Match]:
-        """Every pattern occurrence, without those lying strictly inside a longer occurrence."""
+        """Every pattern occurrence, without those that only repeat the beginning or end of a longer one."""
         matches: list[Match] = []
         for start, token in enumerate(tokens):
             for pattern in self._candidates(token):
@@ -137,7 +137,9 @@ class PatternSet:
 
 
 def _match_from(pattern: Pattern, tokens: Sequence[Token], start: int) -> int | None:
-    """End of the shortest occurrence of ``pattern`` whose first slot is ``tokens[start]``."""
+    """End of the shortest occurrence of ``pattern`` starting at ``tokens[start]``."""
+    if not pattern.slots[0].accepts(tokens[start]):
+        return None
     return _rest(pattern, tokens, 1, start + 1)
 
 
@@ -154,6 +156,7 @@ def _rest(pattern: Pattern, tokens: Sequence[Token], slot: int, position: int) -
 
 
 def _outermost(matches: list[Match]) -> list[Match]:
+    """Drop a match that begins or ends a longer one: «не надо» inside «не надо мне звонить»."""
     return [m for m in matches
-            if not any(o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
+            if not any((o.start == m.start and m.end < o.end) or (o.end == m.end and o.start < m.start)
                        for o in matches)]

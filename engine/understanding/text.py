@@ -14,6 +14,7 @@ MAX_CHARS = 2000  # a longer message is judged by its beginning
 _PIECES = re.compile(r"\d+|[^\W\d_]+|[.,;:!?…()]")
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 _PERSON = frozenset({"Name", "Surn", "Patr"})
+_REDUCED = str.maketrans({"о": "а", "е": "и", "я": "и"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +51,10 @@ class Analyzer:
         self._symbols = str.maketrans({char: f" {word} " for char, word in symbols.items()})
         self._slang = {normalize_word(k): tuple(normalize_word(v).split()) for k, v in slang.items()}
         self._boundaries = frozenset(normalize_word(w) for w in boundaries)
-        self._vocabulary = sorted({normalize_word(w) for w in vocabulary if len(w) >= fuzzy_min_length})
+        words = {normalize_word(w) for w in vocabulary}
+        self._by_sound = {_sound(w): w for w in sorted(words) if len(w) >= fuzzy_min_length and w.isalpha()}
+        self._sounds = sorted(self._by_sound)
+        self._stems = sorted(w[:-1] for w in words if w.endswith("*") and len(w) > fuzzy_min_length)
         self._fuzzy_min_length = fuzzy_min_length
         self._fuzzy_min_score = fuzzy_min_score
         self._word = lru_cache(maxsize=65536)(self._analyze_word)
@@ -88,8 +92,18 @@ class Analyzer:
         return word, lexicon_lemma(word), is_person
 
     def _repair(self, word: str) -> str | None:
-        """The lexicon word an unknown word is most likely a typo of."""
+        """The lexicon word (or a word starting with a lexicon stem) an unknown word is most likely a typo of."""
         if len(word) < self._fuzzy_min_length or not word.isalpha():
             return None
-        best = process.extractOne(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=self._fuzzy_min_score)
-        return best[0] if best else None
+        best = process.extractOne(_sound(word), self._sounds, scorer=fuzz.ratio, score_cutoff=self._fuzzy_min_score)
+        if best is not None:
+            return self._by_sound[best[0]]
+        for stem in self._stems:
+            if len(word) > len(stem) and fuzz.ratio(word[:len(stem)], stem) >= self._fuzzy_min_score:
+                return stem + word[len(stem):]
+        return None
+
+
+def _sound(word: str) -> str:
+    """Unstressed vowels written as heard («дорага» for «дорого»): compare words by this key."""
+    return word.translate(_REDUCED)
