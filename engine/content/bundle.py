@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .call_types import CallType
 from .catalog import Product, Service
 from .scenarios import Scenario
+from .scorecard_content import ClicheAdvice, FeedbackText, ScorecardPolicy
 from .self_service import Assistant, DemoCustomer, Label, Topic
 from .rules_content import OfferPolicy, OfferPrior, ReasonText
 from .speech_content import Bridge, Objection, ResponseCode
@@ -31,6 +32,9 @@ class ContentFile(BaseModel):
     customers: list[DemoCustomer] = Field(default_factory=list, description="Демонстрационные клиенты")
     scenarios: list[Scenario] = Field(default_factory=list, description="Сценарии тренировки стажёров")
     labels: list[Label] = Field(default_factory=list, description="Надписи кнопок и интерфейса")
+    scorecard: list[ScorecardPolicy] = Field(default_factory=list, description="Оценка стажёра: веса и пороги")
+    scorecard_feedback: list[FeedbackText] = Field(default_factory=list, description="Оценка стажёра: тексты отзыва")
+    scorecard_cliches: list[ClicheAdvice] = Field(default_factory=list, description="Штампы и чем их заменить")
 
     def sections(self) -> dict[str, list]:
         return {name: getattr(self, name) for name in type(self).model_fields}
@@ -52,4 +56,7 @@ SECTION_KEYS: dict[str, str] = {
     "reasons": "code",
     "offer_priors": "product",
     "offer_policy": "id",
+    "scorecard": "id",
+    "scorecard_feedback": "id",
+    "scorecard_cliches": "id",
 }

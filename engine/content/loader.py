@@ -16,6 +16,7 @@ from .catalog import Product, Service
 from .checks import cross_check
 from .rules_content import OfferPolicy, OfferPrior, ReasonText
 from .scenarios import Scenario
+from .scorecard_content import ClicheAdvice, FeedbackText, ScorecardPolicy, check_scorecard
 from .self_service import Assistant, DemoCustomer, Label, Topic
 from .speech import Person, ProductFigures, Speech
 from .speech_content import Bridge, Objection, ResponseCode
@@ -48,6 +49,9 @@ class Content:
     reasons: dict[str, ReasonText]
     offer_priors: dict[str, OfferPrior]
     offer_policy: dict[str, OfferPolicy]
+    scorecard: dict[str, ScorecardPolicy]
+    scorecard_feedback: dict[str, FeedbackText]
+    scorecard_cliches: dict[str, ClicheAdvice]
 
     @property
     def assistant(self) -> Assistant:
@@ -179,6 +183,7 @@ def load_content(dialogues: Path = DEFAULT_DIALOGUES, scripts: Path = DEFAULT_SC
     problems.extend(merge_problems)
     speech = Speech(scripts)
     problems.extend(cross_check(merged, speech))
+    problems.extend(check_scorecard(merged, speech))
     problems.extend(speech.check(sample_contexts(merged["products"]), _display(scripts)))
     problems.extend(check_lexicon(dialogues))
     if problems:
