@@ -157,6 +157,9 @@ def _rest(pattern: Pattern, tokens: Sequence[Token], slot: int, position: int) -
 
 def _outermost(matches: list[Match]) -> list[Match]:
     """Drop a match that begins or ends a longer one: «не надо» inside «не надо мне звонить»."""
-    return [m for m in matches
-            if not any((o.start == m.start and m.end < o.end) or (o.end == m.end and o.start < m.start)
-                       for o in matches)]
+    longest_from: dict[int, int] = {}
+    longest_to: dict[int, int] = {}
+    for m in matches:
+        longest_from[m.start] = max(longest_from.get(m.start, m.end), m.end)
+        longest_to[m.end] = min(longest_to.get(m.end, m.start), m.start)
+    return [m for m in matches if longest_from[m.start] == m.end and longest_to[m.end] == m.start]
