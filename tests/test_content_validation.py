@@ -43,16 +43,16 @@ CASES = {
         "dialogues/extra.yaml:7: unknown product 'no_such_product'"),
     "duplicate product id": (
         "dialogues/extra.yaml", PRODUCT.format(id="antivirus", price=1),
-        "dialogues/extra.yaml:3: duplicate id 'antivirus' in products (first at dialogues/catalog.yaml:"),
+        "dialogues/extra.yaml:2: duplicate id 'antivirus' in products (first at "),
     "wrong type": (
         "dialogues/extra.yaml", PRODUCT.format(id="test_product", price="дорого"),
-        "dialogues/extra.yaml:6: products.0.price_month: Input should be a valid number"),
+        "dialogues/extra.yaml:5: products.0.price_month: Input should be a valid number"),
     "unknown key": (
         "dialogues/extra.yaml", PRODUCT.format(id="test_product", price=1) + "    prise: 5\n",
         "dialogues/extra.yaml:8: products.0.prise: Extra inputs are not permitted"),
     "unknown speech module": (
         "dialogues/extra.yaml", PRODUCT.format(id="test_product", price=1).replace("offers/books.j2", "offers/nope.j2"),
-        "dialogues/extra.yaml:7: no speech module 'offers/nope.j2' in scripts_ru/"),
+        "dialogues/extra.yaml:6: no speech module 'offers/nope.j2' in scripts_ru/"),
     "YAML syntax": (
         "dialogues/extra.yaml", "products:\n  - id: [broken\n",
         "dialogues/extra.yaml:3: YAML syntax:"),
