@@ -1,0 +1,131 @@
+"""Middlewares: every update accounted for, errors logged with context and apologised for, users throttled."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update
+
+from .services import Services
+
+log = logging.getLogger("sobesednik.telegram")
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class UpdateLedger(BaseMiddleware):
+    """Counts updates in flight and remembers which were handled: graceful shutdown waits for the in-flight ones."""
+
+    def __init__(self, remember: int = 10_000):
+        self.in_flight = 0
+        self.handled: OrderedDict[int, None] = OrderedDict()
+        self._remember = remember
+        self._changed = asyncio.Condition()
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        self.in_flight += 1
+        try:
+            return await handler(event, data)
+        finally:
+            self.in_flight -= 1
+            if isinstance(event, Update):
+                self.handled[event.update_id] = None
+                while len(self.handled) > self._remember:
+                    self.handled.popitem(last=False)
+            async with self._changed:
+                self._changed.notify_all()
+
+    async def wait_handled(self, update_id: int) -> None:
+        async with self._changed:
+            await self._changed.wait_for(lambda: update_id in self.handled)
+
+    async def wait_idle(self) -> None:
+        async with self._changed:
+            await self._changed.wait_for(lambda: self.in_flight == 0)
+
+
+def _where(update: Update) -> tuple[int | None, int | None, str]:
+    event = update.event
+    user = getattr(event, "from_user", None)
+    chat = getattr(event, "chat", None) or getattr(getattr(event, "message", None), "chat", None)
+    return (chat.id if chat else None), (user.id if user else None), update.event_type
+
+
+class ErrorApology(BaseMiddleware):
+    """Any failure in a handler: logged with its context, and the user gets a short apology — never silence."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        try:
+            return await handler(event, data)
+        except Exception:
+            if not isinstance(event, Update):
+                raise
+            chat_id, user_id, kind = _where(event)
+            state = data.get("raw_state")
+            text = getattr(event.event, "text", None) or getattr(event.event, "data", None)
+            log.exception("update %s failed: %s from user %s in chat %s, state %s, input %r",
+                          event.update_id, kind, user_id, chat_id, state, (text or "")[:200])
+            await self._apologise(event, data, chat_id)
+            return None
+
+    @staticmethod
+    async def _apologise(update: Update, data: dict[str, Any], chat_id: int | None) -> None:
+        bot: Bot | None = data.get("bot")
+        services: Services | None = data.get("services")
+        if bot is None or services is None or chat_id is None:
+            return
+        try:
+            text = services.texts.label("tg_apology")
+            if isinstance(update.event, CallbackQuery):
+                await bot.answer_callback_query(update.event.id)
+            await bot.send_message(chat_id=chat_id, text=text)
+        except Exception:
+            log.exception("could not apologise in chat %s", chat_id)
+
+
+class Throttling(BaseMiddleware):
+    """At most ``rate`` events per ``period`` seconds per user; the first one over gets a polite note, the rest are
+    dropped on purpose until the window frees up."""
+
+    def __init__(self, rate: int, period: float, clock: Callable[[], float] = time.monotonic,
+                 max_users: int = 100_000):
+        self.rate = rate
+        self.period = period
+        self.clock = clock
+        self.max_users = max_users
+        self._seen: OrderedDict[int, deque[float]] = OrderedDict()
+        self._warned: set[int] = set()
+
+    def _allow(self, user_id: int) -> bool:
+        now = self.clock()
+        window = self._seen.pop(user_id, None) or deque()
+        while window and now - window[0] >= self.period:
+            window.popleft()
+        self._seen[user_id] = window  # most recent last: the oldest idle users are forgotten first
+        while len(self._seen) > self.max_users:
+            forgotten, _ = self._seen.popitem(last=False)
+            self._warned.discard(forgotten)
+        if len(window) < self.rate:
+            window.append(now)
+            self._warned.discard(user_id)
+            return True
+        return False
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user = getattr(event, "from_user", None)
+        if user is None or self._allow(user.id):
+            return await handler(event, data)
+        if user.id in self._warned:
+            return None
+        self._warned.add(user.id)
+        services: Services = data["services"]
+        text = services.texts.label("tg_throttled")
+        if isinstance(event, CallbackQuery):
+            await event.answer(text)
+        elif isinstance(event, Message):
+            await event.answer(text)
+        return None

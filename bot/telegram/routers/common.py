@@ -1,0 +1,87 @@
+"""/start, /help, the choice of mode, /stop, /hint, /history."""
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from engine.conversation import Event
+
+from .. import keyboards
+from ..keyboards import ModeChoice
+from ..services import Services
+from ..talk import Conversation, send_text
+
+HISTORY_SIZE = 10
+
+
+def make_router() -> Router:
+    router = Router(name="common")
+    router.message.filter(F.chat.type == "private")
+    router.callback_query.filter(F.message.chat.type == "private")
+
+    @router.message(CommandStart())
+    async def start(message: Message, services: Services) -> None:
+        texts = services.texts
+        await message.answer(texts.render("start", name=message.from_user.first_name or ""),
+                             reply_markup=keyboards.modes(texts.content))
+
+    @router.message(Command("help"))
+    async def help_(message: Message, services: Services) -> None:
+        texts = services.texts
+        await message.answer(texts.render("help", trainer=services.is_trainer(message.from_user.id)))
+
+    @router.callback_query(ModeChoice.filter(F.mode == "customer"))
+    async def choose_customer(query: CallbackQuery, bot: Bot, state: FSMContext, services: Services) -> None:
+        await query.answer()
+        await Conversation(services, bot, state, query.message.chat.id, query.from_user.id).begin("customer")
+
+    @router.message(Command("stop"))
+    async def stop(message: Message, bot: Bot, state: FSMContext, services: Services) -> None:
+        texts = services.texts
+        talk = Conversation(services, bot, state, message.chat.id, message.from_user.id)
+        snapshot = await talk.snapshot()
+        if snapshot is None:
+            await message.answer(texts.label("tg_nothing_to_stop"))
+            return
+        if (await state.get_data()).get("hung_up"):
+            # the call is already over and the trainee would rather not pick a response code: end it here
+            await state.clear()
+            await message.answer(texts.label("tg_stopped"))
+            return
+        await state.update_data(hung_up=True)
+        await talk.turn(snapshot, Event(hang_up=True))
+
+    @router.message(Command("hint"))
+    async def hint(message: Message, state: FSMContext, services: Services) -> None:
+        texts = services.texts
+        talk = Conversation(services, message.bot, state, message.chat.id, message.from_user.id)
+        snapshot = await talk.snapshot()
+        if snapshot is None or snapshot.mode != "trainee":
+            await message.answer(texts.label("tg_hint_trainee_only"))
+            return
+        await send_text(message.bot, message.chat.id, texts.hint(snapshot) or texts.label("tg_no_hint"), kind="note")
+
+    @router.message(Command("history"))
+    async def history(message: Message, services: Services) -> None:
+        texts = services.texts
+        rows = await services.run(lambda: list(services.records.sessions_of(str(message.from_user.id), "trainee")))
+        if not rows:
+            await message.answer(texts.label("tg_history_empty"))
+            return
+        lines = [texts.label("tg_history_title")]
+        for row in rows[-HISTORY_SIZE:][::-1]:
+            scenario = texts.content.scenarios.get(row.get("scenario_id") or "")
+            score = row.get("score")
+            lines.append(texts.render(
+                "history_item",
+                date=(row.get("started_at") or "")[:16].replace("T", " "),
+                title=scenario.title if scenario else (row.get("scenario_id") or ""),
+                status=texts.label(f"tg_status_{row.get('status') or 'active'}"),
+                score="" if score is None else round(score),
+                passed=bool(row.get("passed")),
+            ))
+        await send_text(message.bot, message.chat.id, "\n".join(lines))
+
+    return router

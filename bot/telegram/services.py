@@ -1,0 +1,133 @@
+"""What the handlers work with: live content (swapped atomically on /reload), the runner, records, texts.
+
+All engine and SQLite work runs on one worker thread, so the event loop never blocks and the record store has a
+single writer.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from bot.runner import ConversationRunner
+from engine.content.loader import Content, load_content
+from engine.content.speech import Person
+from engine.conversation import Event, Mode, Reply, Snapshot, TurnResult
+from engine.dialogue import DialogueEngine
+from engine.records import Records
+from engine.understanding import Understanding
+
+CHANNEL = "telegram"
+TEMPLATES = "bot/telegram"
+T = TypeVar("T")
+log = logging.getLogger("sobesednik.telegram")
+
+
+@dataclass(frozen=True)
+class Live:
+    """One consistent generation of content and the engine built on it."""
+
+    content: Content
+    engine: DialogueEngine
+
+
+def build_live(dialogues: Path, scripts: Path) -> Live:
+    """Load and validate everything; raises ContentError (with file:line problems) and serves nothing half-loaded."""
+    content = load_content(dialogues, scripts)
+    nlu = Understanding.load(content.dialogues)
+    return Live(content, DialogueEngine(content, nlu))
+
+
+class Texts:
+    """Every word the Telegram front end says, from content: labels and scripts_ru/bot/telegram/ templates."""
+
+    def __init__(self, live: Live):
+        self.content = live.content
+        self.engine = live.engine
+
+    def label(self, label_id: str) -> str:
+        return self.content.label(label_id)
+
+    def render(self, template: str, /, **details: Any) -> str:
+        assistant = self.content.assistant
+        operator = Person(assistant.first_name, gender=assistant.gender, company=assistant.company)
+        context = self.content.speech_context(Person(""), operator, None, self.engine.today, details=details)
+        return self.content.speech.render(f"{TEMPLATES}/{template}.j2", **context)
+
+    def hint(self, snapshot: Snapshot) -> str | None:
+        """The trainee's hint for the current stage of the call (see the report: wants an engine hook)."""
+        engine_hint = getattr(self.engine, "hint", None)
+        if callable(engine_hint):
+            reply = engine_hint(snapshot)
+            return reply.text if isinstance(reply, Reply) else reply
+        call_type = self.content.call_types.get(snapshot.call_type)
+        scenario = self.content.scenarios.get(snapshot.scenario_id or "")
+        if call_type is None or scenario is None:
+            return None
+        stage = next((s for s in call_type.stages if s.id == snapshot.stage), None)
+        if stage is None or stage.hint is None:
+            return None
+        persona = scenario.persona
+        client = Person(persona.first_name, persona.patronymic, persona.gender)
+        operator = Person("", company=self.content.assistant.company)
+        context = self.content.speech_context(client, operator, scenario.offers[0] if scenario.offers else None,
+                                              self.engine.today)
+        return self.content.speech.render(stage.hint, **context)
+
+
+class Services:
+    """Shared by every handler through dispatcher data; never module globals."""
+
+    def __init__(self, live: Live, records: Records, *, dialogues: Path, scripts: Path,
+                 admins: frozenset[int] = frozenset(), builder: Callable[[Path, Path], Live] = build_live):
+        self.live = live
+        self.records = records
+        self.dialogues = dialogues
+        self.scripts = scripts
+        self.admins = admins
+        self._builder = builder
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine")
+        self._reload_lock = asyncio.Lock()
+
+    # -- the current generation ---------------------------------------------------------------------------------
+    @property
+    def texts(self) -> Texts:
+        return Texts(self.live)
+
+    def is_trainer(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.admins
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Synchronous engine/SQLite work on the single worker thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._worker, fn, *args)
+
+    async def start(self, mode: Mode, user_id: int, **options: Any) -> TurnResult:
+        runner = ConversationRunner(self.live.engine, self.records, CHANNEL)
+        return await self.run(lambda: runner.start(mode, str(user_id), **options))
+
+    async def turn(self, snapshot: Snapshot, event: Event) -> TurnResult:
+        runner = ConversationRunner(self.live.engine, self.records, CHANNEL)
+        return await self.run(runner.turn, snapshot, event)
+
+    async def reload(self) -> Live:
+        """Validate new content off the loop and swap it in at once; on ContentError the old content keeps serving."""
+        async with self._reload_lock:
+            live = await asyncio.get_running_loop().run_in_executor(None, self._builder, self.dialogues,
+                                                                    self.scripts)
+            self.live = live
+            log.info("content reloaded: %d scenarios, %d products", len(live.content.scenarios),
+                     len(live.content.products))
+            return live
+
+    def close(self) -> None:
+        self._worker.shutdown(wait=True)
+        self.records.close()
+
+
+def utc_today() -> dt.date:
+    return dt.datetime.now(dt.timezone.utc).date()

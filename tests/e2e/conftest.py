@@ -1,0 +1,129 @@
+"""End-to-end fixtures: the fake Bot API server, the bot's dispatcher polling it over HTTP, Redis when available."""
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import subprocess
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.telegram.app import create_bot, run_polling, setup_dispatcher
+from bot.telegram.services import Live, build_live
+from bot.telegram.settings import Settings
+from engine.content.loader import DEFAULT_DIALOGUES, DEFAULT_SCRIPTS
+
+from .fake_telegram import WAIT, FakeTelegram, User
+
+TOKEN = "123456:TEST-token_for-the-fake-server"
+TRAINER_ID = 900001
+
+
+@pytest.fixture(scope="session")
+def live() -> Live:
+    return build_live(DEFAULT_DIALOGUES, DEFAULT_SCRIPTS)
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    server = await FakeTelegram(TOKEN).start()
+    yield server
+    await server.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A throwaway redis-server on 127.0.0.1 (no persistence); the Redis tests are skipped without one."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed")
+    port = free_port()
+    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for line in process.stdout:
+            if "Ready to accept connections" in line:
+                break
+        else:
+            pytest.fail("redis-server did not start")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
+
+
+def make_settings(tg: FakeTelegram, tmp_path: Path, **overrides) -> Settings:
+    values = dict(bot_token=TOKEN, telegram_api_url=tg.url, admin_ids=str(TRAINER_ID),
+                  db_path=tmp_path / "records.sqlite", polling_timeout=10, throttle_rate=50, throttle_period=60)
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+class RunningBot:
+    """The real dispatcher polling the fake server over HTTP, in this event loop."""
+
+    def __init__(self, tg: FakeTelegram, settings: Settings, live: Live):
+        self.tg = tg
+        self.settings = settings
+        self.live = live
+        self.task: asyncio.Task | None = None
+
+    async def start(self) -> RunningBot:
+        self.dispatcher = setup_dispatcher(self.settings, live=self.live)
+        self.bot = create_bot(self.settings)
+        polls = self.tg.polls
+        self.task = asyncio.create_task(run_polling(self.dispatcher, self.bot, self.settings, handle_signals=False))
+        await self.tg.wait_for(lambda: self.tg.polls > polls or self.task.done())
+        if self.task.done():
+            await self.task
+        return self
+
+    async def stop(self) -> None:
+        if self.task is None:
+            return
+        if not self.task.done():
+            await self.dispatcher.stop_polling()
+        await self.task
+        self.task = None
+
+    @property
+    def services(self):
+        return self.dispatcher["services"]
+
+    async def handled(self, *update_ids: int) -> None:
+        """Wait until the bot has finished with these updates (its ledger says so)."""
+        for update_id in update_ids:
+            await asyncio.wait_for(self.dispatcher["ledger"].wait_handled(update_id), WAIT)
+
+
+@pytest.fixture
+async def start_bot(tg: FakeTelegram, tmp_path: Path, live: Live):
+    running: list[RunningBot] = []
+
+    async def start(live_content: Live | None = None, **overrides) -> RunningBot:
+        bot = RunningBot(tg, make_settings(tg, tmp_path, **overrides), live_content or live)
+        running.append(bot)
+        return await bot.start()
+
+    yield start
+    for bot in running:
+        await bot.stop()
+
+
+@pytest.fixture
+def user(tg: FakeTelegram) -> User:
+    return User(tg, 100001, "Анна")
+
+
+@pytest.fixture
+def trainer(tg: FakeTelegram) -> User:
+    return User(tg, TRAINER_ID, "Тренер")
