@@ -7,6 +7,7 @@ from functools import partial
 from transitions import EventData, Machine
 
 from engine.content.call_types import CallType
+from engine.responses import Outcome, response_code
 
 from .guards import GUARDS
 
@@ -40,8 +41,8 @@ def _guard(name: str, event: EventData) -> bool:
     return GUARDS[name](event.model)
 
 
-def _record_response(code: str, event: EventData) -> None:
-    event.model.responses.append(code)
+def _record_outcome(outcome: Outcome, event: EventData) -> None:
+    event.model.responses.append(response_code(outcome).value)
 
 
 class CallStageMachine:
@@ -65,7 +66,7 @@ class CallStageMachine:
                 transition.dest,
                 conditions=[partial(_guard, name) for name in transition.conditions],
                 unless=[partial(_guard, name) for name in transition.unless],
-                after=[partial(_record_response, transition.response)] if transition.response else [],
+                after=[partial(_record_outcome, transition.outcome)] if transition.outcome else [],
             )
 
     def triggers(self, stage: str) -> list[str]:
@@ -99,8 +100,8 @@ def mermaid(call_type: CallType) -> str:
     for transition in call_type.transitions:
         guards = [*transition.conditions, *(f"not {name}" for name in transition.unless)]
         label = transition.trigger + (f" [{', '.join(guards)}]" if guards else "")
-        if transition.response:
-            label += f" / {transition.response}"
+        if transition.outcome:
+            label += f" / {response_code(transition.outcome).value}"
         sources = list(names) if ANY_STAGE in transition.source else transition.source
         for source in sources:
             if source == transition.dest and ANY_STAGE in transition.source:

@@ -118,3 +118,20 @@ def test_validate_command_exit_codes(content_copy: Path) -> None:
     assert bad.returncode == 1
     assert expected in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_committed_schema_matches_the_models() -> None:
+    import json
+
+    from engine.content.schema import SCHEMA_FILE, content_schema
+
+    committed = json.loads((PROJECT / "dialogues" / SCHEMA_FILE).read_text(encoding="utf-8"))
+    assert committed == content_schema(), "run `python main.py schema` after changing content models"
+
+
+def test_every_content_file_references_the_schema() -> None:
+    from engine.content.loader import DEFAULT_DIALOGUES, _yaml_files
+
+    for path in _yaml_files(DEFAULT_DIALOGUES):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), path

@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import Field, PositiveInt, field_validator
 
+from ..responses import Outcome
 from .base import Authored, Identifier, TemplatePath
 
 
@@ -21,8 +22,8 @@ class Transition(Authored):
     dest: Identifier = Field(description="Этап, в который ведёт переход")
     conditions: list[Identifier] = Field(default_factory=list, description="Условия (из закрытого списка), все истинны")
     unless: list[Identifier] = Field(default_factory=list, description="Условия (из закрытого списка), все ложны")
-    response: Identifier | None = Field(
-        default=None, description="Код отклика, который ставится показанным предложениям без отклика"
+    outcome: Outcome | None = Field(
+        default=None, description="Что случилось с показанными предложениями без отклика (из него — код отклика)"
     )
 
     @field_validator("source", mode="before")

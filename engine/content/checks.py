@@ -24,7 +24,7 @@ def _template(speech: Speech, item: Any, field: str, problems: list[Problem]) ->
         problems.append(item.problem(f"no speech module {name!r} in scripts_ru/", field))
 
 
-def _call_type(call_type: CallType, response_codes: dict, speech: Speech, problems: list[Problem]) -> None:
+def _call_type(call_type: CallType, speech: Speech, problems: list[Problem]) -> None:
     stage_ids = {stage.id for stage in call_type.stages}
     seen: set[str] = set()
     for index, stage in enumerate(call_type.stages):
@@ -45,8 +45,6 @@ def _call_type(call_type: CallType, response_codes: dict, speech: Speech, proble
                 if guard not in GUARDS:
                     problems.append(transition.problem(
                         f"unknown condition {guard!r}; known: {', '.join(sorted(GUARDS))}", field, index))
-        if transition.response is not None and transition.response not in response_codes:
-            problems.append(transition.problem(f"unknown response code {transition.response!r}", "response"))
 
 
 def cross_check(merged: dict[str, dict[str, Any]], speech: Speech) -> list[Problem]:
@@ -70,7 +68,7 @@ def cross_check(merged: dict[str, dict[str, Any]], speech: Speech) -> list[Probl
     for objection in merged["objections"].values():
         _template(speech, objection, "template", problems)
     for call_type in merged["call_types"].values():
-        _call_type(call_type, merged["response_codes"], speech, problems)
+        _call_type(call_type, speech, problems)
     problems.extend(check_rules(merged))
     origin = next(iter(products.values()), None)
     for product_id in sorted(CONTRACT_PRODUCTS - products.keys()):
