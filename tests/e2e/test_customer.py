@@ -1,0 +1,89 @@
+"""Customer mode in Telegram: anyone who writes is a customer; identification, the issue, one offer, buttons."""
+from __future__ import annotations
+
+from engine.records import Records
+
+from .fake_telegram import User, buttons_of, has_buttons
+
+
+def contact_keyboard(message) -> bool:
+    rows = (message.get("reply_markup") or {}).get("keyboard") or []
+    return any(button.get("request_contact") for row in rows for button in row)
+
+
+async def test_a_customer_is_identified_solves_the_issue_and_agrees(start_bot, user, live, tg):
+    bot = await start_bot()
+    await user.send("Здравствуйте")
+    [greeting] = await user.receive()
+    assert "Ника" in greeting["text"] and "номер договора" in greeting["text"]
+    assert contact_keyboard(greeting)  # «share my number» under the input field while not identified
+    await user.send("352011070411, Журавлёв Егор")
+    [found] = await user.receive()
+    assert "Егор Петрович" in found["text"]
+    assert found["reply_markup"] == {"remove_keyboard": True}
+    await user.send("вечером очень медленный интернет, ничего не грузится")
+    [solution] = await user.receive_until(has_buttons)
+    assert buttons_of(solution) == [live.content.label("issue_solved"), live.content.label("issue_unsolved")]
+    await user.press(solution, live.content.label("issue_solved"))
+    offer_messages = await user.receive_until(has_buttons)
+    offer = offer_messages[-1]
+    assert "3 рубля в день" in offer["text"]
+    assert buttons_of(offer) == [live.content.label(i) for i in ("offer_agree", "offer_details", "offer_decline")]
+    assert all(len(m["text"]) <= 1200 for m in offer_messages)  # a phone screen each
+    await user.press(offer, live.content.label("offer_agree"))
+    closing = await user.receive_until(lambda m: live.content.label("tg_session_over") in m["text"])
+    assert any("спасибо за доверие" in m["text"] for m in closing)
+    records = Records(bot.settings.db_path)
+    try:
+        [session] = records.sessions_of(str(user.id), "customer")
+        assert session["status"] == "finished"
+        assert [(o["product"], o["customer_id"]) for o in records.orders(session["id"])] == [
+            ("speed_boost", "demo_egor")]
+        assert [(o["product"], o["response"]) for o in records.offers(session["id"])] == [("speed_boost", "agreed")]
+    finally:
+        records.close()
+
+
+async def test_a_first_message_with_the_contract_counts(start_bot, user):
+    await start_bot()
+    await user.send("352011070411 Журавлёв Егор")
+    greeting, found = await user.receive(2)
+    assert "номер договора" in greeting["text"] and "Егор Петрович" in found["text"]
+
+
+async def test_only_ones_own_contact_identifies(start_bot, user, live, tg):
+    bot = await start_bot()
+    await user.send("Добрый день")
+    await user.receive()
+    await user.share_contact("+7 900 111-22-33", owner_id=555)  # somebody else's card
+    [refusal] = await user.receive()
+    assert refusal["text"] == live.content.label("tg_contact_not_own")
+    await user.share_contact("+7 900 111-22-33")  # his own: the verified phone goes to the engine as digits
+    [answer] = await user.receive()
+    assert answer["text"]
+    records = Records(bot.settings.db_path)
+    try:
+        [session] = records.sessions_of(str(user.id), "customer")
+        client_turns = [t["text"] for t in records.turns(session["id"]) if t["role"] == "client"]
+        assert client_turns == ["79001112233"]
+    finally:
+        records.close()
+
+
+async def test_two_customers_do_not_share_a_conversation(start_bot, tg):
+    await start_bot()
+    egor, other = User(tg, 200001, "Егор"), User(tg, 200002, "Ольга")
+    await egor.send("Здравствуйте")
+    await other.send("Здравствуйте")
+    await egor.receive()
+    await other.receive()
+    await egor.send("352011070411, Журавлёв Егор")
+    await other.send("352011070411, Журавлёв Егор")
+    [a] = await egor.receive()
+    [b] = await other.receive()
+    assert "Егор Петрович" in a["text"] and "Егор Петрович" in b["text"]
+    await egor.send("/stop")
+    [stopped] = await egor.receive_until(lambda m: "/start" in m["text"])
+    await other.send("вечером очень медленный интернет")
+    [solution] = await other.receive_until(has_buttons)  # her conversation went on
+    assert solution
