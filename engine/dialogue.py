@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import Protocol
 
-from state_machines.call_stage import CallModel, CallStageMachine, Step
+from state_machines.call_stage import CallFacts, CallModel, CallStageMachine, Step
 
 from .content.loader import Content
 from .conversation import Event, Mode, Reply, Snapshot, TurnResult
@@ -72,14 +72,13 @@ class DialogueEngine:
              has_next_offer: bool = False) -> Step | None:
         """Move the call-stage machine; a transition's response code goes to every shown offer still without one."""
         machine = self.machines[snapshot.call_type]
-        model = CallModel(
-            state=snapshot.stage,
+        model = CallModel(state=snapshot.stage, facts=CallFacts(
             identified=snapshot.identified,
             issue_resolved=snapshot.issue_resolved,
             offer_allowed=offer_allowed,
             objections_left=snapshot.objections < machine.call_type.max_objections,
             has_next_offer=has_next_offer,
-        )
+        ))
         step = machine.fire(model, trigger)
         if step is None:
             return None

@@ -15,15 +15,25 @@ ANY_STAGE = "*"
 
 
 @dataclass
-class CallModel:
-    """The facts of one call at one turn; the machine moves ``state`` and collects the response to record."""
+class CallFacts:
+    """What the guards may ask about a call at one turn."""
 
-    state: str
     identified: bool = False
     issue_resolved: bool = False
     offer_allowed: bool = False
     objections_left: bool = True
     has_next_offer: bool = False
+
+
+@dataclass
+class CallModel:
+    """The machine's model for one turn: it moves ``state`` and collects the response to record.
+
+    The facts live apart so that no fact shadows a trigger of the same name (``identified``).
+    """
+
+    state: str
+    facts: CallFacts = field(default_factory=CallFacts)
     responses: list[str] = field(default_factory=list)
 
 
@@ -38,7 +48,7 @@ class Step:
 
 
 def _guard(name: str, event: EventData) -> bool:
-    return GUARDS[name](event.model)
+    return GUARDS[name](event.model.facts)
 
 
 def _record_outcome(outcome: Outcome, event: EventData) -> None:

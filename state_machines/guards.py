@@ -5,7 +5,7 @@ from typing import Callable, Protocol
 
 
 class CallFacts(Protocol):
-    """What guards may ask about a call; the call model answers from its snapshot and the eligibility check."""
+    """What guards may ask about a call; the engine answers from its snapshot and the eligibility check."""
 
     identified: bool
     issue_resolved: bool

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from engine.content.loader import Content
-from state_machines.call_stage import CallModel, CallStageMachine, mermaid
+from state_machines.call_stage import CallFacts, CallModel, CallStageMachine, mermaid
 
 # (trigger, facts for the guards) → expected stage after it; None: the trigger does not apply.
 WALKS = {
@@ -64,7 +64,7 @@ def test_walk(machine: CallStageMachine, name: str) -> None:
     stages, responses = [], []
     for trigger, facts in steps:
         for fact, value in facts.items():
-            setattr(model, fact, value)
+            setattr(model.facts, fact, value)
         step = machine.fire(model, trigger)
         assert step is not None, f"{trigger} did not apply at {model.state}"
         stages.append(step.dest)
@@ -85,7 +85,7 @@ def test_triggers_that_do_not_apply_leave_the_stage(machine: CallStageMachine, s
 
 
 def test_no_bridge_without_an_allowed_offer(machine: CallStageMachine) -> None:
-    model = CallModel(state="issue", offer_allowed=False)
+    model = CallModel(state="issue", facts=CallFacts(offer_allowed=False))
     assert machine.fire(model, "issue_handled").dest == "closing"
     assert "bridged" not in machine.triggers("closing")
 
@@ -104,3 +104,9 @@ def test_mermaid_lists_every_stage_and_guard(content: Content) -> None:
     assert "issue --> bridge : issue_handled [offer_allowed]" in text
     assert "issue --> closing : issue_handled [not offer_allowed] / not_offered" in text
     assert "offer --> objection : objection [objections_left]" in text
+
+
+def test_every_trigger_binds_to_the_model(machine: CallStageMachine, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("WARNING", logger="transitions")
+    machine.fire(CallModel(state="identification"), "identified")
+    assert not [record for record in caplog.records if "Skip binding" in record.getMessage()]
