@@ -35,7 +35,7 @@ VZOR_STEPS = ("empathy", "clarify", "benefit", "summary")
 # What a feedback text may name; each gets a sample value at load time.
 PLACEHOLDERS: dict[str, Any] = {
     name: f"<{name}>" for name in ("client", "quote", "client_quote", "better", "reasons", "steps", "chosen",
-                                   "correct", "why", "company", "expected", "product")
+                                   "correct", "why", "company", "expected", "product", "quote_tail")
 } | {"count": 3, "max": 2, "score": 65, "pass_mark": 70}
 SpeechModule = Literal["bridge", "offer", "objection"]
 Weight = Annotated[float, Field(ge=0, le=100)]
