@@ -16,7 +16,6 @@ from typing import Any
 
 from aiohttp import ClientSession, web
 
-BOT_ID = 7000001
 BOT_USERNAME = "sobesednik_test_bot"
 WAIT = 20.0  # a guard against hanging forever, not a timing assertion
 
@@ -47,12 +46,14 @@ def _decode(value: Any) -> Any:
 class FakeTelegram:
     def __init__(self, token: str):
         self.token = token
+        self.bot_id = int(token.split(":")[0])  # as with the real Bot API, the token starts with the bot's id
         self.calls: list[Call] = []
         self.chats: dict[int, Chat] = {}
         self.pending: list[dict[str, Any]] = []
         self.webhook: dict[str, Any] | None = None
         self.webhook_responses: list[int] = []
         self.polls = 0
+        self.closing = False
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -76,6 +77,9 @@ class FakeTelegram:
         return self
 
     async def stop(self) -> None:
+        async with self._changed:
+            self.closing = True  # long polls return at once
+            self._changed.notify_all()
         if self._client is not None:
             await self._client.close()
         if self._runner is not None:
@@ -117,7 +121,7 @@ class FakeTelegram:
 
     # -- Bot API methods ----------------------------------------------------------------------------------------
     def _bot_user(self) -> dict[str, Any]:
-        return {"id": BOT_ID, "is_bot": True, "first_name": "Собеседник", "username": BOT_USERNAME,
+        return {"id": self.bot_id, "is_bot": True, "first_name": "Собеседник", "username": BOT_USERNAME,
                 "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
 
     async def _api_getme(self, params, files):
@@ -134,7 +138,7 @@ class FakeTelegram:
             self._changed.notify_all()
             self.pending = [u for u in self.pending if u["update_id"] >= offset]
             try:
-                await asyncio.wait_for(self._changed.wait_for(lambda: bool(self.pending)), timeout)
+                await asyncio.wait_for(self._changed.wait_for(lambda: bool(self.pending) or self.closing), timeout)
             except TimeoutError:
                 pass
             self.pending = [u for u in self.pending if u["update_id"] >= offset]
