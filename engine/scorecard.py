@@ -32,18 +32,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from jinja2 import TemplateError
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from .content.scorecard_content import CHECK_FLAGS, CHECKS, DEFAULT_SCORECARD, VZOR_STEPS, FeedbackText
 from .content.speech import Person, ProductFigures
 from .eligibility import EligibilityContext, Verdict, check_eligibility
 from .responses import Outcome, outcome_of_verdict, response_code
 from .russian import morph
+from .understanding.lexicon import CLIENT_INTENTS
 from .understanding.names import name_forms
 from .understanding.text import normalize_word
 
 if TYPE_CHECKING:
     from .content.loader import Content
+    from .conversation import Snapshot
     from .content.scenarios import Scenario
     from .understanding import Understanding
 
@@ -73,18 +75,36 @@ class Turn(BaseModel):
 
     role: Literal["operator", "client"]
     text: str
+    intent: str | None = Field(default=None, description="A customer turn's known intent (e.g. the simulated "
+                                                          "customer's); read by the understanding when absent")
+
+    @field_validator("intent")
+    @classmethod
+    def _known_intent(cls, value: str | None) -> str | None:
+        if value is not None and value not in CLIENT_INTENTS:
+            raise ValueError(f"unknown intent {value!r}; use one of {', '.join(CLIENT_INTENTS)}")
+        return value
 
 
 class ScoreInput(BaseModel):
-    """A finished dialogue (CONTRACT.md, ``python main.py score``); extra fields (e.g. from ``play --json``) are
-    ignored."""
+    """A finished dialogue (CONTRACT.md, ``python main.py score``). Extra fields are ignored and ``transcript`` is
+    read as ``turns``, so the output of ``play --json`` scores as it is."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     client_name: str | None = None
     outcome: str | None = Field(default=None, description="The response code the operator chose")
     scenario: str | None = None
-    turns: list[Turn]
+    turns: list[Turn] = Field(validation_alias=AliasChoices("turns", "transcript"))
+
+    @classmethod
+    def of_session(cls, snapshot: Snapshot, content: Content) -> ScoreInput:
+        """A trainee-mode conversation: the scenario's customer, the code the trainee saved, the transcript."""
+        scenario = content.scenarios.get(snapshot.scenario_id or "")
+        name = f"{scenario.persona.first_name} {scenario.persona.patronymic}".strip() if scenario else None
+        return cls(client_name=name, outcome=snapshot.mode_state.get("outcome"), scenario=snapshot.scenario_id,
+                   turns=[Turn(role=line.role, text=line.text, intent=_known(line.analysis.get("intent")))
+                          for line in snapshot.lines])
 
 
 class Scorecard(BaseModel):
@@ -195,7 +215,7 @@ class _Reader:
                 moves = nlu.operator_moves(text, client_name)
                 said = Said(index, "operator", text, frozenset(moves.tags), moves.addresses_by_name)
             else:
-                said = Said(index, "client", text)
+                said = Said(index, "client", text, intent=turn.intent)
             self.saids.append(said)
         self.operator = [s for s in self.saids if s.role == "operator"]
         self.first_offer = next((s for s in self.operator if s.tags & OFFER_START), None)
@@ -220,7 +240,7 @@ class _Reader:
                 context: str | None = "objection" if objections_seen else "offer"
             else:
                 context = "greeting" if first_client else None
-            intent = nlu.client_intent(said.text, context).intent
+            intent = said.intent or nlu.client_intent(said.text, context).intent
             if after_offer and intent in OBJECTION_INTENTS:
                 objections_seen = True
             said = Said(said.index, "client", said.text, intent=intent)
@@ -301,6 +321,16 @@ def score_dialogue(dialogue: ScoreInput, content: Content, nlu: Understanding, *
                    today: dt.date | None = None) -> Scorecard:
     """Score one finished dialogue; raises ScoreInputError when the input names unknown ids or has no operator."""
     return _Scoring(dialogue, content, nlu, pass_mark, today or dt.date.today()).run()
+
+
+def _known(intent: Any) -> str | None:
+    return intent if isinstance(intent, str) and intent in CLIENT_INTENTS else None
+
+
+def score_session(snapshot: Snapshot, content: Content, nlu: Understanding, *,
+                  pass_mark: int | None = None) -> Scorecard:
+    """The scorecard at the end of a training session."""
+    return score_dialogue(ScoreInput.of_session(snapshot, content), content, nlu, pass_mark=pass_mark)
 
 
 class _Scoring:

@@ -464,3 +464,49 @@ def test_python_holds_no_russian() -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
                 assert not re.search(r"[А-Яа-яЁё]", node.value), f"{name}:{node.lineno}: {node.value!r}"
+
+
+# --- a training session and other inputs ---------------------------------------------------------------------
+
+def test_a_training_session_is_scored_at_its_end(content, nlu) -> None:
+    from engine.conversation import Event
+    from engine.dialogue import DialogueEngine
+    from engine.scorecard import score_session
+
+    engine = DialogueEngine(content, nlu)
+    snapshot = engine.start("trainee", scenario_id="t_allowed", seed=1).snapshot
+    for text in (GREETING, SOLVE, OFFER, VZOR, CHECK + " Подключаю услугу?", FAREWELL):
+        snapshot = engine.handle(snapshot, Event(text=text)).snapshot
+    snapshot = engine.handle(snapshot, Event(button="outcome:agreed")).snapshot
+    assert snapshot.finished
+    result = score_session(snapshot, content, nlu)
+    assert result.flags == [] and result.passed is True
+    assert result.correct == "agreed" and result.chosen == "agreed"
+    assert result.offer_allowed is True
+
+
+def test_a_known_customer_intent_is_taken_as_it_is(content, nlu) -> None:
+    """The simulated customer knows what it meant; the understanding reads only turns without an intent."""
+    turns = [{"role": role, "text": text} for role, text in MODEL]
+    turns[5] = {"role": "client", "text": "Хм.", "intent": "objection_price"}
+    data = {"client_name": NAME, "outcome": "agreed", "turns": turns}
+    result = score_dialogue(ScoreInput.model_validate(data), content, nlu)
+    assert result.checks["objections_worked"] == 1 and result.checks["vzor"] is True
+    turns[5] = {"role": "client", "text": "Хм."}
+    unread = score_dialogue(ScoreInput.model_validate({**data, "turns": turns}), content, nlu)
+    assert unread.checks["objections_worked"] == 0 and "vzor" in unread.not_applicable
+    with pytest.raises(ValueError, match="unknown intent"):
+        ScoreInput.model_validate({**data, "turns": [{"role": "client", "text": "x", "intent": "maybe"}]})
+
+
+def test_play_json_output_scores_as_it_is(content, nlu) -> None:
+    data = {"session_id": "x", "mode": "trainee", "scenario": "t_allowed", "outcome": "agreed",
+            "transcript": [{"role": role, "text": text, "stage": "issue", "tags": []} for role, text in MODEL]}
+    result = score_dialogue(ScoreInput.model_validate(data), content, nlu)
+    assert result.flags == [] and result.checks["name"] is True  # the name comes from the scenario's persona
+
+
+def test_offering_after_an_opt_out_ignores_the_refusal(content, nlu) -> None:
+    turns = replace(MODEL, SOLVED, ("client", "Да, работает. И не звоните мне больше с рекламой."))
+    result = card(content, nlu, turns)
+    assert "ignored_refusal" in result.flags and result.passed is False
