@@ -192,7 +192,8 @@ def quote(text: str, max_words: int) -> str:
     """At most ``max_words`` words; a final full stop is dropped (the quote sits inside a sentence)."""
     words = text.split()
     if len(words) <= max_words:
-        return " ".join(words).removesuffix(".") if not text.rstrip().endswith("..") else " ".join(words)
+        whole = " ".join(words)
+        return whole[:-1] if whole.endswith(".") and not whole.endswith("..") else whole
     return " ".join(words[:max_words]) + " …"
 
 
@@ -422,7 +423,7 @@ class _Scoring:
         bridge = any("bridge" in s.tags for s in read.operator if s.index <= offer_index)
         check("bridge", bridge, applies=offered)
         check("offer", offered, applies=(offered and not forbidden) or (not offered and expected))
-        presentation = self._presentation(objections_list, decisive)
+        presentation = self._presentation(decisive)
         check("benefits", any("benefit" in s.tags for s in presentation), applies=offered)
         priced = any(s.tags & PRICE_MOVES for s in read.operator if s.index >= offer_index)
         check("price", priced, applies=offered)
@@ -562,7 +563,7 @@ class _Scoring:
         answered = any(s.role == "operator" and s.index > clients[0].index for s in before)
         return answered and clients[-1].intent not in ISSUE_OPEN_INTENTS
 
-    def _presentation(self, objections: list[Objection], decisive: list[Said]) -> list[Said]:
+    def _presentation(self, decisive: list[Said]) -> list[Said]:
         """Operator turns from the offer to the customer's first reaction to it."""
         read = self.read
         if read.first_offer is None:
