@@ -139,6 +139,14 @@ def classify(
     raise typer.Exit(run_classify(side, sys.stdin, _write_line, DEFAULT_DIALOGUES))
 
 
+@app.command()
+def bot() -> None:
+    """Run the Telegram bot (BOT_TOKEN, TELEGRAM_API_URL, ADMIN_IDS, REDIS_URL, WEBHOOK_URL/SECRET, DB_PATH)."""
+    from bot.telegram.app import run_bot
+
+    raise typer.Exit(run_bot())
+
+
 def _write_line(text: str) -> None:
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
