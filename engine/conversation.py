@@ -77,11 +77,14 @@ class Reply:
 
 @dataclass(frozen=True)
 class Event:
-    """One input of the human: typed text, a pressed button, or the end of the call (hang-up, EOF, /stop)."""
+    """One input of the human: typed text, a pressed button, a hint request, a verified own phone number
+    (a Telegram contact whose user_id is the sender's), or the end of the call (hang-up, EOF, /stop)."""
 
     text: str = ""
     button: str | None = None
     hang_up: bool = False
+    hint: bool = False
+    verified_phone: str | None = None
 
 
 @dataclass
