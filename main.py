@@ -140,6 +140,19 @@ def classify(
 
 
 @app.command()
+def score(
+    file: Path = typer.Argument(..., help="A finished dialogue as JSON (or - for stdin)"),
+    pass_mark: Optional[int] = typer.Option(None, "--pass-mark", min=0, max=100, help="Override the pass mark"),
+) -> None:
+    """Score a trainee's (or any operator's) finished dialogue: checks, flags and feedback as one JSON object."""
+    from engine.score_cli import run_score
+    from engine.understanding import Understanding
+
+    content = _load_or_exit()
+    raise typer.Exit(run_score(file, _write_line, content, Understanding.load(content.dialogues), pass_mark))
+
+
+@app.command()
 def bot() -> None:
     """Run the Telegram bot (BOT_TOKEN, TELEGRAM_API_URL, ADMIN_IDS, REDIS_URL, WEBHOOK_URL/SECRET, DB_PATH)."""
     from bot.telegram.app import run_bot
