@@ -165,14 +165,15 @@ async def _main(settings: Settings) -> int:
     return 0
 
 
-def run_bot() -> int:
-    """``python main.py bot``: settings from the environment, checked first; exit code 0, 1 (cannot run) or 2
-    (bad settings)."""
-    settings, problems = load_settings()
+def run_bot(settings: Settings | None = None) -> int:
+    """``python main.py bot``: settings from the environment, checked first; exit code 0, 1 (cannot run: content,
+    token, server or Redis) or 2 (bad settings)."""
     if settings is None:
-        for line in problems:
-            print(line, file=sys.stderr)
-        return 2
+        settings, problems = load_settings()
+        if settings is None:
+            for line in problems:
+                print(line, file=sys.stderr)
+            return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return asyncio.run(_main(settings))

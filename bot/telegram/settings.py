@@ -5,12 +5,12 @@ import re
 from pathlib import Path
 from urllib.parse import urlparse
 
-from aiogram.utils.token import TokenValidationError, validate_token
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from engine.content.loader import DEFAULT_DIALOGUES, DEFAULT_SCRIPTS
 
+BOT_TOKEN = re.compile(r"^\d+:\S+$")  # aiogram's own check, without importing aiogram before it is needed
 SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 
@@ -40,10 +40,8 @@ class Settings(BaseSettings):
     @field_validator("bot_token")
     @classmethod
     def _token(cls, value: SecretStr) -> SecretStr:
-        try:
-            validate_token(value.get_secret_value())
-        except TokenValidationError:
-            raise ValueError("malformed token: expected <digits>:<secret> as given by @BotFather") from None
+        if not BOT_TOKEN.match(value.get_secret_value()):
+            raise ValueError("malformed token: expected <digits>:<secret> as given by @BotFather")
         return value
 
     @field_validator("telegram_api_url", "webhook_url", "redis_url", "webhook_secret", mode="before")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
@@ -17,6 +18,7 @@ from engine.conversation import Event, Mode, Reply, Snapshot, TurnResult
 from . import keyboards
 from .services import Services
 
+log = logging.getLogger("sobesednik.telegram")
 MESSAGE_LIMIT = 4000  # Telegram's hard limit is 4096 characters
 PHONE_SCREEN = 1200  # consecutive replies are joined into messages of about a phone screen
 TYPING_REPEAT = 4.5  # Telegram shows «typing…» for about five seconds
@@ -112,11 +114,15 @@ class Conversation:
         return await load(self.state)
 
     async def begin(self, mode: Mode, **options: Any) -> Snapshot:
-        previous = await load(self.state)
-        if previous is not None:
-            # the old conversation ends as a hang-up, recorded, before the new one starts
-            await self.services.turn(previous, Event(hang_up=True))
-            await self.state.clear()
+        try:
+            previous = await load(self.state)
+            if previous is not None:
+                # the old conversation ends as a hang-up, recorded, before the new one starts
+                await self.services.turn(previous, Event(hang_up=True))
+        except Exception:
+            # a damaged or orphaned conversation must not stand in the way of a new one
+            log.exception("could not close the previous conversation of user %s", self.user_id)
+        await self.state.clear()
         result = await thinking(self.bot, self.chat_id, self.services.start(mode, self.user_id, **options))
         await self._after(None, result)
         return result.snapshot

@@ -40,7 +40,7 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
+def redis_server() -> Iterator[str]:
     """A throwaway redis-server on 127.0.0.1 (no persistence); the Redis tests are skipped without one."""
     binary = shutil.which("redis-server")
     if binary is None:
@@ -59,6 +59,19 @@ def redis_url() -> Iterator[str]:
         process.terminate()
         process.wait(timeout=10)
         process.stdout.close()
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> str:
+    """The shared server, emptied for each test."""
+    import redis
+
+    client = redis.Redis.from_url(redis_server)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
+    return redis_server
 
 
 def make_settings(tg: FakeTelegram, tmp_path: Path, **overrides) -> Settings:

@@ -109,10 +109,15 @@ async def test_an_error_is_logged_with_context_and_apologised_for(start_bot, use
     [record] = [r for r in caplog.records if "failed" in r.getMessage()]
     assert f"update {update_id} failed" in record.getMessage() and f"user {user.id}" in record.getMessage()
     assert "352011070411" in record.getMessage() and record.exc_info
-    # the user is not stuck: /start works
+    # the user is not stuck: /start, a mode, and a new conversation replaces the damaged one
     await user.send("/start")
     [menu] = await user.receive()
-    assert "Собеседник" in menu["text"]
+    await user.press(menu, live.content.label("tg_mode_customer"))
+    [greeting] = await user.receive()
+    assert "номер договора" in greeting["text"]
+    await user.send("352011070411, Журавлёв Егор")
+    [found] = await user.receive()
+    assert "Егор Петрович" in found["text"]
 
 
 async def test_a_stale_button_after_the_conversation_ended(start_bot, user, live, tg):
