@@ -5,14 +5,14 @@ the run goes on, and the exit code is 1 at the end; nothing here ever prints a t
 """
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TextIO
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from .eligibility import ContextError, EligibilityContext, check_eligibility
+from .json_io import decode_utf8, dump, parse_object
 from .next_best_offer import OfferRequest, next_best_offers
 
 if TYPE_CHECKING:
@@ -32,36 +32,10 @@ def stdout_writer(stream: TextIO | None = None) -> Write:
     return write
 
 
-def _dump(obj: dict) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(", ", ": "))
-
-
-def _validation_message(exc: ValidationError) -> str:
-    parts = []
-    for error in exc.errors():
-        where = ".".join(str(part) for part in error["loc"]) or "context"
-        parts.append(f"{where}: {error['msg']}")
-    return "; ".join(parts)
-
-
 def _parse(raw: str | bytes, number: int, model: type[BaseModel]) -> BaseModel:
-    if isinstance(raw, bytes):
-        try:
-            raw = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ValueError(f"line {number}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
-    if number == 1:
-        raw = raw.lstrip("\ufeff")
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"line {number}: invalid JSON: {exc.msg} (column {exc.colno})") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"line {number}: a context must be a JSON object")
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise ValueError(f"line {number}: {_validation_message(exc)}") from None
+    where = f"line {number}"
+    text = decode_utf8(raw, where) if isinstance(raw, bytes) else raw
+    return parse_object(text, model, where, "a context must be a JSON object")
 
 
 def _run(lines: Iterable[str | bytes], write: Write, model: type[BaseModel],
@@ -78,7 +52,7 @@ def _run(lines: Iterable[str | bytes], write: Write, model: type[BaseModel],
             result, status = {"error": str(exc)}, 1
         except Exception as exc:  # noqa: BLE001 — a contract promise: one bad line never kills the run
             result, status = {"error": f"line {number}: internal error: {type(exc).__name__}: {exc}"}, 1
-        write(_dump(result))
+        write(dump(result))
     return status
 
 

@@ -5,14 +5,12 @@ UTF-8, invalid JSON, wrong shape, unknown scenario or response code, no operator
 """
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
+from .json_io import decode_utf8, dump, parse_object
 from .scorecard import ScoreInput, ScoreInputError, score_dialogue
 
 if TYPE_CHECKING:
@@ -23,41 +21,18 @@ Write = Callable[[str], Any]
 STDIN = "-"
 
 
-def _dump(obj: dict) -> str:
-    return json.dumps(obj, ensure_ascii=False)
-
-
-def _validation_message(exc: ValidationError) -> str:
-    parts = []
-    for error in exc.errors():
-        where = ".".join(str(part) for part in error["loc"]) or "input"
-        parts.append(f"{where}: {error['msg']}")
-    return "; ".join(parts)
-
-
 def _read(path: Path) -> str:
     try:
         raw = sys.stdin.buffer.read() if str(path) == STDIN else path.read_bytes()
     except OSError as exc:
         raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        return raw.decode("utf-8").lstrip("\ufeff")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    return decode_utf8(raw, str(path))
 
 
 def parse_input(text: str, source: str = "input") -> ScoreInput:
     """The dialogue of a score input; ValueError with a one-line message when it is not one."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{source}: invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"{source}: the dialogue must be a JSON object with client_name, outcome, scenario, turns")
-    try:
-        return ScoreInput.model_validate(data)
-    except ValidationError as exc:
-        raise ValueError(f"{source}: {_validation_message(exc)}") from None
+    return parse_object(text, ScoreInput, source,
+                        "the dialogue must be a JSON object with client_name, outcome, scenario, turns")
 
 
 def run_score(path: Path, write: Write, content: Content, nlu: Understanding, pass_mark: int | None = None) -> int:
@@ -66,13 +41,13 @@ def run_score(path: Path, write: Write, content: Content, nlu: Understanding, pa
         dialogue = parse_input(_read(path), str(path))
         card = score_dialogue(dialogue, content, nlu, pass_mark=pass_mark)
     except ScoreInputError as exc:
-        write(_dump({"error": f"{path}: {exc}"}))
+        write(dump({"error": f"{path}: {exc}"}))
         return 1
     except ValueError as exc:
-        write(_dump({"error": str(exc)}))
+        write(dump({"error": str(exc)}))
         return 1
     except Exception as exc:  # noqa: BLE001 — a contract promise: a bad input never prints a traceback
-        write(_dump({"error": f"{path}: internal error: {type(exc).__name__}: {exc}"}))
+        write(dump({"error": f"{path}: internal error: {type(exc).__name__}: {exc}"}))
         return 1
-    write(_dump(card.as_json()))
+    write(dump(card.as_json()))
     return 0

@@ -35,7 +35,7 @@ from jinja2 import TemplateError
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from .content.scorecard_content import CHECK_FLAGS, CHECKS, DEFAULT_SCORECARD, VZOR_STEPS, FeedbackText
-from .content.speech import Person, ProductFigures
+from .content.speech import Person
 from .eligibility import EligibilityContext, Verdict, check_eligibility
 from .responses import Outcome, outcome_of_verdict, response_code
 from .russian import morph

@@ -304,8 +304,8 @@ RULES_PROBLEMS = [
     ("      general: [1]", "      generall: [1]", "unknown topic 'generall'", "generall: [1]"),
     ("mono_tv: [wink_5in1]", "mono_tv: [antivirus]", "product 'antivirus' is not offered to segment 'mono_tv'",
      "mono_tv: [antivirus]"),
-    ("{previous}", "{previos}", "explain_tie: cannot be filled", "explain_tie:"),
-    ("= {score}", "= {score.real}", "explain_score: only plain placeholders are allowed", "explain_score:"),
+    ("{previous}", "{previos}", "explain_tie: unknown placeholder(s) previos", "explain_tie:"),
+    ("= {score}", "= {score.real}", "explain_score: unknown placeholder(s) score.real", "explain_score:"),
     ("  - id: default\n", "  - id: main\n", "offer_policy 'default' is missing", "id: main"),
 ]
 

@@ -1,6 +1,8 @@
 """The base of every authored content item: strict, immutable, and aware of where it was written."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from string import Formatter
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, StringConstraints
@@ -33,3 +35,24 @@ class Authored(BaseModel):
         if self._doc is None:
             return "<built-in>"
         return f"{self._doc.path}:{self._doc.line_of(self._loc)}"
+
+
+def section_problem(section: Mapping[str, Authored], message: str) -> Problem:
+    """A problem about a section as a whole (something missing from it), shown at its first item."""
+    first = next(iter(section.values()), None)
+    return first.problem(message) if first is not None else Problem("dialogues", 1, message)
+
+
+def format_problem(item: Authored, field: str, text: str, placeholders: Mapping[str, object],
+                   *sub: str | int) -> Problem | None:
+    """A ``str.format`` text an author wrote: only the known placeholders, and it must fill with sample values."""
+    names = {name for _, name, _, _ in Formatter().parse(text) if name is not None}
+    unknown = sorted(name for name in names if name not in placeholders)
+    if unknown:
+        return item.problem(f"{field}: unknown placeholder(s) {', '.join(unknown)}; known: "
+                            f"{', '.join(sorted(placeholders))}", field, *sub)
+    try:
+        text.format(**placeholders)
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+        return item.problem(f"{field}: cannot be filled ({type(exc).__name__}: {exc})", field, *sub)
+    return None

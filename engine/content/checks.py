@@ -5,6 +5,7 @@ from typing import Any
 
 from state_machines.guards import GUARDS
 
+from .base import section_problem
 from .call_types import CallType
 from .rules_content import check_rules
 from .speech import Speech
@@ -70,12 +71,8 @@ def cross_check(merged: dict[str, dict[str, Any]], speech: Speech) -> list[Probl
     for call_type in merged["call_types"].values():
         _call_type(call_type, speech, problems)
     problems.extend(check_rules(merged))
-    origin = next(iter(products.values()), None)
     for product_id in sorted(CONTRACT_PRODUCTS - products.keys()):
-        problems.append(origin.problem(f"product {product_id!r} of the contract is missing") if origin
-                        else Problem("dialogues", 1, f"product {product_id!r} of the contract is missing"))
-    origin = next(iter(merged["response_codes"].values()), None)
+        problems.append(section_problem(products, f"product {product_id!r} of the contract is missing"))
     for code in sorted(CONTRACT_RESPONSE_CODES - merged["response_codes"].keys()):
-        problems.append(origin.problem(f"response code {code!r} of the contract is missing") if origin
-                        else Problem("dialogues", 1, f"response code {code!r} of the contract is missing"))
+        problems.append(section_problem(merged["response_codes"], f"response code {code!r} of the contract is missing"))
     return problems

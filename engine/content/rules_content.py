@@ -1,12 +1,11 @@
 """Authored parts of the offer rules: reason texts for people, offer priors and the contact policy (rules.yaml)."""
 from __future__ import annotations
 
-from string import Formatter
 from typing import Annotated, Any
 
 from pydantic import Field, NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
 
-from .base import Authored, Identifier
+from .base import Authored, Identifier, format_problem, section_problem
 from .catalog import Segment
 from .yaml_source import Problem
 
@@ -62,11 +61,6 @@ EXPLAIN_SAMPLES: dict[str, dict[str, Any]] = {
 }
 
 
-def _missing(section: dict[str, Any], message: str) -> Problem:
-    origin = next(iter(section.values()), None)
-    return origin.problem(message) if origin is not None else Problem("dialogues", 1, message)
-
-
 def check_rules(merged: dict[str, dict[str, Any]]) -> list[Problem]:
     """Reason texts for every code, priors for known products, a usable default contact policy."""
     from ..eligibility import Reason
@@ -81,13 +75,13 @@ def check_rules(merged: dict[str, dict[str, Any]]) -> list[Problem]:
             problems.append(item.problem(f"unknown reason code {code!r}; known: {', '.join(sorted(known_codes))}",
                                          "code"))
     for code in sorted(known_codes - reasons.keys()):
-        problems.append(_missing(reasons, f"reason code {code!r} has no text in reasons:"))
+        problems.append(section_problem(reasons, f"reason code {code!r} has no text in reasons:"))
     for product_id, prior in priors.items():
         if product_id not in merged["products"]:
             problems.append(prior.problem(f"unknown product {product_id!r}", "product"))
     policy = policies.get(DEFAULT_POLICY)
     if policy is None:
-        problems.append(_missing(policies, f"offer_policy {DEFAULT_POLICY!r} is missing"))
+        problems.append(section_problem(policies, f"offer_policy {DEFAULT_POLICY!r} is missing"))
         return problems
     for topic, weights in policy.topic_weights.items():
         if topic not in merged["bridges"]:
@@ -111,15 +105,7 @@ def check_rules(merged: dict[str, dict[str, Any]]) -> list[Problem]:
         if segment not in policy.segment_names:
             problems.append(policy.problem(f"segment {segment.value!r} has no name", "segment_names"))
     for field, sample in EXPLAIN_SAMPLES.items():
-        names = {name for _, name, _, _ in Formatter().parse(getattr(policy, field)) if name is not None}
-        plain = {name for name in names if name.isidentifier()}
-        if names - plain:
-            problems.append(policy.problem(
-                f"{field}: only plain placeholders are allowed ({', '.join(sorted(names - plain))})", field))
-            continue
-        try:
-            getattr(policy, field).format(**sample)
-        except (KeyError, IndexError, ValueError, AttributeError) as exc:
-            problems.append(policy.problem(
-                f"{field}: cannot be filled ({type(exc).__name__}: {exc}); placeholders: {', '.join(sample)}", field))
+        problem = format_problem(policy, field, getattr(policy, field), sample)
+        if problem is not None:
+            problems.append(problem)
     return problems

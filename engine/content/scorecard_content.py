@@ -6,12 +6,11 @@ checked at load time (a broken one fails validation, not a trainee's session).
 """
 from __future__ import annotations
 
-from string import Formatter
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, NonNegativeFloat, NonNegativeInt, PositiveInt
+from pydantic import Field, NonNegativeInt, PositiveInt
 
-from .base import Authored, Identifier, TemplatePath
+from .base import Authored, Identifier, TemplatePath, format_problem, section_problem
 from .yaml_source import Problem
 
 # The checklist, in the order of the call (CONTRACT.md names plus the stages of DOMAIN.md).
@@ -89,24 +88,6 @@ def _fields_to_check(item: Authored) -> list[tuple[str, str]]:
     return fields
 
 
-def _format_problem(item: Authored, field: str, text: str, *sub: str) -> Problem | None:
-    names = {name for _, name, _, _ in Formatter().parse(text) if name is not None}
-    unknown = sorted(name for name in names if name not in PLACEHOLDERS)
-    if unknown:
-        return item.problem(f"{field}: unknown placeholder(s) {', '.join(unknown)}; known: "
-                            f"{', '.join(sorted(PLACEHOLDERS))}", field, *sub)
-    try:
-        text.format(**PLACEHOLDERS)
-    except (KeyError, IndexError, ValueError, AttributeError) as exc:
-        return item.problem(f"{field}: cannot be filled ({type(exc).__name__}: {exc})", field, *sub)
-    return None
-
-
-def _missing(section: dict[str, Any], message: str) -> Problem:
-    origin = next(iter(section.values()), None)
-    return origin.problem(message) if origin is not None else Problem("dialogues", 1, message)
-
-
 def check_scorecard(merged: dict[str, dict[str, Any]], speech: Any) -> list[Problem]:
     """A usable default policy, a text for every check and flag, placeholders that fill, modules that exist."""
     from ..responses import Outcome
@@ -115,7 +96,7 @@ def check_scorecard(merged: dict[str, dict[str, Any]], speech: Any) -> list[Prob
     policies, texts, cliches = merged["scorecard"], merged["scorecard_feedback"], merged["scorecard_cliches"]
     policy = policies.get(DEFAULT_SCORECARD)
     if policy is None:
-        problems.append(_missing(policies, f"scorecard {DEFAULT_SCORECARD!r} is missing"))
+        problems.append(section_problem(policies, f"scorecard {DEFAULT_SCORECARD!r} is missing"))
     else:
         if policy.call_type not in merged["call_types"]:
             problems.append(policy.problem(f"unknown call type {policy.call_type!r}", "call_type"))
@@ -142,7 +123,7 @@ def check_scorecard(merged: dict[str, dict[str, Any]], speech: Any) -> list[Prob
         for outcome in sorted(outcomes - policy.outcome_reasons.keys()):
             problems.append(policy.problem(f"outcome {outcome!r} has no text", "outcome_reasons"))
         for outcome, text in policy.outcome_reasons.items():
-            problem = _format_problem(policy, "outcome_reasons", text, outcome)
+            problem = format_problem(policy, "outcome_reasons", text, PLACEHOLDERS, outcome)
             if problem is not None:
                 problems.append(problem)
     for feedback_id, item in texts.items():
@@ -150,15 +131,15 @@ def check_scorecard(merged: dict[str, dict[str, Any]], speech: Any) -> list[Prob
             problems.append(item.problem(f"unknown feedback id {feedback_id!r}; known: "
                                          f"{', '.join(sorted(FEEDBACK_IDS))}", "id"))
         for field, text in _fields_to_check(item):
-            problem = _format_problem(item, field, text)
+            problem = format_problem(item, field, text, PLACEHOLDERS)
             if problem is not None:
                 problems.append(problem)
         if item.template is not None and not speech.exists(item.template):
             problems.append(item.problem(f"no speech module {item.template!r} in scripts_ru/", "template"))
     for feedback_id in sorted(FEEDBACK_IDS - texts.keys()):
-        problems.append(_missing(texts, f"scorecard feedback {feedback_id!r} has no text"))
+        problems.append(section_problem(texts, f"scorecard feedback {feedback_id!r} has no text"))
     for item in cliches.values():
-        problem = _format_problem(item, "better", item.better)
+        problem = format_problem(item, "better", item.better, PLACEHOLDERS)
         if problem is not None:
             problems.append(problem)
     return problems

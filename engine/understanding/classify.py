@@ -1,11 +1,11 @@
 """``classify``: one utterance per input line in, one JSON line out, streaming; odd input never stops the run."""
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from engine.content.yaml_source import ContentError
+from engine.json_io import dump
 
 from .understanding import Understanding
 
@@ -19,13 +19,13 @@ def run_classify(side: str, lines: Iterable[str], write: Callable[[str], None], 
     Returns the exit code: 0, or 1 when a line could not be classified or the lexicon is invalid, 2 for a bad side.
     """
     if side not in SIDES:
-        write(_dump({"error": f"unknown side {side!r}; use one of {list(SIDES)}"}))
+        write(dump({"error": f"unknown side {side!r}; use one of {list(SIDES)}"}))
         return 2
     try:
         nlu = Understanding.load(dialogues_dir)
     except ContentError as exc:
         for problem in exc.problems:
-            write(_dump({"error": str(problem)}))
+            write(dump({"error": str(problem)}))
         return 1
     failed = False
     for number, raw in enumerate(lines, start=1):
@@ -33,18 +33,14 @@ def run_classify(side: str, lines: Iterable[str], write: Callable[[str], None], 
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
-            write(_dump({"error": f"line {number}: not valid UTF-8"}))
+            write(dump({"error": f"line {number}: not valid UTF-8"}))
             failed = True
             continue
         clean = text.translate(_CONTROL)
         if side == "client":
             result = nlu.client_intent(clean)
-            write(_dump({"text": text, "intent": result.intent, "confidence": result.confidence}))
+            write(dump({"text": text, "intent": result.intent, "confidence": result.confidence}))
         else:
             moves = nlu.operator_moves(clean)
-            write(_dump({"text": text, "tags": sorted(moves.tags)}))
+            write(dump({"text": text, "tags": sorted(moves.tags)}))
     return 1 if failed else 0
-
-
-def _dump(obj: dict[str, object]) -> str:
-    return json.dumps(obj, ensure_ascii=False)
