@@ -114,6 +114,7 @@ class Conversation:
         return await load(self.state)
 
     async def begin(self, mode: Mode, **options: Any) -> Snapshot:
+        """A new conversation (any previous one is hung up first)."""
         try:
             previous = await load(self.state)
             if previous is not None:
@@ -127,10 +128,10 @@ class Conversation:
         await self._after(None, result)
         return result.snapshot
 
-    async def turn(self, snapshot: Snapshot, event: Event) -> Snapshot:
+    async def turn(self, snapshot: Snapshot, event: Event) -> TurnResult:
         result = await thinking(self.bot, self.chat_id, self.services.turn(snapshot, event))
         await self._after(snapshot, result)
-        return result.snapshot
+        return result
 
     async def _after(self, before: Snapshot | None, result: TurnResult) -> None:
         snapshot = result.snapshot

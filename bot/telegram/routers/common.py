@@ -54,14 +54,18 @@ def make_router() -> Router:
         await talk.turn(snapshot, Event(hang_up=True))
 
     @router.message(Command("hint"))
-    async def hint(message: Message, state: FSMContext, services: Services) -> None:
+    async def hint(message: Message, bot: Bot, state: FSMContext, services: Services) -> None:
         texts = services.texts
-        talk = Conversation(services, message.bot, state, message.chat.id, message.from_user.id)
+        talk = Conversation(services, bot, state, message.chat.id, message.from_user.id)
         snapshot = await talk.snapshot()
         if snapshot is None or snapshot.mode != "trainee":
             await message.answer(texts.label("tg_hint_trainee_only"))
             return
-        await send_text(message.bot, message.chat.id, texts.hint(snapshot) or texts.label("tg_no_hint"), kind="note")
+        if not (await state.get_data()).get("hung_up"):
+            result = await talk.turn(snapshot, Event(hint=True))  # the engine's own hint, when it gives one
+            if result.replies:
+                return
+        await send_text(bot, message.chat.id, texts.hint(snapshot) or texts.label("tg_no_hint"), kind="note")
 
     @router.message(Command("history"))
     async def history(message: Message, services: Services) -> None:

@@ -58,7 +58,8 @@ def make_router() -> Router:
             return
         if snapshot is None:
             snapshot = await talk.begin("customer")
-        await talk.turn(snapshot, Event(text=phone))
+        # the phone is verified: the contact is the sender's own (text too, for engines reading only the text)
+        await talk.turn(snapshot, Event(text=phone, verified_phone=phone))
 
     @router.message(F.text & ~F.text.startswith("/"))
     async def text(message: Message, state: FSMContext, services: Services, max_text_length: int) -> None:
