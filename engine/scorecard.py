@@ -277,25 +277,23 @@ class _Reader:
         return True
 
 
-def _pushing(block: Block) -> Said | None:
-    """The turn of a reply that goes on selling; a reply that accepts («понимаю», goodbye) may still invite back."""
-    tags = block.tags
-    turn = block.first_with(PUSH_MOVES)
+def _selling_turn(block: Block, moves: frozenset[str] | set[str]) -> Said | None:
+    """The turn of a reply that goes on selling (one of ``moves``); a reply that accepts («понимаю», goodbye) may
+    still invite the customer back without selling."""
+    turn = block.first_with(moves)
     if turn is not None:
         return turn
-    if "call_to_action" in tags and not tags & ACCEPTING_MOVES:
+    if "call_to_action" in block.tags and not block.tags & ACCEPTING_MOVES:
         return block.first_with({"call_to_action"})
     return None
+
+
+def _pushing(block: Block) -> Said | None:
+    return _selling_turn(block, PUSH_MOVES)
 
 
 def _working(block: Block) -> Said | None:
-    tags = block.tags
-    turn = block.first_with(WORK_MOVES)
-    if turn is not None:
-        return turn
-    if "call_to_action" in tags and not tags & ACCEPTING_MOVES:
-        return block.first_with({"call_to_action"})
-    return None
+    return _selling_turn(block, WORK_MOVES)
 
 
 def _names_someone(text: str, exclude: frozenset[str]) -> bool:

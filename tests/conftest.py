@@ -21,3 +21,8 @@ def content_copy(tmp_path: Path) -> Path:
     shutil.copytree(DEFAULT_DIALOGUES, tmp_path / "dialogues")
     shutil.copytree(DEFAULT_SCRIPTS, tmp_path / "scripts_ru")
     return tmp_path
+
+
+def line_of(path: Path, needle: str) -> int:
+    """The 1-based line of ``path`` that contains ``needle``."""
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)

@@ -1,13 +1,10 @@
 """The one eligibility check: every rule of CONTRACT.md, every exception, and combinations (table-driven)."""
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from pydantic import ValidationError
 
-from engine.content.loader import DEFAULT_DIALOGUES, DEFAULT_SCRIPTS, load_content
+from engine.content.loader import load_content
 from engine.content.yaml_source import ContentError
 from engine.eligibility import (
     ContextError,
@@ -18,6 +15,8 @@ from engine.eligibility import (
     related_services,
     upfront_needed,
 )
+
+from .conftest import line_of
 
 ALL_HOME = ["internet", "tv", "phone"]
 
@@ -312,37 +311,27 @@ def test_every_reason_has_a_russian_text(content):
     assert reason_texts(["open_ticket"], content) == [content.reasons["open_ticket"].text]
 
 
-def _content_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "dialogues"
-    shutil.copytree(DEFAULT_DIALOGUES, target)
-    return target
-
-
-def _line_of(path: Path, needle: str) -> int:
-    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
-
-
-def test_missing_reason_text_is_a_content_problem(tmp_path):
-    dialogues = _content_copy(tmp_path)
+def test_missing_reason_text_is_a_content_problem(content_copy):
+    dialogues = content_copy / "dialogues"
     rules = dialogues / "rules.yaml"
     text = rules.read_text(encoding="utf-8")
     start = text.index("  - code: opt_out")
     end = text.index("  - code:", start + 1)
     rules.write_text(text[:start] + text[end:], encoding="utf-8")
     with pytest.raises(ContentError) as caught:
-        load_content(dialogues, DEFAULT_SCRIPTS)
+        load_content(dialogues, content_copy / "scripts_ru")
     messages = [p.message for p in caught.value.problems]
     assert "reason code 'opt_out' has no text in reasons:" in messages
 
 
-def test_unknown_reason_code_points_at_its_line(tmp_path):
-    dialogues = _content_copy(tmp_path)
+def test_unknown_reason_code_points_at_its_line(content_copy):
+    dialogues = content_copy / "dialogues"
     rules = dialogues / "rules.yaml"
     rules.write_text(rules.read_text(encoding="utf-8").replace("  - code: opt_out\n", "  - code: opt_outt\n"),
                      encoding="utf-8")
     with pytest.raises(ContentError) as caught:
-        load_content(dialogues, DEFAULT_SCRIPTS)
+        load_content(dialogues, content_copy / "scripts_ru")
     found = [p for p in caught.value.problems if "unknown reason code 'opt_outt'" in p.message]
     assert len(found) == 1
     assert found[0].file.endswith("rules.yaml")
-    assert found[0].line == _line_of(rules, "code: opt_outt")
+    assert found[0].line == line_of(rules, "code: opt_outt")

@@ -3,18 +3,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
-from pathlib import Path
 
 import pytest
 
 from engine.content.catalog import Segment
-from engine.content.loader import DEFAULT_DIALOGUES, DEFAULT_SCRIPTS, load_content
+from engine.content.loader import load_content
 from engine.content.rules_content import DEFAULT_POLICY
 from engine.content.speech import money
 from engine.content.yaml_source import ContentError
 from engine.eligibility import ContextError, EligibilityContext, check_eligibility
 from engine.next_best_offer import OfferRequest, PolicyReason, next_best_offers, offer_value, segment_of
+
+from .conftest import line_of
 
 NOW = dt.datetime(2026, 11, 16, 12, 0, tzinfo=dt.timezone.utc)
 INTERNET_TV = {"services": ["internet", "tv"], "payment": "credit"}
@@ -287,16 +287,6 @@ def test_guarantee_plus_is_the_only_offer_after_an_unresolved_issue(content):
     assert ids(result) == ["guarantee_plus"]
 
 
-def _content_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "dialogues"
-    shutil.copytree(DEFAULT_DIALOGUES, target)
-    return target
-
-
-def _line_of(path: Path, needle: str) -> int:
-    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
-
-
 # (text in rules.yaml, its replacement, the problem, a text on the line the problem must point at)
 RULES_PROBLEMS = [
     ("  - product: lyceum\n", "  - product: lyceumm\n", "unknown product 'lyceumm'", "product: lyceumm"),
@@ -311,15 +301,15 @@ RULES_PROBLEMS = [
 
 
 @pytest.mark.parametrize(("old", "new", "message", "line_text"), RULES_PROBLEMS)
-def test_rules_problems_point_at_their_line(tmp_path, old, new, message, line_text):
-    dialogues = _content_copy(tmp_path)
+def test_rules_problems_point_at_their_line(content_copy, old, new, message, line_text):
+    dialogues = content_copy / "dialogues"
     rules = dialogues / "rules.yaml"
     text = rules.read_text(encoding="utf-8")
     assert text.count(old) == 1
     rules.write_text(text.replace(old, new), encoding="utf-8")
     with pytest.raises(ContentError) as caught:
-        load_content(dialogues, DEFAULT_SCRIPTS)
+        load_content(dialogues, content_copy / "scripts_ru")
     found = [p for p in caught.value.problems if message in p.message]
     assert len(found) == 1, caught.value.problems
     assert found[0].file.endswith("rules.yaml")
-    assert found[0].line == _line_of(rules, line_text)
+    assert found[0].line == line_of(rules, line_text)
