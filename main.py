@@ -155,7 +155,7 @@ def score(
 @app.command()
 def bot() -> None:
     """Run the Telegram bot (BOT_TOKEN, TELEGRAM_API_URL, ADMIN_IDS, REDIS_URL, WEBHOOK_URL/SECRET, DB_PATH)."""
-    from bot.telegram.app import run_bot
+    from bot.telegram import run_bot
 
     raise typer.Exit(run_bot())
 
