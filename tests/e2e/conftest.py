@@ -41,10 +41,10 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[str]:
-    """A throwaway redis-server on 127.0.0.1 (no persistence); the Redis tests are skipped without one."""
+    """A throwaway redis-server on 127.0.0.1 (no persistence); `./dev test` installs one where it is missing."""
     binary = shutil.which("redis-server")
     if binary is None:
-        pytest.skip("redis-server is not installed")
+        pytest.fail("redis-server is not installed: run the tests with `./dev test` or apt-get install redis-server")
     port = free_port()
     process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                                 "--appendonly", "no"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
