@@ -77,6 +77,7 @@ def transcript_json(snapshot: Snapshot, extra: dict[str, Any] | None = None) -> 
         "responses": {offer.product: offer.response for offer in snapshot.offers},
         "orders": list(snapshot.orders),
         "outcome": snapshot.mode_state.get("outcome"),
+        **({"scorecard": snapshot.mode_state["scorecard"]} if snapshot.mode_state.get("scorecard") else {}),
         **(extra or {}),
     }
 

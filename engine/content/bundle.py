@@ -5,7 +5,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .call_types import CallType
 from .catalog import Product, Service
-from .scenarios import Scenario
+from .scenarios import CustomerMachineSpec, Scenario
 from .scorecard_content import ClicheAdvice, FeedbackText, ScorecardPolicy
 from .self_service import Assistant, DemoCustomer, Label, Topic
 from .rules_content import OfferPolicy, OfferPrior, ReasonText
@@ -31,6 +31,8 @@ class ContentFile(BaseModel):
     topics: list[Topic] = Field(default_factory=list, description="Темы обращений для самообслуживания")
     customers: list[DemoCustomer] = Field(default_factory=list, description="Демонстрационные клиенты")
     scenarios: list[Scenario] = Field(default_factory=list, description="Сценарии тренировки стажёров")
+    customer_machines: list[CustomerMachineSpec] = Field(
+        default_factory=list, description="Машины симулированного клиента (режим тренировки)")
     labels: list[Label] = Field(default_factory=list, description="Надписи кнопок и интерфейса")
     scorecard: list[ScorecardPolicy] = Field(default_factory=list, description="Оценка стажёра: веса и пороги")
     scorecard_feedback: list[FeedbackText] = Field(default_factory=list, description="Оценка стажёра: тексты отзыва")
@@ -52,6 +54,7 @@ SECTION_KEYS: dict[str, str] = {
     "topics": "id",
     "customers": "id",
     "scenarios": "id",
+    "customer_machines": "id",
     "labels": "id",
     "reasons": "code",
     "offer_priors": "product",

@@ -15,7 +15,7 @@ from .call_types import CallType
 from .catalog import Product, Service
 from .checks import cross_check
 from .rules_content import OfferPolicy, OfferPrior, ReasonText
-from .scenarios import Scenario
+from .scenarios import CustomerMachineSpec, Scenario
 from .scorecard_content import ClicheAdvice, FeedbackText, ScorecardPolicy, check_scorecard
 from .self_service import Assistant, DemoCustomer, Label, Topic
 from .speech import Person, ProductFigures, Speech
@@ -45,6 +45,7 @@ class Content:
     topics: dict[str, Topic]
     customers: dict[str, DemoCustomer]
     scenarios: dict[str, Scenario]
+    customer_machines: dict[str, CustomerMachineSpec]
     labels: dict[str, Label]
     reasons: dict[str, ReasonText]
     offer_priors: dict[str, OfferPrior]
