@@ -86,6 +86,15 @@ def _engine_and_records(db: Optional[Path]):
     return content, DialogueEngine(content, nlu), Records(db)
 
 
+def _customer_base(content, engine, records):
+    """The customer mode looks customers up in the SQLite base, with the demo set behind it (engine/customers.py)."""
+    from engine.customers import CustomerBase
+
+    base = CustomerBase(content, records)
+    engine.modes["customer"].use_directory(base)
+    return base
+
+
 @app.command()
 def play(
     mode: str = typer.Option("customer", "--mode", help="trainee: you are the operator; customer: you are the customer"),
@@ -107,8 +116,9 @@ def play(
     if scenario is not None and scenario not in content.scenarios:
         typer.echo(f"unknown scenario {scenario!r}; known: {', '.join(sorted(content.scenarios))}", err=True)
         raise typer.Exit(2)
-    if customer is not None and customer not in content.customers:
-        typer.echo(f"unknown customer {customer!r}; known: {', '.join(sorted(content.customers))}", err=True)
+    base = _customer_base(content, engine, records)
+    if customer is not None and base.get(customer) is None:
+        typer.echo(f"unknown customer {customer!r}; demo: {', '.join(sorted(content.customers))}", err=True)
         raise typer.Exit(2)
     options = {"seed": seed, "scenario_id": scenario, "customer_id": customer}
     session = ConsoleSession(ConversationRunner(engine, records, "script" if script else "console"))
@@ -127,6 +137,65 @@ def play(
         records.close()
     if as_json:
         dump_json(transcript_json(snapshot), sys.stdout)
+
+
+customers_app = typer.Typer(no_args_is_help=True, help="The customer base of the self-service assistant (SQLite).")
+app.add_typer(customers_app, name="customers")
+
+
+@customers_app.command("import")
+def customers_import(
+    file: Path = typer.Argument(..., help="Customers as .csv (flat columns) or .json (the shape of customers.yaml)"),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help="Import the valid rows even if some are rejected"),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON object"),
+    db: Optional[Path] = typer.Option(None, "--db", envvar="DB_PATH", help="SQLite file of the customer base"),
+) -> None:
+    """Validate every row and upsert the customers by id; with a bad row nothing is imported (unless --skip-bad)."""
+    import json
+
+    from engine.customers import ImportError_, import_customers
+    from engine.records import Records
+
+    content = _load_or_exit()
+    records = Records(db)
+    try:
+        report = import_customers(file, content, records, skip_bad=skip_bad)
+    except ImportError_ as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2)
+    finally:
+        records.close()
+    if as_json:
+        _write_line(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        for rejected in report.rejected:
+            typer.echo(f"{file}: row {rejected.row}" + (f" ({rejected.customer_id})" if rejected.customer_id else "")
+                       + f": {rejected.reason}")
+        if report.rejected and not skip_bad:
+            typer.echo(f"{report.read} rows read, {len(report.rejected)} rejected: nothing imported "
+                       "(fix the rows, or use --skip-bad to import the valid ones)")
+        else:
+            typer.echo(f"{report.read} rows read: {report.written} imported ({report.new} new, "
+                       f"{report.written - report.new} updated), {len(report.rejected)} rejected")
+    raise typer.Exit(1 if report.rejected and not skip_bad else 0)
+
+
+@customers_app.command("list")
+def customers_list(
+    db: Optional[Path] = typer.Option(None, "--db", envvar="DB_PATH", help="SQLite file of the customer base"),
+) -> None:
+    """The customers the assistant knows: the SQLite base, or the demo set while the base is empty."""
+    from engine.records import Records
+
+    content = _load_or_exit()
+    records = Records(db)
+    try:
+        rows = records.all_customers()
+    finally:
+        records.close()
+    source = "base" if rows else "demo"
+    for row in rows or [c.model_dump(mode="json") for c in content.customers.values()]:
+        _write_line(f"{source}\t{row['id']}\t{row['contract']}\t{row['last_name']} {row['first_name']}")
 
 
 @app.command()

@@ -1,6 +1,16 @@
 """The record store: sessions, turns, offers with their response codes, orders — SQLite through sqlite-utils.
 
 Every turn is written in one transaction when it completes, so a crash loses at most the turn in flight.
+
+The customer mode's own records (schema v2) ride on the lines of a turn: a line's ``analysis`` may name what the
+line did, and :meth:`Records.save_turn` writes it in the same transaction —
+
+- ``identified: "<customer id>"`` — the session is now this customer's;
+- ``opt_outs: ["<channel>", ...]`` — the customer refused marketing communications on these channels;
+- ``ticket: {"number", "kind", "service"}`` — a ticket was created (status ``new``);
+- ``handoff: "<reason>"`` — the conversation is marked for a human, with its transcript so far.
+
+The customer base (``customers``) is kept here too; engine/customers.py validates and imports it.
 """
 from __future__ import annotations
 
@@ -46,8 +56,36 @@ def _v1(db: sqlite_utils.Database) -> None:
     db["offers"].create_index(["customer_id", "product"])
 
 
+def _v2(db: sqlite_utils.Database) -> None:
+    """The customer base, opt-outs by channel, tickets and hand-offs of the self-service assistant."""
+    db["customers"].create(
+        {"id": str, "contract": str, "phone": str, "last_name": str, "first_name": str, "data": str,
+         "updated_at": str},
+        pk="id",
+    )
+    db["customers"].create_index(["contract"])
+    db["customers"].create_index(["phone"])
+    db["opt_outs"].create(
+        {"id": int, "customer_id": str, "channel": str, "session_id": str, "created_at": str},
+        pk="id", foreign_keys=[("session_id", "sessions", "id")],
+    )
+    db["opt_outs"].create_index(["customer_id", "channel"], unique=True)
+    db["tickets"].create(
+        {"id": int, "number": str, "session_id": str, "customer_id": str, "kind": str, "service": str,
+         "status": str, "created_at": str},
+        pk="id", foreign_keys=[("session_id", "sessions", "id")],
+    )
+    db["tickets"].create_index(["number"], unique=True)
+    db["handoffs"].create(
+        {"id": int, "session_id": str, "customer_id": str, "reason": str, "transcript": str, "status": str,
+         "created_at": str},
+        pk="id", foreign_keys=[("session_id", "sessions", "id")],
+    )
+    db["handoffs"].create_index(["session_id"], unique=True)
+
+
 # Explicit, append-only: migration N brings the schema from version N to N + 1.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
 
 
 @dataclass
@@ -111,6 +149,8 @@ class Records:
                      "analysis": json.dumps(turn.get("analysis") or {}, ensure_ascii=False)},
                     replace=True,
                 )
+            for turn in write.turns:
+                self._line_records(write.session_id, turn)
             for offer in write.offers:
                 self.db["offers"].upsert({**offer, "session_id": write.session_id}, pk=("session_id", "product"))
             for order in write.orders:
@@ -122,6 +162,83 @@ class Records:
                 update.update(score=write.scorecard.get("score"), passed=int(bool(write.scorecard.get("passed"))),
                               scorecard=json.dumps(write.scorecard, ensure_ascii=False))
             self.db["sessions"].update(write.session_id, update)
+
+    def _line_records(self, session_id: str, turn: dict[str, Any]) -> None:
+        """What one line of the customer mode did (see the module docstring), inside the turn's transaction."""
+        analysis = turn.get("analysis") or {}
+        at = turn.get("at")
+        if analysis.get("identified"):
+            self.db["sessions"].update(session_id, {"customer_id": analysis["identified"]})
+        customer_id = self.db["sessions"].get(session_id).get("customer_id")
+        for channel in analysis.get("opt_outs") or []:
+            self.db["opt_outs"].insert({"customer_id": customer_id, "channel": channel, "session_id": session_id,
+                                        "created_at": at}, ignore=True)
+        ticket = analysis.get("ticket")
+        if ticket:
+            self.db["tickets"].insert({"number": ticket["number"], "kind": ticket["kind"],
+                                       "service": ticket.get("service"), "session_id": session_id,
+                                       "customer_id": customer_id, "status": "new", "created_at": at}, ignore=True)
+        if analysis.get("handoff"):
+            transcript = [{"n": row["n"], "role": row["role"], "text": row["text"], "stage": row["stage"]}
+                          for row in self.turns(session_id)]
+            self.db["handoffs"].insert({"session_id": session_id, "customer_id": customer_id,
+                                        "reason": analysis["handoff"], "status": "new", "created_at": at,
+                                        "transcript": json.dumps(transcript, ensure_ascii=False)}, ignore=True)
+
+    # -- the customer base ------------------------------------------------------------------------------------------
+    def upsert_customers(self, rows: Iterable[dict[str, Any]], updated_at: str) -> int:
+        """Insert or replace customers by id, all in one transaction; ``rows`` are validated customer dicts."""
+        count = 0
+        with self.db.conn:
+            self.db.execute("BEGIN IMMEDIATE")
+            for row in rows:
+                self.db["customers"].upsert(
+                    {"id": row["id"], "contract": row["contract"], "phone": row.get("phone"),
+                     "last_name": row["last_name"], "first_name": row["first_name"],
+                     "data": json.dumps(row, ensure_ascii=False), "updated_at": updated_at},
+                    pk="id",
+                )
+                count += 1
+        return count
+
+    def customer_count(self) -> int:
+        return self.db["customers"].count
+
+    def customer(self, customer_id: str) -> dict[str, Any] | None:
+        rows = list(self.db["customers"].rows_where("id = ?", [customer_id]))
+        return json.loads(rows[0]["data"]) if rows else None
+
+    def customers_where(self, *, contract: str | None = None, phone: str | None = None) -> list[dict[str, Any]]:
+        where, args = ("contract = ?", [contract]) if contract is not None else ("phone = ?", [phone])
+        return [json.loads(row["data"]) for row in self.db["customers"].rows_where(where, args, order_by="id")]
+
+    def all_customers(self) -> list[dict[str, Any]]:
+        return [json.loads(row["data"]) for row in self.db["customers"].rows_where(order_by="id")]
+
+    def opted_out_channels(self, customer_id: str) -> list[str]:
+        rows = self.db["opt_outs"].rows_where("customer_id = ?", [customer_id], order_by="channel")
+        return [row["channel"] for row in rows]
+
+    def past_responses(self, customer_id: str) -> list[dict[str, Any]]:
+        """Responses saved for offers to this customer in earlier conversations (for the contact policy)."""
+        rows = self.db["offers"].rows_where("customer_id = ? and response is not null", [customer_id],
+                                            order_by="updated_at")
+        return [{"product": row["product"], "response": row["response"], "at": row["updated_at"]} for row in rows]
+
+    def opt_outs(self, session_id: str | None = None) -> list[dict[str, Any]]:
+        if session_id is None:
+            return list(self.db["opt_outs"].rows_where(order_by="id"))
+        return list(self.db["opt_outs"].rows_where("session_id = ?", [session_id], order_by="id"))
+
+    def tickets(self, session_id: str | None = None) -> list[dict[str, Any]]:
+        if session_id is None:
+            return list(self.db["tickets"].rows_where(order_by="id"))
+        return list(self.db["tickets"].rows_where("session_id = ?", [session_id], order_by="id"))
+
+    def handoffs(self, session_id: str | None = None) -> list[dict[str, Any]]:
+        rows = (self.db["handoffs"].rows_where(order_by="id") if session_id is None
+                else self.db["handoffs"].rows_where("session_id = ?", [session_id], order_by="id"))
+        return [{**row, "transcript": json.loads(row["transcript"])} for row in rows]
 
     def session(self, session_id: str) -> dict[str, Any]:
         return self.db["sessions"].get(session_id)

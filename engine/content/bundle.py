@@ -7,7 +7,7 @@ from .call_types import CallType
 from .catalog import Product, Service
 from .scenarios import CustomerMachineSpec, Scenario
 from .scorecard_content import ClicheAdvice, FeedbackText, ScorecardPolicy
-from .self_service import Assistant, DemoCustomer, Label, Topic
+from .self_service import Assistant, Channel, DemoCustomer, Label, Topic
 from .rules_content import OfferPolicy, OfferPrior, ReasonText
 from .speech_content import Bridge, Objection, ResponseCode
 
@@ -30,6 +30,7 @@ class ContentFile(BaseModel):
     assistants: list[Assistant] = Field(default_factory=list, description="Кем представляется бот (id default)")
     topics: list[Topic] = Field(default_factory=list, description="Темы обращений для самообслуживания")
     customers: list[DemoCustomer] = Field(default_factory=list, description="Демонстрационные клиенты")
+    channels: list[Channel] = Field(default_factory=list, description="Каналы коммуникаций для отказа от рассылок")
     scenarios: list[Scenario] = Field(default_factory=list, description="Сценарии тренировки стажёров")
     customer_machines: list[CustomerMachineSpec] = Field(
         default_factory=list, description="Машины симулированного клиента (режим тренировки)")
@@ -53,6 +54,7 @@ SECTION_KEYS: dict[str, str] = {
     "assistants": "id",
     "topics": "id",
     "customers": "id",
+    "channels": "id",
     "scenarios": "id",
     "customer_machines": "id",
     "labels": "id",

@@ -17,7 +17,7 @@ from .checks import cross_check
 from .rules_content import OfferPolicy, OfferPrior, ReasonText
 from .scenarios import CustomerMachineSpec, Scenario
 from .scorecard_content import ClicheAdvice, FeedbackText, ScorecardPolicy, check_scorecard
-from .self_service import Assistant, DemoCustomer, Label, Topic
+from .self_service import Assistant, Channel, DemoCustomer, Label, Topic, check_self_service
 from .speech import Person, ProductFigures, Speech
 from .speech_content import Bridge, Objection, ResponseCode
 from .yaml_source import ContentError, Problem, YamlDocument, load_yaml
@@ -44,6 +44,7 @@ class Content:
     assistants: dict[str, Assistant]
     topics: dict[str, Topic]
     customers: dict[str, DemoCustomer]
+    channels: dict[str, Channel]
     scenarios: dict[str, Scenario]
     customer_machines: dict[str, CustomerMachineSpec]
     labels: dict[str, Label]
@@ -185,6 +186,7 @@ def load_content(dialogues: Path = DEFAULT_DIALOGUES, scripts: Path = DEFAULT_SC
     speech = Speech(scripts)
     problems.extend(cross_check(merged, speech))
     problems.extend(check_scorecard(merged, speech))
+    problems.extend(check_self_service(merged, speech))
     problems.extend(speech.check(sample_contexts(merged["products"]), _display(scripts)))
     problems.extend(check_lexicon(dialogues))
     if problems:
