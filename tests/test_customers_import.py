@@ -1,0 +1,141 @@
+"""The customer base: `python main.py customers import` validates every row, imports all or nothing, upserts by id;
+the assistant then identifies imported customers and keeps the demo set for demo ids."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.content.loader import Content
+from engine.customers import CustomerBase, ImportError_, import_customers
+from engine.records import Records
+
+from .conftest import PROJECT
+
+HEADER = ("id,contract,last_name,first_name,patronymic,gender,phone,role,services,options,payment,balance,"
+          "financial_block,voluntary_blocks,marketing_opt_out,open_tickets,global_problems,history")
+IVANOVA = ("c_ivanova,500100200300,Иванова,Мария,Петровна,f,8 (914) 555-00-01,owner,internet;tv,viju,advance,"
+           "320.5,нет,,false,internet|2|repair,,antivirus|not_interested|2026-11-01T10:00:00+00:00")
+PETROV = "c_petrov,500100200301,Петров,Иван,Ильич,m,,user,internet,,credit,0,1,,,,,"
+
+
+def write(path: Path, *lines: str) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "main.py", *args], cwd=PROJECT, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_a_csv_is_imported_into_the_nested_shape_and_again_changes_nothing(tmp_path: Path, content: Content) -> None:
+    records = Records(tmp_path / "r.sqlite")
+    source = write(tmp_path / "base.csv", HEADER, IVANOVA, PETROV)
+    report = import_customers(source, content, records)
+    assert report.ok and (report.read, report.written, report.new) == (2, 2, 2)
+    ivanova = CustomerBase(content, records).get("c_ivanova")
+    assert ivanova.phone == "79145550001"
+    assert ivanova.profile.services == ["internet", "tv"] and ivanova.profile.options == ["viju"]
+    assert (ivanova.profile.payment, ivanova.profile.balance, ivanova.profile.financial_block) == ("advance", 320.5,
+                                                                                                   False)
+    assert [(t.service, t.line, t.kind) for t in ivanova.open_tickets] == [("internet", 2, "repair")]
+    assert [(p.product, p.response.value) for p in ivanova.history] == [("antivirus", "not_interested")]
+    petrov = CustomerBase(content, records).get("c_petrov")
+    assert (petrov.profile.role, petrov.profile.financial_block, petrov.phone) == ("user", True, None)
+    before = records.all_customers()
+    again = import_customers(source, content, records)
+    assert (again.written, again.new) == (2, 0)
+    assert records.all_customers() == before
+
+
+@pytest.mark.parametrize("row, reason", [
+    ("c_bad,500100200302,Сидоров,Олег,,m,,owner,internet;cable,,credit,0,,,,,,", "unknown service 'cable'"),
+    ("c_bad,500100200302,Сидоров,Олег,,m,,owner,internet,,advance,много,,,,,,", "balance"),
+    ("c_bad,12,Сидоров,Олег,,m,,owner,internet,,credit,0,,,,,,", "contract"),
+    ("c_bad,500100200302,Сидоров,Олег,,x,,owner,internet,,credit,0,,,,,,", "gender"),
+    ("c_bad,500100200302,Сидоров,Олег,,m,123,owner,internet,,credit,0,,,,,,", "phone"),
+    ("demo_bad,500100200302,Сидоров,Олег,,m,,owner,internet,,credit,0,,,,,,", "reserved for the demo set"),
+    ("c_bad,500100200300,Сидоров,Олег,,m,,owner,internet,,credit,0,,,,,,", "also 'c_ivanova'"),
+    ("c_bad,500100200302,Сидоров,Олег,,m,,owner,internet,tv_gold,credit,0,,,,,,", "unknown product 'tv_gold'"),
+    ("c_bad,500100200302,Сидоров,Олег,,m,,owner,internet,,credit,0,может быть,,,,,", "yes/no"),
+    ("c_bad,500100200302,Сидоров,Олег,,m,,owner,internet,,credit,0,,,,internet|2,,", "service|line|kind"),
+], ids=["service", "balance", "contract", "gender", "phone", "demo id", "contract taken", "product", "bool",
+        "ticket"])
+def test_one_bad_row_imports_nothing_and_is_reported_with_its_line(tmp_path: Path, content: Content, row: str,
+                                                                   reason: str) -> None:
+    records = Records(tmp_path / "r.sqlite")
+    report = import_customers(write(tmp_path / "base.csv", HEADER, IVANOVA, row, PETROV), content, records)
+    rejected, = report.rejected
+    assert rejected.row == 3 and reason in rejected.reason
+    assert records.all_customers() == []  # nothing half-imported
+    skipped = import_customers(tmp_path / "base.csv", content, records, skip_bad=True)
+    assert skipped.written == 2 and [c["id"] for c in records.all_customers()] == ["c_ivanova", "c_petrov"]
+
+
+def test_json_uses_the_shape_of_customers_yaml(tmp_path: Path, content: Content) -> None:
+    records = Records(tmp_path / "r.sqlite")
+    rows = [{"id": "c_one", "contract": "700000001", "first_name": "Анна", "last_name": "Белая", "gender": "f",
+             "profile": {"services": ["phone"], "payment": "credit", "marketing_opt_out": True},
+             "global_problems": ["phone"]},
+            {"id": "c_two", "contract": "700000002", "first_name": "Борис", "last_name": "Чёрный", "gender": "m",
+             "profile": {"services": ["internet"], "balance": "a lot"}},
+            {"id": "c_three", "contract": "700000003", "first_name": "Вера", "last_name": "Серая", "gender": "f",
+             "surname": "x"}]
+    source = tmp_path / "base.json"
+    source.write_text(json.dumps({"customers": rows}, ensure_ascii=False), encoding="utf-8")
+    report = import_customers(source, content, records)
+    assert [(r.row, r.customer_id) for r in report.rejected] == [(2, "c_two"), (3, "c_three")]
+    assert "profile.balance" in report.rejected[0].reason and "surname" in report.rejected[1].reason
+    assert records.all_customers() == []
+
+
+def test_an_unreadable_file_is_one_clear_error(tmp_path: Path, content: Content) -> None:
+    records = Records(tmp_path / "r.sqlite")
+    with pytest.raises(ImportError_, match="unknown columns"):
+        import_customers(write(tmp_path / "base.csv", "id,contract,first_name,last_name,gender,shoe_size"),
+                         content, records)
+    with pytest.raises(ImportError_, match="not valid JSON"):
+        import_customers(write(tmp_path / "base.json", "{oops"), content, records)
+
+
+def test_the_cli_reports_rejected_rows_and_exits_1(tmp_path: Path) -> None:
+    db = tmp_path / "r.sqlite"
+    bad = write(tmp_path / "bad.csv", HEADER, IVANOVA, "c_bad,1,Сидоров,Олег,,m,,owner,internet,,credit,0,,,,,,")
+    done = cli("customers", "import", str(bad), "--db", str(db))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"{bad}: row 3 (c_bad): contract" in done.stdout and "nothing imported" in done.stdout
+    done = cli("customers", "import", str(bad), "--db", str(db), "--skip-bad", "--json")
+    assert done.returncode == 0
+    report = json.loads(done.stdout)
+    assert (report["imported"], report["new"], [r["row"] for r in report["rejected"]]) == (1, 1, [3])
+    missing = cli("customers", "import", str(tmp_path / "nope.csv"), "--db", str(db))
+    assert missing.returncode == 2 and "cannot read" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_the_console_identifies_imported_customers_and_keeps_demo_ids(tmp_path: Path) -> None:
+    db = tmp_path / "r.sqlite"
+    assert cli("customers", "import", str(write(tmp_path / "base.csv", HEADER, IVANOVA, PETROV)),
+               "--db", str(db)).returncode == 0
+    script = write(tmp_path / "ivanova.txt", "500100200300 Иванова Мария", "у меня вирус", "Да, получилось")
+    done = cli("play", "--mode", "customer", "--script", str(script), "--json", "--db", str(db))
+    result = json.loads(done.stdout)
+    assert result["customer"] == "c_ivanova"
+    # her open 2nd-line ticket on internet is on the issue's service: no offer
+    decision = next(line["offer_decision"] for line in result["transcript"] if "offer_decision" in line)
+    assert result["offers"] == [] and all("open_ticket" in r for r in decision["held_back"].values())
+    # with a non-empty base a demo contract identifies nobody…
+    egor = write(tmp_path / "egor.txt", "352011070411, Журавлёв Егор")
+    result = json.loads(cli("play", "--mode", "customer", "--script", str(egor), "--json", "--db", str(db)).stdout)
+    assert result["customer"] is None
+    # …but a demo id is always its demo customer
+    result = json.loads(cli("play", "--mode", "customer", "--customer", "demo_egor", "--script", str(egor),
+                            "--json", "--db", str(db)).stdout)
+    assert result["customer"] == "demo_egor"
+    listed = cli("customers", "list", "--db", str(db)).stdout.splitlines()
+    assert [line.split("\t")[:2] for line in listed] == [["base", "c_ivanova"], ["base", "c_petrov"]]
+    unknown = cli("play", "--mode", "customer", "--customer", "c_nobody", "--script", str(egor), "--db", str(db))
+    assert unknown.returncode == 2 and "unknown customer" in unknown.stderr
