@@ -364,7 +364,7 @@ class TraineeMode:
         if say == "unworked":
             state["repeats"] += 1
         line = spec.line(say)
-        text = self._variant(snapshot, f"client/{say}.j2", say, **details)
+        text = self._variant(snapshot, scenario.lines.get(say, f"client/{say}.j2"), say, **details)
         return say, [text], line.intent if line else "other", []
 
     def _reveal(self, snapshot: Snapshot, trap: Trap) -> str:
@@ -472,16 +472,23 @@ class TraineeMode:
 
     def scorecard(self, snapshot: Snapshot) -> dict[str, Any]:
         """The scorecard of the session as JSON, with the hints used and the code of every offer of the tab."""
-        from .scorecard import score_session
+        from .scorecard import ScoreInputError, score_session
 
-        card = score_session(snapshot, self.content, self.engine.nlu).as_json()
+        try:
+            card = score_session(snapshot, self.content, self.engine.nlu).as_json()
+        except ScoreInputError:  # the trainee hung up without a word: nothing to score but a zero
+            summary = self.content.scorecard_feedback["summary_failed"].text
+            pass_mark = self.content.scorecard["default"].pass_mark if "default" in self.content.scorecard else 0
+            card = {"score": 0, "passed": False, "checks": {}, "flags": [], "not_applicable": [],
+                    "feedback": [summary.format_map(_Blank(score=0, pass_mark=pass_mark))],
+                    "response_code": {"chosen": snapshot.mode_state.get("outcome"), "correct": None}}
         main = self.main_offer(snapshot)
         scenario = self.scenario(snapshot)
         verdicts = {v.offer: v for v in self._verdicts(snapshot, visible=False)}
         offered = {offer.product for offer in snapshot.offers}
         rows = []
         for product in scenario.offers:
-            if product == main:
+            if product == main and card["response_code"]["correct"] is not None:
                 correct = card["response_code"]["correct"]
             elif product in scenario.other_outcomes:
                 correct = scenario.other_outcomes[product]
@@ -492,10 +499,34 @@ class TraineeMode:
             chosen = snapshot.mode_state["outcomes"].get(product)
             rows.append({"product": product, "chosen": chosen, "correct": correct,
                          "right": correct is None or chosen == correct})
+        # the scorecard judges the tab as a whole; an offer of it that was forbidden, or a wrong code on any offer
+        # of the tab, counts too
+        forbidden = [p for p in offered if p in verdicts and not verdicts[p].allowed]
+        if forbidden and "offered_when_forbidden" not in card["flags"]:
+            card["flags"] = sorted({*card["flags"], "offered_when_forbidden"})
+            card["passed"] = False
+            reasons = [r.value for p in forbidden for r in verdicts[p].reasons]
+            texts = "; ".join(self.content.reasons[r].text if r in self.content.reasons else r
+                              for r in dict.fromkeys(reasons))
+            quote = next((line.text for line in snapshot.lines if line.role == "operator"
+                          and set(line.analysis.get("tags", [])) & OFFER_MOVES), "")
+            feedback = self.content.scorecard_feedback["offered_when_forbidden"].text
+            card["feedback"].insert(1, feedback.format_map(_Blank(reasons=texts, quote=quote)))
+            blocked = self.content.scorecard_feedback["summary_blocked"].text
+            card["feedback"][0] = blocked.format_map(_Blank(score=card["score"]))
+        if any(not row["right"] for row in rows) and "wrong_outcome" not in card["flags"]:
+            card["flags"] = sorted({*card["flags"], "wrong_outcome"})
         card["hints"] = snapshot.mode_state.get("hints", 0)
         card["offers"] = rows
         card["scenario"] = scenario.id
         return card
+
+
+class _Blank(dict):
+    """Feedback placeholders this note does not fill read as empty."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
 
 
 def _split_variants(text: str) -> list[str]:

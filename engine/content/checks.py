@@ -158,11 +158,14 @@ def _check_scenario(scenario: Any, merged: dict[str, dict[str, Any]], speech: Sp
     for index, option in enumerate(scenario.customer.options):
         if option not in products:
             problems.append(scenario.problem(f"unknown product {option!r}", "customer", "options", index))
+    for line_id, template in scenario.lines.items():
+        if not speech.exists(template):
+            problems.append(scenario.problem(f"no speech module {template!r} in scripts_ru/", "lines", line_id))
     if scenario.expected_outcome not in codes:
         problems.append(scenario.problem(f"unknown response code {scenario.expected_outcome!r}", "expected_outcome"))
     for product_id, code in scenario.other_outcomes.items():
-        if product_id not in scenario.offers[1:]:
-            problems.append(scenario.problem(f"{product_id!r} is not one of the other offers", "other_outcomes"))
+        if product_id not in scenario.offers:
+            problems.append(scenario.problem(f"{product_id!r} is not one of the offers", "other_outcomes"))
         if code not in codes:
             problems.append(scenario.problem(f"unknown response code {code!r}", "other_outcomes", product_id))
     questions = {question.id for question in machine.questions} if machine is not None else set()

@@ -83,6 +83,8 @@ class Scenario(Authored):
     other_outcomes: dict[Identifier, Identifier] = Field(
         default_factory=dict, description="Правильные коды отклика для остальных предложений вкладки")
     briefing: str = Field(default="", description="Что стажёр видит в карточке до звонка (кроме ловушек)")
+    lines: dict[Identifier, TemplatePath] = Field(
+        default_factory=dict, description="Свои реплики вместо реплик машины: issue_solved → client/ticket_accepted.j2")
     max_objection_repeats: NonNegativeInt = Field(default=1, description="Сколько раз клиент повторит "
                                                                           "неотработанное возражение")
 

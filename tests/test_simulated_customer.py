@@ -1,0 +1,91 @@
+"""The simulated customer in-process: deterministic variation, gendered lines, traps revealed by the right
+question, hardening on pressure, hints counted, and nothing a trainee types breaks him."""
+from __future__ import annotations
+
+import pytest
+
+from engine.content.loader import load_content
+from engine.conversation import Event
+from engine.dialogue import DialogueEngine
+from engine.understanding import Understanding
+
+GREETING = "Добрый день! Компания Ростелеком, меня зовут Анна. Чем могу помочь?"
+
+
+@pytest.fixture(scope="module")
+def engine() -> DialogueEngine:
+    content = load_content()
+    return DialogueEngine(content, Understanding.load(content.dialogues))
+
+
+def run(engine: DialogueEngine, scenario: str, lines: list[str], seed: int = 1):
+    result = engine.start("trainee", scenario_id=scenario, seed=seed)
+    snapshot, replies = result.snapshot, []
+    for line in lines:
+        result = engine.handle(snapshot, Event(text=line))
+        snapshot = result.snapshot
+        replies.append(result.replies)
+    return snapshot, replies
+
+
+def client_lines(snapshot) -> list[dict]:
+    return [{"text": line.text, **line.analysis} for line in snapshot.lines if line.role == "client"]
+
+
+def test_the_same_seed_replays_the_same_customer(engine) -> None:
+    lines = [GREETING, "Перезагрузите роутер, пожалуйста."]
+    first, _ = run(engine, "slow_internet_speed_easy", lines, seed=5)
+    again, _ = run(engine, "slow_internet_speed_easy", lines, seed=5)
+    assert [l.text for l in first.lines] == [l.text for l in again.lines]
+    texts = {run(engine, "slow_internet_speed_easy", lines, seed=s)[0].lines[1].text for s in range(12)}
+    assert len(texts) > 1  # variants differ between sessions
+
+
+def test_lines_are_in_the_persona_gender(engine) -> None:
+    offer = "Николай Петрович, подписка START: эксклюзивные сериалы. Всего 3 рубля в день. Подключаем?"
+    snapshot, _ = run(engine, "no_signal_viju_declines", [GREETING, "Переключите источник на HDMI.",
+                                                         "Олег Анатольевич, viju+, 150 рублей в месяц. Подключаем?",
+                                                         "Ну это хорошая подписка."] + [offer] * 2)
+    text = " ".join(line["text"] for line in client_lines(snapshot))
+    assert "сказала" not in text and "поняла" not in text
+
+
+def test_a_trap_is_revealed_by_the_right_question_only(engine) -> None:
+    solved = [GREETING, "Зажмите OK и громкость на пять секунд — пульт заново привяжется."]
+    quiet, _ = run(engine, "remote_wink_financial_block", solved)
+    assert quiet.mode_state["revealed"] == [] and quiet.stage == "bridge"
+    asked, _ = run(engine, "remote_wink_financial_block", solved + ["А у Вас нет задолженности по оплате?"])
+    assert asked.mode_state["revealed"] == ["financial_block"]
+    assert client_lines(asked)[-1]["line"] == "trap:financial_block"
+    assert asked.stage == "closing"  # the trainee's stage: nothing may be offered now
+
+
+def test_pressure_after_a_refusal_makes_him_hang_up(engine) -> None:
+    push = "Олег Анатольевич, подписка viju+ — всего 5 рублей в день, подключаем?"
+    snapshot, replies = run(engine, "no_signal_viju_declines", [GREETING, "Переключите источник на HDMI.", push,
+                                                                "Ну что Вы.", "Ну что Вы.", push, push])
+    assert client_lines(snapshot)[-1]["line"] == "hang_up"
+    assert snapshot.stage == "finished"
+    assert replies[-1][-1].buttons  # the response code is asked for
+
+
+def test_hints_name_the_stage_and_are_counted_in_the_scorecard(engine) -> None:
+    snapshot = engine.start("trainee", scenario_id="virus_antivirus_think", seed=1).snapshot
+    result = engine.handle(snapshot, Event(hint=True))
+    assert "Приветствие" in result.replies[0].text and "Чем могу помочь?" in result.replies[0].text
+    snapshot = result.snapshot
+    result = engine.handle(snapshot, Event(text="/hint"))
+    assert result.snapshot.mode_state["hints"] == 2
+    assert not result.snapshot.lines  # a hint is not a line of the call
+    snapshot = engine.handle(result.snapshot, Event(hang_up=True)).snapshot
+    snapshot = engine.handle(snapshot, Event(button="outcome:not_offered")).snapshot
+    assert snapshot.finished and snapshot.mode_state["scorecard"]["hints"] == 2
+
+
+@pytest.mark.parametrize("text", ["", "   ", "🙂🙂🙂", "?" * 500, "{{ client }}", "SELECT * FROM x;", "а" * 5000,
+                                  "\x00\x07", "Подключаем? Подключаем? Подключаем?", "/hint extra", "до свидания"])
+def test_nothing_typed_breaks_him(engine, text) -> None:
+    for scenario in ("slow_internet_speed_easy", "billing_conflict", "lyceum_child_on_line"):
+        snapshot, _ = run(engine, scenario, [GREETING, text, text, "Перезагрузите роутер.", text, text])
+        for line in client_lines(snapshot):
+            assert line["text"] and "{" not in line["text"]

@@ -1,0 +1,74 @@
+"""Every training scenario: a scripted good run passes with the right response code, a scripted bad run fails for
+the right reason — driven through ``python main.py play --mode trainee --script … --json`` as a trainee would."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.content.loader import load_content
+
+from .conftest import PROJECT
+
+SCRIPTS = Path(__file__).parent / "scripts"
+
+# scenario → (the code the good run saves, the flags/failed checks the bad run must show)
+RUNS = {
+    "slow_internet_speed_easy": ("agreed", {"ignored_refusal", "check:vzor"}),
+    "remote_start_easy": ("agreed", {"no_greeting", "cliche"}),
+    "virus_antivirus_think": ("agreed", {"check:vzor", "wrong_outcome"}),
+    "phone_ent_package_thinking": ("thinking", {"check:vzor", "check:bridge"}),
+    "no_signal_viju_declines": ("not_interested", {"ignored_refusal", "wrong_outcome"}),
+    "account_safe_kids_not_owner": ("thinking", {"ignored_refusal", "wrong_outcome"}),
+    "speaker_mini_three_objections": ("not_interested", {"too_many_objections"}),
+    "router_fault_guarantee_ticket": ("agreed", {"offered_when_forbidden", "wrong_outcome"}),
+    "balance_who_calls_has_it": ("already_changed", {"offered_when_forbidden", "wrong_outcome"}),
+    "lyceum_child_on_line": ("not_offered", {"offered_when_forbidden"}),
+    "remote_wink_financial_block": ("not_offered", {"offered_when_forbidden"}),
+    "slow_internet_churn_hint": ("not_offered", {"offered_when_forbidden"}),
+    "outage_emergency_script": ("not_offered", {"offered_when_forbidden"}),
+    "tv_down_open_ticket": ("not_offered", {"offered_when_forbidden"}),
+    "vacation_tv_voluntary_block": ("not_offered", {"offered_when_forbidden"}),
+    "moving_relocation": ("not_offered", {"offered_when_forbidden"}),
+    "speaker_requested_by_client": ("not_offered", {"offered_when_forbidden"}),
+    "mobile_transfer_simplified": ("not_offered", {"offered_when_forbidden"}),
+    "billing_conflict": ("not_offered", {"offered_when_forbidden", "cliche"}),
+    "installer_not_identified": ("not_offered", {"offered_when_forbidden"}),
+}
+
+
+def play(tmp_path: Path, scenario: str, kind: str, seed: int = 7) -> dict:
+    done = subprocess.run(
+        [sys.executable, "main.py", "play", "--mode", "trainee", "--scenario", scenario, "--seed", str(seed),
+         "--script", str(SCRIPTS / f"trainee_{scenario}_{kind}.txt"), "--json", "--db", str(tmp_path / "r.sqlite")],
+        cwd=PROJECT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_every_scenario_has_a_good_and_a_bad_run() -> None:
+    assert set(RUNS) == set(load_content().scenarios)
+
+
+@pytest.mark.parametrize("scenario", sorted(RUNS))
+def test_good_run_passes_with_the_right_code(tmp_path: Path, scenario: str) -> None:
+    result = play(tmp_path, scenario, "good")
+    card = result["scorecard"]
+    expected = load_content().scenarios[scenario].expected_outcome
+    assert RUNS[scenario][0] == expected
+    assert card["passed"] is True, card["feedback"]
+    assert card["response_code"] == {"chosen": expected, "correct": expected}
+    assert not {"offered_when_forbidden", "ignored_refusal", "too_many_objections", "wrong_outcome"} & set(card["flags"])
+    assert all(row["right"] for row in card["offers"])
+    assert result["path"][-1] == "finished"
+
+
+@pytest.mark.parametrize("scenario", sorted(RUNS))
+def test_bad_run_fails_for_the_right_reason(tmp_path: Path, scenario: str) -> None:
+    card = play(tmp_path, scenario, "bad")["scorecard"]
+    assert card["passed"] is False
+    failed = set(card["flags"]) | {f"check:{name}" for name, ok in card["checks"].items() if ok is False}
+    assert RUNS[scenario][1] <= failed, (failed, card["feedback"])
