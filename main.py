@@ -199,6 +199,30 @@ def customers_list(
 
 
 @app.command()
+def history(
+    user: str = typer.Option("console", "--user", help="Whose trainee sessions (console, or a Telegram user id)"),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object"),
+    db: Optional[Path] = typer.Option(None, "--db", envvar="DB_PATH", help="SQLite file for records"),
+) -> None:
+    """A trainee's history and progress: sessions, scores, passes, the trend."""
+    import json
+
+    from engine.history import history_of, render_history
+    from engine.records import Records
+
+    content = _load_or_exit()
+    records = Records(db)
+    try:
+        found = history_of(records.sessions_of(user, "trainee"), content)
+    finally:
+        records.close()
+    if as_json:
+        _write_line(json.dumps(found.summary(), ensure_ascii=False))
+    else:
+        _write_line(render_history(found, content))
+
+
+@app.command()
 def classify(
     side: str = typer.Option("client", "--side", help="client: the customer's intent; operator: the operator's moves"),
 ) -> None:

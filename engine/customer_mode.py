@@ -165,7 +165,8 @@ class CustomerMode:
         if phone:
             analysis["verified_phone"] = True
         snapshot.say("client", text, **analysis)
-        if event.button == BUTTON_HANDOFF or (not event.button and self._anytime_topic(text) is not None):
+        if event.button == BUTTON_HANDOFF or (not event.button and self._anytime_topic(text) is not None
+                                              and not self._flow_hands_off(snapshot, text, intent)):
             topic = self._anytime_topic(text)
             return self._handoff(snapshot, topic.id if topic is not None else BUTTON_HANDOFF)
         handler = getattr(self, f"_at_{snapshot.stage}", None)
@@ -173,6 +174,14 @@ class CustomerMode:
         if snapshot.stage == "closing" and not snapshot.finished:
             replies += self._close(snapshot)
         return replies
+
+    def _flow_hands_off(self, snapshot: Snapshot, text: str, intent: str | None) -> bool:
+        """«Передайте специалисту» answering a step whose choice hands off: the flow does it (with its ticket)."""
+        if snapshot.stage != "issue" or not snapshot.mode_state.get("step"):
+            return False
+        topic = self.content.topics[snapshot.issue_topic]
+        chosen = self._match(topic, topic.step(snapshot.mode_state["step"]), text, intent)
+        return bool(chosen) and chosen[0].result == "handoff"
 
     def _button_label(self, data: str) -> str:
         """The label of a pressed button (Telegram sends only its data), so the transcript reads as the chat did."""

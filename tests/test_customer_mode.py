@@ -229,3 +229,14 @@ def test_a_global_problem_is_explained_not_ticketed(engine: DialogueEngine) -> N
     chat.send("не показывает телевизор, нет сигнала")  # tv rides on the internet that is in the ГП zone
     assert chat.snapshot.mode_state["result"] == "outage"
     assert "tickets" not in chat.snapshot.mode_state and chat.snapshot.offers == []
+
+
+def test_a_complaint_handed_to_a_specialist_keeps_its_ticket(engine: DialogueEngine) -> None:
+    chat = Chat(engine)
+    chat.send(EGOR)
+    chat.send("хочу оставить жалобу на ваше обслуживание")
+    assert chat.snapshot.issue_topic == "complaint" and "complaint" in chat.snapshot.stop_reasons
+    chat.send("да, передайте специалисту")  # «специалист» alone would call a human without the complaint
+    assert chat.snapshot.mode_state["handoff"] == "complaint"
+    assert [t["kind"] for t in chat.snapshot.mode_state["tickets"]] == ["complaint"]
+    assert chat.snapshot.offers == [] and chat.snapshot.finished
