@@ -70,6 +70,14 @@ CASES = {
         "call_types:\n  - id: extra\n    name: Тест\n    initial: start\n    stages:\n      - id: start\n"
         "        name: Начало\n    transitions:\n      - trigger: go\n        source: start\n        dest: nowhere\n",
         "dialogues/call_types/extra.yaml:11: transition to unknown stage 'nowhere'"),
+    "expected code contradicts the rules": (
+        "dialogues/scenarios/extra.yaml",
+        "scenarios:\n  - id: extra_scenario\n    title: Тест\n    difficulty: easy\n"
+        "    persona: {first_name: Пётр, patronymic: Ильич, gender: m}\n    contract: \"352011070499\"\n"
+        "    issue: slow_internet\n    issue_text: медленный интернет\n    offers: [speed_boost]\n"
+        "    final_answer: decline\n    expected_outcome: not_interested\n",
+        "dialogues/scenarios/extra.yaml:11: every offer is forbidden (not_applicable): the response code is "
+        "'not_offered'"),
     "unknown guard": (
         "dialogues/call_types/extra.yaml",
         "call_types:\n  - id: extra\n    name: Тест\n    initial: start\n    stages:\n      - id: start\n"

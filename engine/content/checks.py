@@ -132,6 +132,7 @@ def _check_scenario(scenario: Any, merged: dict[str, dict[str, Any]], speech: Sp
     from types import SimpleNamespace
 
     from engine.eligibility import EligibilityContext, check_eligibility
+    from engine.responses import outcome_of_verdict, response_code
     from engine.understanding.lexicon import CLIENT_INTENTS, OPERATOR_TAGS
 
     products, codes = merged["products"], merged["response_codes"]
@@ -204,6 +205,13 @@ def _check_scenario(scenario: Any, merged: dict[str, dict[str, Any]], speech: Sp
         if not truth - hidden:
             problems.append(trap.problem("not a trap: hiding these fields changes no reason «когда не предлагаем»",
                                          "fields"))
+    verdicts = [check_eligibility(EligibilityContext(offer=offer, customer=scenario.customer, call=scenario.call),
+                                  rules) for offer in scenario.offers]
+    if verdicts and not any(v.allowed for v in verdicts):
+        code = response_code(outcome_of_verdict([r.value for r in verdicts[0].reasons])).value
+        if scenario.expected_outcome != code:
+            problems.append(scenario.problem(f"every offer is forbidden ({', '.join(sorted(truth))}): the response "
+                                             f"code is {code!r}", "expected_outcome"))
 
 
 def check_trainee(merged: dict[str, dict[str, Any]], speech: Speech) -> list[Problem]:

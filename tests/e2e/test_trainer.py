@@ -51,6 +51,7 @@ scenarios:
     difficulty: hard
     persona: {first_name: Пётр, patronymic: Ильич, gender: m}
     contract: "352011070499"
+    customer: {services: [internet]}
     issue: slow_internet
     issue_text: медленный интернет
     offers: [speed_boost]
