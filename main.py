@@ -72,6 +72,8 @@ def graph(
 
 
 def _engine_and_records(db: Optional[Path]):
+    """The engine over the records' customer base (SQLite, with the demo set behind it: engine/customers.py)."""
+    from engine.customers import CustomerBase
     from engine.dialogue import DialogueEngine
     from engine.records import Records
     from engine.understanding import Understanding
@@ -83,16 +85,9 @@ def _engine_and_records(db: Optional[Path]):
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
         raise typer.Exit(1)
-    return content, DialogueEngine(content, nlu), Records(db)
-
-
-def _customer_base(content, engine, records):
-    """The customer mode looks customers up in the SQLite base, with the demo set behind it (engine/customers.py)."""
-    from engine.customers import CustomerBase
-
+    records = Records(db)
     base = CustomerBase(content, records)
-    engine.modes["customer"].use_directory(base)
-    return base
+    return content, DialogueEngine(content, nlu, customers=base), records, base
 
 
 @app.command()
@@ -112,11 +107,10 @@ def play(
     if mode not in ("trainee", "customer"):
         typer.echo(f"unknown mode {mode!r}: use trainee or customer", err=True)
         raise typer.Exit(2)
-    content, engine, records = _engine_and_records(db)
+    content, engine, records, base = _engine_and_records(db)
     if scenario is not None and scenario not in content.scenarios:
         typer.echo(f"unknown scenario {scenario!r}; known: {', '.join(sorted(content.scenarios))}", err=True)
         raise typer.Exit(2)
-    base = _customer_base(content, engine, records)
     if customer is not None and base.get(customer) is None:
         typer.echo(f"unknown customer {customer!r}; demo: {', '.join(sorted(content.customers))}", err=True)
         raise typer.Exit(2)
@@ -153,14 +147,14 @@ def customers_import(
     """Validate every row and upsert the customers by id; with a bad row nothing is imported (unless --skip-bad)."""
     import json
 
-    from engine.customers import ImportError_, import_customers
+    from engine.customers import CustomerFileError, import_customers
     from engine.records import Records
 
     content = _load_or_exit()
     records = Records(db)
     try:
         report = import_customers(file, content, records, skip_bad=skip_bad)
-    except ImportError_ as exc:
+    except CustomerFileError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2)
     finally:

@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 from .call_context import CUSTOMER, OPT_OUTS, PRIOR_OPT_OUTS, RESULT, customer_mode_context, identified_customer
 from .content.speech import Person, money
 from .conversation import Button, Event, OfferState, Reply, Snapshot
-from .customers import CustomerDirectory, DemoCustomers
+from .customers import CustomerDirectory
 from .eligibility import affected_services
 from .next_best_offer import OfferRequest, PastResponse, next_best_offers
 from .russian import lemma
@@ -91,17 +91,13 @@ def _score(phrases: list[str], joined: str) -> int:
 
 
 class CustomerMode:
-    def __init__(self, engine: DialogueEngine):
+    def __init__(self, engine: DialogueEngine, directory: CustomerDirectory):
         self.engine = engine
         self.content = engine.content
-        self.directory: CustomerDirectory = DemoCustomers(self.content)
+        self.directory = directory
         self._topic_phrases = {topic.id: _phrases(topic.keywords) for topic in self.content.topics.values()}
         self._channel_phrases = {channel.id: _phrases(channel.keywords)
                                  for channel in self.content.channels.values()}
-
-    def use_directory(self, directory: CustomerDirectory) -> None:
-        """Look customers up here (the SQLite base of engine/customers.py) instead of the demo set alone."""
-        self.directory = directory
 
     # -- speech -----------------------------------------------------------------------------------------------
     def _client(self, snapshot: Snapshot) -> Person:

@@ -120,7 +120,7 @@ CSV_COLUMNS = (*TOP_FIELDS, *PROFILE_FIELDS, "open_tickets", "global_problems", 
 TRUE, FALSE = {"1", "true", "yes", "да", "y"}, {"0", "false", "no", "нет", "n", ""}
 
 
-class ImportError_(ValueError):
+class CustomerFileError(ValueError):
     """The file as a whole cannot be read (not a row problem)."""
 
 
@@ -212,19 +212,19 @@ def read_rows(path: Path) -> tuple[list[tuple[int, Any]], bool]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ImportError_(f"cannot read {path}: {exc}") from exc
+        raise CustomerFileError(f"cannot read {path}: {exc}") from exc
     if path.suffix.lower() == ".json":
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ImportError_(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from exc
+            raise CustomerFileError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from exc
         if isinstance(data, dict) and isinstance(data.get("customers"), list):
             data = data["customers"]
         if not isinstance(data, list):
-            raise ImportError_(f"{path}: expected a list of customers or {{\"customers\": [...]}}")
+            raise CustomerFileError(f"{path}: expected a list of customers or {{\"customers\": [...]}}")
         return list(enumerate(data, 1)), False
     if path.suffix.lower() != ".csv":
-        raise ImportError_(f"{path}: use a .csv or .json file")
+        raise CustomerFileError(f"{path}: use a .csv or .json file")
     reader = csv.DictReader(io.StringIO(text))
     header = reader.fieldnames or []
     unknown = [name for name in header if name not in CSV_COLUMNS]
@@ -232,7 +232,7 @@ def read_rows(path: Path) -> tuple[list[tuple[int, Any]], bool]:
     if unknown or missing:
         problems = [f"unknown columns {unknown}"] if unknown else []
         problems += [f"missing columns {missing}"] if missing else []
-        raise ImportError_(f"{path}:1: {'; '.join(problems)}; columns: {', '.join(CSV_COLUMNS)}")
+        raise CustomerFileError(f"{path}:1: {'; '.join(problems)}; columns: {', '.join(CSV_COLUMNS)}")
     rows = []
     line = 1
     for row in reader:
@@ -304,7 +304,7 @@ def validate_rows(rows: Iterable[tuple[int, Any]], content: Content, records: Re
 def import_customers(path: Path, content: Content, records: Records, *, skip_bad: bool = False,
                      now: dt.datetime | None = None) -> ImportReport:
     """Validate the file and upsert its customers by id — all of them, or none when a row is bad (unless
-    ``skip_bad``: then the valid rows go in and the bad ones are reported). Raises ImportError_ for an unreadable
+    ``skip_bad``: then the valid rows go in and the bad ones are reported). Raises CustomerFileError for an unreadable
     file."""
     rows, flat = read_rows(path)
     report = validate_rows(rows, content, records, str(path), flat=flat)

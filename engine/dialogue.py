@@ -10,6 +10,7 @@ from state_machines.call_stage import CallFacts, CallModel, CallStageMachine, St
 
 from .content.loader import Content
 from .conversation import Event, Mode, Reply, Snapshot, TurnResult
+from .customers import CustomerDirectory, DemoCustomers
 from .understanding import Understanding
 
 DEFAULT_CALL_TYPE = "inbound_upsell"
@@ -28,7 +29,9 @@ class ModeHandler(Protocol):
 class DialogueEngine:
     """Headless: knows content, understanding and rules; nothing about Telegram, consoles or databases."""
 
-    def __init__(self, content: Content, nlu: Understanding, clock: Callable[[], dt.datetime] = utc_now):
+    def __init__(self, content: Content, nlu: Understanding, clock: Callable[[], dt.datetime] = utc_now,
+                 customers: CustomerDirectory | None = None):
+        """``customers``: where the customer mode looks customers up (the demo set of the content by default)."""
         from .customer_mode import CustomerMode
         from .trainee_mode import TraineeMode
 
@@ -36,7 +39,8 @@ class DialogueEngine:
         self.nlu = nlu
         self.clock = clock
         self.machines = {call_type.id: CallStageMachine(call_type) for call_type in content.call_types.values()}
-        self.modes: dict[str, ModeHandler] = {"customer": CustomerMode(self), "trainee": TraineeMode(self)}
+        directory = customers if customers is not None else DemoCustomers(content)
+        self.modes: dict[str, ModeHandler] = {"customer": CustomerMode(self, directory), "trainee": TraineeMode(self)}
 
     @property
     def today(self) -> dt.date:

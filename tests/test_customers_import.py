@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from engine.content.loader import Content
-from engine.customers import CustomerBase, ImportError_, import_customers
+from engine.customers import CustomerBase, CustomerFileError, import_customers
 from engine.records import Records
 
 from .conftest import PROJECT
@@ -95,10 +95,10 @@ def test_json_uses_the_shape_of_customers_yaml(tmp_path: Path, content: Content)
 
 def test_an_unreadable_file_is_one_clear_error(tmp_path: Path, content: Content) -> None:
     records = Records(tmp_path / "r.sqlite")
-    with pytest.raises(ImportError_, match="unknown columns"):
+    with pytest.raises(CustomerFileError, match="unknown columns"):
         import_customers(write(tmp_path / "base.csv", "id,contract,first_name,last_name,gender,shoe_size"),
                          content, records)
-    with pytest.raises(ImportError_, match="not valid JSON"):
+    with pytest.raises(CustomerFileError, match="not valid JSON"):
         import_customers(write(tmp_path / "base.json", "{oops"), content, records)
 
 

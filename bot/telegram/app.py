@@ -48,11 +48,12 @@ def setup_dispatcher(settings: Settings, *, live: Live | None = None, records: R
                      storage: BaseStorage | None = None, isolation: BaseEventIsolation | None = None,
                      clock: Callable[[], float] | None = None) -> Dispatcher:
     """Everything the bot needs, wired; nothing started. Raises ContentError when the content is broken."""
+    records = records or Records(settings.db_path)
     if live is None:
-        live = build_live(settings.dialogues_dir, settings.scripts_dir)
+        live = build_live(settings.dialogues_dir, settings.scripts_dir, records)
     if storage is None:
         storage, isolation = make_storage(settings.redis_url)
-    services = Services(live, records or Records(settings.db_path), dialogues=settings.dialogues_dir,
+    services = Services(live, records, dialogues=settings.dialogues_dir,
                         scripts=settings.scripts_dir, admins=settings.admins)
     dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
     ledger = UpdateLedger()

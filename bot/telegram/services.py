@@ -17,7 +17,8 @@ from typing import Any, TypeVar
 from bot.runner import ConversationRunner
 from engine.content.loader import Content, load_content
 from engine.content.speech import Person
-from engine.conversation import Event, Mode, Reply, Snapshot, TurnResult
+from engine.conversation import Event, Mode, Snapshot, TurnResult
+from engine.customers import CustomerBase
 from engine.dialogue import DialogueEngine
 from engine.records import Records
 from engine.understanding import Understanding
@@ -36,11 +37,14 @@ class Live:
     engine: DialogueEngine
 
 
-def build_live(dialogues: Path, scripts: Path) -> Live:
-    """Load and validate everything; raises ContentError (with file:line problems) and serves nothing half-loaded."""
+def build_live(dialogues: Path, scripts: Path, records: Records | None = None) -> Live:
+    """Load and validate everything; raises ContentError (with file:line problems) and serves nothing half-loaded.
+
+    With ``records`` the customer mode looks customers up in their SQLite base; without, in the demo set."""
     content = load_content(dialogues, scripts)
     nlu = Understanding.load(content.dialogues)
-    return Live(content, DialogueEngine(content, nlu))
+    customers = CustomerBase(content, records) if records is not None else None
+    return Live(content, DialogueEngine(content, nlu, customers=customers))
 
 
 class Texts:
@@ -59,32 +63,13 @@ class Texts:
         context = self.content.speech_context(Person(""), operator, None, self.engine.today, details=details)
         return self.content.speech.render(f"{TEMPLATES}/{template}.j2", **context)
 
-    def hint(self, snapshot: Snapshot) -> str | None:
-        """The trainee's hint for the current stage of the call (see the report: wants an engine hook)."""
-        engine_hint = getattr(self.engine, "hint", None)
-        if callable(engine_hint):
-            reply = engine_hint(snapshot)
-            return reply.text if isinstance(reply, Reply) else reply
-        call_type = self.content.call_types.get(snapshot.call_type)
-        scenario = self.content.scenarios.get(snapshot.scenario_id or "")
-        if call_type is None or scenario is None:
-            return None
-        stage = next((s for s in call_type.stages if s.id == snapshot.stage), None)
-        if stage is None or stage.hint is None:
-            return None
-        persona = scenario.persona
-        client = Person(persona.first_name, persona.patronymic, persona.gender)
-        operator = Person("", company=self.content.assistant.company)
-        context = self.content.speech_context(client, operator, scenario.offers[0] if scenario.offers else None,
-                                              self.engine.today)
-        return self.content.speech.render(stage.hint, **context)
-
 
 class Services:
     """Shared by every handler through dispatcher data; never module globals."""
 
     def __init__(self, live: Live, records: Records, *, dialogues: Path, scripts: Path,
-                 admins: frozenset[int] = frozenset(), builder: Callable[[Path, Path], Live] = build_live):
+                 admins: frozenset[int] = frozenset(),
+                 builder: Callable[[Path, Path, Records], Live] = build_live):
         self.live = live
         self.records = records
         self.dialogues = dialogues
@@ -118,7 +103,7 @@ class Services:
         """Validate new content off the loop and swap it in at once; on ContentError the old content keeps serving."""
         async with self._reload_lock:
             live = await asyncio.get_running_loop().run_in_executor(None, self._builder, self.dialogues,
-                                                                    self.scripts)
+                                                                    self.scripts, self.records)
             self.live = live
             log.info("content reloaded: %d scenarios, %d products", len(live.content.scenarios),
                      len(live.content.products))

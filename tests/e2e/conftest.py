@@ -84,7 +84,7 @@ def make_settings(tg: FakeTelegram, tmp_path: Path, **overrides) -> Settings:
 class RunningBot:
     """The real dispatcher polling the fake server over HTTP, in this event loop."""
 
-    def __init__(self, tg: FakeTelegram, settings: Settings, live: Live):
+    def __init__(self, tg: FakeTelegram, settings: Settings, live: Live | None):
         self.tg = tg
         self.settings = settings
         self.live = live
@@ -122,8 +122,9 @@ class RunningBot:
 async def start_bot(tg: FakeTelegram, tmp_path: Path, live: Live):
     running: list[RunningBot] = []
 
-    async def start(live_content: Live | None = None, **overrides) -> RunningBot:
-        bot = RunningBot(tg, make_settings(tg, tmp_path, **overrides), live_content or live)
+    async def start(live_content: Live | None = None, *, own_content: bool = False, **overrides) -> RunningBot:
+        """``own_content``: the bot loads content itself, as in production (customers from its SQLite base)."""
+        bot = RunningBot(tg, make_settings(tg, tmp_path, **overrides), None if own_content else live_content or live)
         running.append(bot)
         return await bot.start()
 

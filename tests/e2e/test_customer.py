@@ -1,6 +1,9 @@
 """Customer mode in Telegram: anyone who writes is a customer; identification, the issue, one offer, buttons."""
 from __future__ import annotations
 
+import json
+
+from engine.customers import import_customers
 from engine.records import Records
 
 from .fake_telegram import User, buttons_of, has_buttons
@@ -55,17 +58,18 @@ async def test_only_ones_own_contact_identifies(start_bot, user, live, tg):
     bot = await start_bot()
     await user.send("Добрый день")
     await user.receive()
-    await user.share_contact("+7 900 111-22-33", owner_id=555)  # somebody else's card
+    await user.share_contact("+7 914 123-45-01", owner_id=555)  # somebody else's card, a customer's number
     [refusal] = await user.receive()
     assert refusal["text"] == live.content.label("tg_contact_not_own")
-    await user.share_contact("+7 900 111-22-33")  # his own: the verified phone goes to the engine as digits
+    await user.share_contact("+7 914 123-45-01")  # his own: the verified phone identifies him
     [answer] = await user.receive()
-    assert answer["text"]
+    assert "Егор Петрович" in answer["text"]
     records = Records(bot.settings.db_path)
     try:
         [session] = records.sessions_of(str(user.id), "customer")
         client_turns = [t["text"] for t in records.turns(session["id"]) if t["role"] == "client"]
-        assert client_turns == ["79001112233"]
+        assert client_turns == ["79141234501"]
+        assert session["customer_id"] == "demo_egor"
     finally:
         records.close()
 
@@ -87,3 +91,24 @@ async def test_two_customers_do_not_share_a_conversation(start_bot, tg):
     await other.send("вечером очень медленный интернет")
     [solution] = await other.receive_until(has_buttons)  # her conversation went on
     assert solution
+
+
+async def test_the_bot_identifies_customers_of_its_sqlite_base(start_bot, user, tg, tmp_path):
+    base_file = tmp_path / "base.json"
+    base_file.write_text(json.dumps([{
+        "id": "c_1001", "contract": "552200110033", "first_name": "Ольга", "patronymic": "Игоревна",
+        "last_name": "Кравец", "gender": "f", "phone": "79145550011",
+        "profile": {"services": ["internet"], "payment": "credit"},
+    }], ensure_ascii=False), encoding="utf-8")
+    bot = await start_bot(own_content=True)
+    live = bot.services.live
+    report = import_customers(base_file, live.content, bot.services.records)
+    assert report.ok and report.written == 1
+    await user.send("Здравствуйте")
+    await user.receive()
+    await user.send("352011070411, Журавлёв Егор")  # a demo customer: the base is not empty any more
+    [not_found] = await user.receive()
+    assert "Егор Петрович" not in not_found["text"]
+    await user.send("552200110033 Кравец Ольга")
+    [found] = await user.receive()
+    assert "Ольга Игоревна" in found["text"]

@@ -61,6 +61,7 @@ async def test_a_whole_training_with_buttons(start_bot, user, live, tg, tmp_path
     try:
         [session] = records.sessions_of(str(user.id), "trainee")
         assert session["status"] == "finished" and session["channel"] == "telegram"
+        assert session["score"] is not None  # the scorecard of the session is recorded
         operator_turns = [t["text"] for t in records.turns(session["id"]) if t["role"] == "operator"]
         assert operator_turns == GOOD_CALL
     finally:
@@ -68,8 +69,7 @@ async def test_a_whole_training_with_buttons(start_bot, user, live, tg, tmp_path
     # and the trainee sees it in /history
     await user.send("/history")
     [history] = await user.receive()
-    assert live.content.label("tg_history_title") in history["text"]
-    assert scenario.title in history["text"] and live.content.label("tg_status_finished") in history["text"]
+    assert f"«{scenario.title}»: {round(session['score'])} балл" in history["text"]
 
 
 async def test_hint_follows_the_stage_of_the_call(start_bot, user, live):

@@ -7,13 +7,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from engine.conversation import Event
+from engine.history import history_of, render_history
 
 from .. import keyboards
 from ..keyboards import ModeChoice
 from ..services import Services
 from ..talk import Conversation, send_text
-
-HISTORY_SIZE = 10
 
 
 def make_router() -> Router:
@@ -61,31 +60,14 @@ def make_router() -> Router:
         if snapshot is None or snapshot.mode != "trainee":
             await message.answer(texts.label("tg_hint_trainee_only"))
             return
-        if not (await state.get_data()).get("hung_up"):
-            result = await talk.turn(snapshot, Event(hint=True))  # the engine's own hint, when it gives one
-            if result.replies:
-                return
-        await send_text(bot, message.chat.id, texts.hint(snapshot) or texts.label("tg_no_hint"), kind="note")
+        result = await talk.turn(snapshot, Event(hint=True))
+        if not result.replies:
+            await send_text(bot, message.chat.id, texts.label("tg_no_hint"), kind="note")
 
     @router.message(Command("history"))
     async def history(message: Message, services: Services) -> None:
-        texts = services.texts
+        content = services.texts.content
         rows = await services.run(lambda: list(services.records.sessions_of(str(message.from_user.id), "trainee")))
-        if not rows:
-            await message.answer(texts.label("tg_history_empty"))
-            return
-        lines = [texts.label("tg_history_title")]
-        for row in rows[-HISTORY_SIZE:][::-1]:
-            scenario = texts.content.scenarios.get(row.get("scenario_id") or "")
-            score = row.get("score")
-            lines.append(texts.render(
-                "history_item",
-                date=(row.get("started_at") or "")[:16].replace("T", " "),
-                title=scenario.title if scenario else (row.get("scenario_id") or ""),
-                status=texts.label(f"tg_status_{row.get('status') or 'active'}"),
-                score="" if score is None else round(score),
-                passed=bool(row.get("passed")),
-            ))
-        await send_text(message.bot, message.chat.id, "\n".join(lines))
+        await send_text(message.bot, message.chat.id, render_history(history_of(rows, content), content))
 
     return router
