@@ -60,8 +60,10 @@ class ConsoleSession:
         return replies
 
 
-def transcript_json(snapshot: Snapshot, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The machine-readable end of a console session (``--json``)."""
+def transcript_json(snapshot: Snapshot) -> dict[str, Any]:
+    """The machine-readable end of a console session (``--json``); what a customer-mode line did (hand-off, ticket,
+    opt-outs) is on that line and gathered at the top too."""
+    analyses = [line.analysis for line in snapshot.lines]
     return {
         "session_id": snapshot.session_id,
         "mode": snapshot.mode,
@@ -77,8 +79,10 @@ def transcript_json(snapshot: Snapshot, extra: dict[str, Any] | None = None) -> 
         "responses": {offer.product: offer.response for offer in snapshot.offers},
         "orders": list(snapshot.orders),
         "outcome": snapshot.mode_state.get("outcome"),
+        "handoff": next((a["handoff"] for a in analyses if a.get("handoff")), None),
+        "tickets": [a["ticket"] for a in analyses if a.get("ticket")],
+        "opt_outs": [channel for a in analyses for channel in a.get("opt_outs") or []],
         **({"scorecard": snapshot.mode_state["scorecard"]} if snapshot.mode_state.get("scorecard") else {}),
-        **(extra or {}),
     }
 
 

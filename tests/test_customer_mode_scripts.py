@@ -95,6 +95,8 @@ def test_a_scripted_customer_gets_the_right_offer_or_the_right_silence(tmp_path:
         assert reason in decisions[0]["held_back"][product]
     assert [channel for line in marks(result, "opt_outs") for channel in line] == list(case.opt_outs)
     assert marks(result, "handoff") == ([case.handoff] if case.handoff else [])
+    assert (result["handoff"], result["opt_outs"]) == (case.handoff, list(case.opt_outs))
+    assert [ticket["kind"] for ticket in result["tickets"]] == ([case.ticket] if case.ticket else [])
 
     records = Records(db)
     try:
