@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
 
-from transitions import EventData, Machine
+from engine.content.call_types import CallType, Transition
+from engine.responses import response_code
 
-from engine.content.call_types import CallType
-from engine.responses import Outcome, response_code
-
+from .compiled import ANY_STATE, CompiledMachine
 from .guards import GUARDS
-
-ANY_STAGE = "*"
 
 
 @dataclass
@@ -27,14 +23,11 @@ class CallFacts:
 
 @dataclass
 class CallModel:
-    """The machine's model for one turn: it moves ``state`` and collects the response to record.
-
-    The facts live apart so that no fact shadows a trigger of the same name (``identified``).
-    """
+    """The machine's model for one turn: it moves ``state`` and collects the response code to record in ``done``."""
 
     state: str
     facts: CallFacts = field(default_factory=CallFacts)
-    responses: list[str] = field(default_factory=list)
+    done: list[str | None] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -47,12 +40,8 @@ class Step:
     response: str | None
 
 
-def _guard(name: str, event: EventData) -> bool:
-    return GUARDS[name](event.model.facts)
-
-
-def _record_outcome(outcome: Outcome, event: EventData) -> None:
-    event.model.responses.append(response_code(outcome).value)
+def _response(transition: Transition) -> str | None:
+    return response_code(transition.outcome).value if transition.outcome else None
 
 
 class CallStageMachine:
@@ -61,41 +50,16 @@ class CallStageMachine:
     def __init__(self, call_type: CallType):
         self.call_type = call_type
         self.final_stages = frozenset(stage.id for stage in call_type.stages if stage.final)
-        self._machine = Machine(
-            model=None,
-            states=[stage.id for stage in call_type.stages],
-            initial=call_type.initial,
-            auto_transitions=False,
-            send_event=True,
-        )
-        for transition in call_type.transitions:
-            source = ANY_STAGE if ANY_STAGE in transition.source else list(transition.source)
-            self._machine.add_transition(
-                transition.trigger,
-                source,
-                transition.dest,
-                conditions=[partial(_guard, name) for name in transition.conditions],
-                unless=[partial(_guard, name) for name in transition.unless],
-                after=[partial(_record_outcome, transition.outcome)] if transition.outcome else [],
-            )
+        self._machine = CompiledMachine([stage.id for stage in call_type.stages], call_type.initial,
+                                        call_type.transitions, GUARDS, _response)
 
     def triggers(self, stage: str) -> list[str]:
-        return sorted(set(self._machine.get_triggers(stage)))
+        return self._machine.triggers(stage)
 
     def fire(self, model: CallModel, trigger: str) -> Step | None:
         """Fire ``trigger`` on ``model``; None when the trigger does not apply to its stage or no guard lets it pass."""
-        if trigger not in self._machine.get_triggers(model.state):
-            return None
-        source = model.state
-        self._machine.add_model(model, initial=source)
-        try:
-            moved = model.trigger(trigger)
-        finally:
-            self._machine.remove_model(model)
-        if not moved:
-            return None
-        response = model.responses.pop() if model.responses else None
-        return Step(trigger, source, model.state, response)
+        fired = self._machine.fire(model, trigger)
+        return Step(trigger, fired.source, fired.dest, fired.payload) if fired else None
 
     def is_final(self, stage: str) -> bool:
         return stage in self.final_stages
@@ -111,10 +75,10 @@ def mermaid(call_type: CallType) -> str:
         guards = [*transition.conditions, *(f"not {name}" for name in transition.unless)]
         label = transition.trigger + (f" [{', '.join(guards)}]" if guards else "")
         if transition.outcome:
-            label += f" / {response_code(transition.outcome).value}"
-        sources = list(names) if ANY_STAGE in transition.source else transition.source
+            label += f" / {_response(transition)}"
+        sources = list(names) if ANY_STATE in transition.source else transition.source
         for source in sources:
-            if source == transition.dest and ANY_STAGE in transition.source:
+            if source == transition.dest and ANY_STATE in transition.source:
                 continue
             lines.append(f"    {source} --> {transition.dest} : {label}")
     lines += [f"    {stage.id} --> [*]" for stage in call_type.stages if stage.final]

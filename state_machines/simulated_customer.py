@@ -8,14 +8,11 @@ no fact shadows a trigger.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Callable
-
-from transitions import EventData, Machine
 
 from engine.content.scenarios import CustomerMachineSpec
 
-ANY_STATE = "*"
+from .compiled import CompiledMachine
 
 
 @dataclass
@@ -40,9 +37,11 @@ CUSTOMER_GUARDS: dict[str, Callable[[CustomerFacts], bool]] = {
 
 @dataclass
 class CustomerModel:
+    """The customer at one turn: ``done`` collects the line he answers with and the call-stage events it moves."""
+
     state: str
     facts: CustomerFacts = field(default_factory=CustomerFacts)
-    said: list[tuple[str | None, tuple[str, ...]]] = field(default_factory=list)
+    done: list[tuple[str | None, tuple[str, ...]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -56,55 +55,25 @@ class Reaction:
     call: tuple[str, ...]
 
 
-def _guard(name: str, event: EventData) -> bool:
-    return CUSTOMER_GUARDS[name](event.model.facts)
-
-
-def _speak(say: str | None, call: tuple[str, ...], event: EventData) -> None:
-    event.model.said.append((say, call))
-
-
 class CustomerMachine:
     """One per customer-machine spec; ``react`` never keeps the model."""
 
     def __init__(self, spec: CustomerMachineSpec):
         self.spec = spec
         self.final_states = frozenset(state.id for state in spec.states if state.final)
-        self._machine = Machine(
-            model=None,
-            states=[state.id for state in spec.states],
-            initial=spec.initial,
-            auto_transitions=False,
-            send_event=True,
-        )
-        for transition in spec.transitions:
-            source = ANY_STATE if ANY_STATE in transition.source else list(transition.source)
-            self._machine.add_transition(
-                transition.trigger,
-                source,
-                transition.dest,  # None: an internal transition, the customer stays where he is
-                conditions=[partial(_guard, name) for name in transition.conditions],
-                unless=[partial(_guard, name) for name in transition.unless],
-                after=[partial(_speak, transition.say, tuple(transition.call))],
-            )
+        self._machine = CompiledMachine([state.id for state in spec.states], spec.initial, spec.transitions,
+                                        CUSTOMER_GUARDS, lambda transition: (transition.say, tuple(transition.call)))
 
     def triggers(self, state: str) -> list[str]:
-        return sorted(set(self._machine.get_triggers(state)))
+        return self._machine.triggers(state)
 
     def react(self, model: CustomerModel, trigger: str) -> Reaction | None:
         """Fire ``trigger``; None when it does not apply in this state or no guard lets it pass."""
-        if trigger not in self._machine.get_triggers(model.state):
+        fired = self._machine.fire(model, trigger)
+        if fired is None:
             return None
-        source = model.state
-        self._machine.add_model(model, initial=source)
-        try:
-            moved = model.trigger(trigger)
-        finally:
-            self._machine.remove_model(model)
-        if not moved or not model.said:
-            return None
-        say, call = model.said.pop()
-        return Reaction(trigger, source, model.state, say, call)
+        say, call = fired.payload
+        return Reaction(trigger, fired.source, fired.dest, say, call)
 
     def is_final(self, state: str) -> bool:
         return state in self.final_states

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from state_machines.compiled import ANY_STATE
 from state_machines.guards import GUARDS
 from state_machines.simulated_customer import CUSTOMER_GUARDS
 
@@ -17,13 +18,27 @@ CONTRACT_PRODUCTS = frozenset({
     "lyceum", "guarantee_plus", "books", "start", "viju", "wink_5in1", "speed_boost",
 })
 CONTRACT_RESPONSE_CODES = frozenset({"agreed", "thinking", "already_changed", "not_interested", "not_offered"})
-ANY_STAGE = "*"
 
 
 def _template(speech: Speech, item: Any, field: str, problems: list[Problem]) -> None:
     name = getattr(item, field)
     if name is not None and not speech.exists(name):
         problems.append(item.problem(f"no speech module {name!r} in scripts_ru/", field))
+
+
+def _transition(transition: Any, states: set[str], guards: dict[str, Any], noun: str,
+                problems: list[Problem]) -> None:
+    """Sources and destination among ``states`` (a stage of a call, a state of a customer), guards known."""
+    for index, source in enumerate(transition.source):
+        if source != ANY_STATE and source not in states:
+            problems.append(transition.problem(f"transition from unknown {noun} {source!r}", "source", index))
+    if transition.dest is not None and transition.dest not in states:
+        problems.append(transition.problem(f"transition to unknown {noun} {transition.dest!r}", "dest"))
+    for field in ("conditions", "unless"):
+        for index, guard in enumerate(getattr(transition, field)):
+            if guard not in guards:
+                problems.append(transition.problem(
+                    f"unknown condition {guard!r}; known: {', '.join(sorted(guards))}", field, index))
 
 
 def _call_type(call_type: CallType, speech: Speech, problems: list[Problem]) -> None:
@@ -37,16 +52,7 @@ def _call_type(call_type: CallType, speech: Speech, problems: list[Problem]) -> 
     if call_type.initial not in stage_ids:
         problems.append(call_type.problem(f"initial stage {call_type.initial!r} is not one of the stages", "initial"))
     for transition in call_type.transitions:
-        for index, source in enumerate(transition.source):
-            if source != ANY_STAGE and source not in stage_ids:
-                problems.append(transition.problem(f"transition from unknown stage {source!r}", "source", index))
-        if transition.dest not in stage_ids:
-            problems.append(transition.problem(f"transition to unknown stage {transition.dest!r}", "dest"))
-        for field in ("conditions", "unless"):
-            for index, guard in enumerate(getattr(transition, field)):
-                if guard not in GUARDS:
-                    problems.append(transition.problem(
-                        f"unknown condition {guard!r}; known: {', '.join(sorted(GUARDS))}", field, index))
+        _transition(transition, stage_ids, GUARDS, "stage", problems)
 
 
 def cross_check(merged: dict[str, dict[str, Any]], speech: Speech) -> list[Problem]:
@@ -104,16 +110,7 @@ def _check_machine(spec: Any, merged: dict[str, dict[str, Any]], speech: Speech,
         if line.intent not in CLIENT_INTENTS:
             problems.append(spec.problem(f"unknown intent {line.intent!r}", "lines", index, "intent"))
     for transition in spec.transitions:
-        for index, source in enumerate(transition.source):
-            if source != ANY_STAGE and source not in states:
-                problems.append(transition.problem(f"transition from unknown state {source!r}", "source", index))
-        if transition.dest is not None and transition.dest not in states:
-            problems.append(transition.problem(f"transition to unknown state {transition.dest!r}", "dest"))
-        for field in ("conditions", "unless"):
-            for index, guard in enumerate(getattr(transition, field)):
-                if guard not in CUSTOMER_GUARDS:
-                    problems.append(transition.problem(
-                        f"unknown condition {guard!r}; known: {', '.join(sorted(CUSTOMER_GUARDS))}", field, index))
+        _transition(transition, states, CUSTOMER_GUARDS, "state", problems)
         if transition.say is not None and transition.say not in lines | {*DYNAMIC_LINES, STANDING_LINE}:
             problems.append(transition.problem(f"unknown line {transition.say!r}; add it to lines", "say"))
         for index, trigger in enumerate(transition.call):
