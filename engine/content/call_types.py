@@ -16,20 +16,25 @@ class Stage(Authored):
     final: bool = Field(default=False, description="Звонок на этом этапе окончен")
 
 
-class Transition(Authored):
-    trigger: Identifier = Field(description="Событие разговора, которое двигает этап")
-    source: list[Identifier | Literal["*"]] = Field(description="Этапы, из которых переход возможен ('*' — из любого)")
-    dest: Identifier = Field(description="Этап, в который ведёт переход")
+class GuardedTransition(Authored):
+    """A transition of an authored machine: what fires it, from where, and the named conditions that let it pass."""
+
+    trigger: Identifier = Field(description="Событие, которое двигает машину")
+    source: list[Identifier | Literal["*"]] = Field(description="Состояния, из которых переход возможен ('*' — из любого)")
     conditions: list[Identifier] = Field(default_factory=list, description="Условия (из закрытого списка), все истинны")
     unless: list[Identifier] = Field(default_factory=list, description="Условия (из закрытого списка), все ложны")
-    outcome: Outcome | None = Field(
-        default=None, description="Что случилось с показанными предложениями без отклика (из него — код отклика)"
-    )
 
     @field_validator("source", mode="before")
     @classmethod
     def _one_or_many(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
+
+
+class Transition(GuardedTransition):
+    dest: Identifier = Field(description="Этап, в который ведёт переход")
+    outcome: Outcome | None = Field(
+        default=None, description="Что случилось с показанными предложениями без отклика (из него — код отклика)"
+    )
 
 
 class CallType(Authored):

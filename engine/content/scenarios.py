@@ -8,6 +8,7 @@ from pydantic import Field, NonNegativeInt, PositiveInt, field_validator
 
 from ..eligibility import Call, Customer
 from .base import Authored, Identifier, TemplatePath
+from .call_types import GuardedTransition
 
 # When a simulated customer says something without being asked (a trap he gives away, a briefing for the trainee).
 Moment = Literal["briefing", "introduce", "issue", "solved", "bridge", "offer"]
@@ -110,20 +111,11 @@ class LineSpec(Authored):
     intent: Identifier = Field(description="Намерение реплики для оценки (agree, decline, other…)")
 
 
-class CustomerTransition(Authored):
-    trigger: Identifier = Field(description="Что сделал оператор (ход, понятый из его реплики)")
-    source: list[Identifier | Literal["*"]] = Field(description="Состояния клиента, из которых переход возможен")
+class CustomerTransition(GuardedTransition):
     dest: Identifier | None = Field(default=None, description="Новое состояние; нет — клиент остаётся, где был")
-    conditions: list[Identifier] = Field(default_factory=list, description="Условия (из закрытого списка), все истинны")
-    unless: list[Identifier] = Field(default_factory=list, description="Условия (из закрытого списка), все ложны")
     say: Identifier | None = Field(default=None, description="Реплика клиента (id из lines или objection/final/trap)")
     call: list[Identifier] = Field(default_factory=list, description="События этапов звонка оператора, которые "
                                                                      "это двигает (greeted, identified…)")
-
-    @field_validator("source", mode="before")
-    @classmethod
-    def _one_or_many(cls, value: object) -> object:
-        return [value] if isinstance(value, str) else value
 
 
 class CustomerState(Authored):
