@@ -392,7 +392,8 @@ class _Scoring:
     def run(self) -> Scorecard:
         read = self.read
         offered = read.first_offer is not None
-        objections = [s for s in read.client if read.after_offer(s) and s.intent in OBJECTION_INTENTS]
+        objections = [s for s in read.client if read.after_offer(s) and s.intent in OBJECTION_INTENTS
+                      and not self._owner_decides(s)]
         objections_list = [Objection(n, said, read.reply(said)) for n, said in enumerate(objections, 1)]
         decisive = [s for s in read.client if read.after_offer(s) and read.is_decisive(s)]
         final = decisive[-1] if decisive else None
@@ -568,6 +569,11 @@ class _Scoring:
             return []
         end = decisive[0].index if decisive else len(self.dialogue.turns)
         return [s for s in read.operator if read.first_offer.index <= s.index < end]
+
+    def _owner_decides(self, said: Said) -> bool:
+        """«Договор не на мне — решать владельцу»: accepted as «Клиент думает», not an objection to work."""
+        text = normalize(said.text)
+        return any(contains(text, phrase) for phrase in self.policy.owner_decides)
 
     def _worked(self, block: Block) -> bool:
         return len(block.tags & set(VZOR_STEPS)) >= self.policy.vzor_min_steps

@@ -510,3 +510,17 @@ def test_offering_after_an_opt_out_ignores_the_refusal(content, nlu) -> None:
     turns = replace(MODEL, SOLVED, ("client", "Да, работает. И не звоните мне больше с рекламой."))
     result = card(content, nlu, turns)
     assert "ignored_refusal" in result.flags and result.passed is False
+
+
+def test_a_caller_who_is_not_the_owner_is_accepted_not_worked(content: Content, nlu: Understanding) -> None:
+    not_owner = "Знаете, договор не на мне. Надо посоветоваться с владельцем договора."
+    accept = ("Понимаю, Елена Викторовна. Расскажите, пожалуйста, владельцу договора об опции — подключить её "
+              "можно в любой момент. Спасибо за звонок, всего доброго!")
+    turns = [*MODEL[:5], ("client", not_owner), ("operator", accept)]
+    result = card(content, nlu, turns, outcome="thinking")
+    assert result.checks["outcome_correct"] and result.checks["objections_worked"] == 0
+    assert "vzor" in result.not_applicable
+    assert not [line for line in result.feedback if "В.З.О.Р" in line]
+    # the same words without «договор не на мне» are an objection («я подумаю») the operator must work
+    thinking = card(content, nlu, [*MODEL[:5], ("client", "Я подумаю."), ("operator", accept)], outcome="thinking")
+    assert thinking.checks["vzor"] is False

@@ -57,6 +57,9 @@ class ScorecardPolicy(Authored):
     company_names: list[str] = Field(min_length=1, description="Названия компаний, которые оператор называет")
     identification_cues: list[str] = Field(
         min_length=1, description="Слова оператора, которыми он идентифицирует клиента (начала слов, строчными)")
+    owner_decides: list[str] = Field(
+        default_factory=list, description="Слова клиента о том, что решать владельцу договора: это не возражение, "
+                                          "его принимают («Клиент думает»), а не отрабатывают по В.З.О.Р")
     feminine_markers: list[str] = Field(
         default_factory=list, description="Слова, по которым видно, что оператор — женщина (для примеров фраз)")
     vzor_step_names: dict[Identifier, str] = Field(description="Шаги В.З.О.Р для людей")
