@@ -192,13 +192,13 @@ class CustomerMode:
 
     # -- identification ---------------------------------------------------------------------------------------
     def _at_identification(self, snapshot: Snapshot, event: Event, intent: str | None, phone: str) -> list[Reply]:
+        topic = self._detect_topic(event.text)
+        if topic is not None:  # «договор 123…, интернет тормозит»: the issue is taken up once he is identified
+            snapshot.mode_state["pending_topic"] = topic.id
+            snapshot.mode_state["pending_text"] = event.text
         customer = self._identify(snapshot, event.text, phone)
         if customer is not None:
             return self._identified(snapshot, customer)
-        topic = self._detect_topic(event.text)
-        if topic is not None:
-            snapshot.mode_state["pending_topic"] = topic.id
-            snapshot.mode_state["pending_text"] = event.text
         snapshot.mode_state["attempts"] += 1
         if snapshot.mode_state["attempts"] >= MAX_IDENTIFICATION_ATTEMPTS:
             self._mark(snapshot, handoff="identification")

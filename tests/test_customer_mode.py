@@ -47,6 +47,13 @@ class Chat:
         return "\n".join(line.text for line in self.snapshot.lines if line.role == "operator")
 
 
+def test_one_message_with_contract_name_and_issue_goes_straight_to_the_issue(engine: DialogueEngine) -> None:
+    chat = Chat(engine)
+    chat.send("Здравствуйте, договор 352011070411, Журавлёв Егор. У меня интернет тормозит вечером")
+    assert chat.snapshot.identified and chat.snapshot.issue_topic == "slow_internet"
+    assert chat.buttons  # the first step of the slow-internet flow, with its answers as buttons
+
+
 def test_contract_and_name_identify_and_nothing_personal_is_said_before(engine: DialogueEngine) -> None:
     chat = Chat(engine)
     chat.send("медленный интернет")
