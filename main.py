@@ -32,6 +32,16 @@ def _load_or_exit(path: Optional[Path] = None):
         raise typer.Exit(1)
 
 
+def _open_records(db: Optional[Path]):
+    from engine.records import RecordStoreError, Records
+
+    try:
+        return Records(db)
+    except RecordStoreError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2)
+
+
 @app.command()
 def validate(
     path: Optional[Path] = typer.Argument(None, help="A folder with dialogues/ and scripts_ru/, or a dialogues folder"),
@@ -75,7 +85,6 @@ def _engine_and_records(db: Optional[Path]):
     """The engine over the records' customer base (SQLite, with the demo set behind it: engine/customers.py)."""
     from engine.customers import CustomerBase
     from engine.dialogue import DialogueEngine
-    from engine.records import Records
     from engine.understanding import Understanding
 
     content = _load_or_exit()
@@ -85,7 +94,7 @@ def _engine_and_records(db: Optional[Path]):
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
         raise typer.Exit(1)
-    records = Records(db)
+    records = _open_records(db)
     base = CustomerBase(content, records)
     return content, DialogueEngine(content, nlu, customers=base), records, base
 
@@ -148,10 +157,9 @@ def customers_import(
     import json
 
     from engine.customers import CustomerFileError, import_customers
-    from engine.records import Records
 
     content = _load_or_exit()
-    records = Records(db)
+    records = _open_records(db)
     try:
         report = import_customers(file, content, records, skip_bad=skip_bad)
     except CustomerFileError as exc:
@@ -179,10 +187,9 @@ def customers_list(
     db: Optional[Path] = typer.Option(None, "--db", envvar="DB_PATH", help="SQLite file of the customer base"),
 ) -> None:
     """The customers the assistant knows: the SQLite base, or the demo set while the base is empty."""
-    from engine.records import Records
 
     content = _load_or_exit()
-    records = Records(db)
+    records = _open_records(db)
     try:
         rows = records.all_customers()
     finally:
@@ -202,10 +209,9 @@ def history(
     import json
 
     from engine.history import history_of, render_history
-    from engine.records import Records
 
     content = _load_or_exit()
-    records = Records(db)
+    records = _open_records(db)
     try:
         found = history_of(records.sessions_of(user, "trainee"), content)
     finally:

@@ -102,18 +102,25 @@ class TurnWrite:
     scorecard: dict[str, Any] | None = None
 
 
+class RecordStoreError(Exception):
+    """The records database cannot be opened, created or brought to the current schema."""
+
+
 class Records:
     def __init__(self, path: Path | str | None = None):
         self.path = Path(path) if path is not None else default_db_path()
-        if str(self.path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
-        self.db = sqlite_utils.Database(conn)
-        if str(self.path) != ":memory:":
-            self.db.enable_wal()
-        self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.execute("PRAGMA busy_timeout = 5000")
-        self._migrate()
+        try:
+            if str(self.path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
+            self.db = sqlite_utils.Database(conn)
+            if str(self.path) != ":memory:":
+                self.db.enable_wal()
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA busy_timeout = 5000")
+            self._migrate()
+        except (OSError, sqlite3.Error) as exc:
+            raise RecordStoreError(f"cannot open the records database {self.path}: {exc}") from None
 
     @property
     def schema_version(self) -> int:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.records import MIGRATIONS, Records, TurnWrite
+from engine.records import MIGRATIONS, Records, RecordStoreError, TurnWrite
 
 
 def _session(records: Records, session_id: str = "s1") -> None:
@@ -62,3 +62,29 @@ def test_an_order_is_recorded_once_per_product_and_session(tmp_path: Path) -> No
     records.save_turn(TurnWrite("s1", "closing", "active", orders=[order]))
     records.save_turn(TurnWrite("s1", "closing", "active", orders=[order]))
     assert len(records.orders("s1")) == 1
+
+
+def test_a_database_that_cannot_be_opened_is_one_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(RecordStoreError, match="cannot open the records database"):
+        Records(blocker / "records.sqlite")
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(RecordStoreError, match="cannot open the records database"):
+        Records(garbage)
+
+
+def test_the_cli_reports_a_bad_database_in_one_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from .conftest import PROJECT
+
+    bad = tmp_path / "file"
+    bad.write_text("x", encoding="utf-8")
+    done = subprocess.run([sys.executable, "main.py", "history", "--db", str(bad / "r.sqlite")], cwd=PROJECT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip().startswith("cannot open the records database")
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1

@@ -20,7 +20,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from engine.content.yaml_source import ContentError
-from engine.records import Records
+from engine.records import Records, RecordStoreError
 
 from .middlewares import ErrorApology, Throttling, UpdateLedger
 from .routers import all_routers
@@ -135,6 +135,9 @@ async def _main(settings: Settings) -> int:
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        return 1
+    except RecordStoreError as exc:
+        print(f"DB_PATH: {exc}", file=sys.stderr)
         return 1
     bot = create_bot(settings)
     problems = await check_bot(bot, settings)
