@@ -1,6 +1,7 @@
 """Собеседник command line: the console simulator, the bot, and the tools trainers and other programs use."""
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Optional
@@ -132,8 +133,15 @@ def play(
             except (OSError, UnicodeDecodeError) as exc:
                 typer.echo(f"cannot read the script {script}: {exc}", err=True)
                 raise typer.Exit(2)
-            snapshot = run_script(session, mode, iter(lines), **options)
+            try:
+                snapshot = run_script(session, mode, iter(lines), **options)
+            except Exception as exc:  # noqa: BLE001 — one line for the calling program, the rest in the log
+                logging.getLogger("sobesednik.console").exception("scripted session failed")
+                typer.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
+                raise typer.Exit(1)
         else:
+            logging.basicConfig(filename=str(records.path.with_name("console.log")), level=logging.WARNING,
+                                format="%(asctime)s %(levelname)s %(name)s: %(message)s")
             labels = {label_id: label.text for label_id, label in content.labels.items()}
             snapshot = run_interactive(session, mode, labels, sys.stdin, **options)
     finally:

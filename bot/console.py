@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -14,6 +15,7 @@ from engine.conversation import Button, Event, Mode, Reply, Snapshot
 from .runner import ConversationRunner
 
 CONSOLE_USER = "console"
+log = logging.getLogger("sobesednik.console")
 
 
 @dataclass
@@ -110,6 +112,16 @@ def _print_replies(console: Console, replies: list[Reply], speaker: str) -> None
             console.print(f"   [bold][{number}][/] {escape(button.label)}")
 
 
+def _turn_or_apology(session: ConsoleSession, text: str, labels: dict[str, str]) -> list[Reply]:
+    """A turn that fails is logged with its context and apologised for; the conversation stays where it was."""
+    try:
+        return session.send(text)
+    except Exception:  # noqa: BLE001 — whatever broke, the user gets an apology and may go on
+        log.exception("turn failed: session %s, stage %s, input %r", session.snapshot.session_id,
+                      session.snapshot.stage, text[:200])
+        return [Reply(labels["console_error"], kind="note")]
+
+
 def run_interactive(session: ConsoleSession, mode: Mode, labels: dict[str, str], stdin: TextIO,
                     **options: Any) -> Snapshot:
     """A conversation in the terminal; Ctrl-C and EOF end it cleanly (as a hang-up) and it stays saved."""
@@ -125,7 +137,7 @@ def run_interactive(session: ConsoleSession, mode: Mode, labels: dict[str, str],
             if not line:
                 raise EOFError
             if line.strip():
-                _print_replies(console, session.send(line.rstrip("\n")), speaker)
+                _print_replies(console, _turn_or_apology(session, line.rstrip("\n"), labels), speaker)
     except (EOFError, KeyboardInterrupt):
         console.print()
         if not session.finished:
