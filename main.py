@@ -13,6 +13,7 @@ from engine.content.schema import SCHEMA_FILE, write_schema
 from engine.content.yaml_source import ContentError
 from state_machines.call_stage import mermaid
 
+DEMO_CUSTOMERS_SHOWN = 4
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Собеседник: dialogue bot and simulator.")
 
 
@@ -143,11 +144,23 @@ def play(
             logging.basicConfig(filename=str(records.path.with_name("console.log")), level=logging.WARNING,
                                 format="%(asctime)s %(levelname)s %(name)s: %(message)s")
             labels = {label_id: label.text for label_id, label in content.labels.items()}
-            snapshot = run_interactive(session, mode, labels, sys.stdin, **options)
+            intro = _demo_customers_hint(content, engine, records) if mode == "customer" and not customer else ""
+            snapshot = run_interactive(session, mode, labels, sys.stdin, intro, **options)
     finally:
         records.close()
     if as_json:
         dump_json(transcript_json(snapshot), sys.stdout)
+
+
+def _demo_customers_hint(content, engine, records) -> str:
+    """While the customer base is empty the demo customers serve: tell a new user whom he can be."""
+    from engine.content.speech import Person
+
+    if records.customer_count():
+        return ""
+    shown = list(content.customers.values())[:DEMO_CUSTOMERS_SHOWN]
+    context = content.speech_context(Person(""), Person(""), None, engine.today, details={"customers": shown})
+    return content.speech.render("bot/console_demo.j2", **context)
 
 
 customers_app = typer.Typer(no_args_is_help=True, help="The customer base of the self-service assistant (SQLite).")

@@ -123,12 +123,14 @@ def _turn_or_apology(session: ConsoleSession, text: str, labels: dict[str, str])
 
 
 def run_interactive(session: ConsoleSession, mode: Mode, labels: dict[str, str], stdin: TextIO,
-                    **options: Any) -> Snapshot:
+                    intro: str = "", **options: Any) -> Snapshot:
     """A conversation in the terminal; Ctrl-C and EOF end it cleanly (as a hang-up) and it stays saved."""
     console = Console(highlight=False)
     speaker = labels["console_bot_client" if mode == "trainee" else "console_bot_assistant"]
     prompt = labels["console_you_operator" if mode == "trainee" else "console_you"]
     console.print(f"[dim]{escape(labels['console_help'])}[/]")
+    if intro:
+        console.print(f"[dim]{escape(intro)}[/]")
     _print_replies(console, session.begin(mode, **options), speaker)
     try:
         while not session.finished:

@@ -67,3 +67,13 @@ def test_a_hang_up_mid_offer_keeps_the_default_response(tmp_path: Path) -> None:
     result = play(tmp_path, "--mode", "trainee", "--scenario", "slow_internet_speed_easy", "--script", str(script))
     assert result["path"][-1] == "finished"
     assert result["responses"] == {"speed_boost": "not_offered"}
+
+
+def test_the_interactive_console_tells_a_new_user_the_demo_customers_and_saves_on_eof(tmp_path: Path) -> None:
+    db = tmp_path / "records.sqlite"
+    done = subprocess.run([sys.executable, "main.py", "play", "--db", str(db)], cwd=PROJECT, input="",
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert "352011070411" in done.stdout  # a demo contract to try
+    session, = Records(db).sessions_of("console", "customer")
+    assert session["status"] == "finished"  # EOF is a hang-up, and the conversation is saved

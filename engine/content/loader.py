@@ -138,14 +138,25 @@ def _merge(files: list[ContentFile]) -> tuple[dict[str, dict[str, Any]], list[Pr
     return merged, problems
 
 
+class _Placeholder(str):
+    """A sample value of ``details`` at validation: prints as ``<name>``, and has any field and one item, so a
+    template may read ``details.x.y`` or loop over ``details.items``."""
+
+    def __getattr__(self, name: str) -> _Placeholder:
+        return _Placeholder(f"{self[:-1]}.{name}>")
+
+    def __iter__(self):
+        return iter([_Placeholder(f"{self[:-1]}[0]>")])
+
+
 class _SampleDetails(dict):
     """Stands for the per-message ``details`` of a template at validation: any field reads as a placeholder."""
 
-    def __getattr__(self, name: str) -> str:
-        return f"<{name}>"
+    def __getattr__(self, name: str) -> _Placeholder:
+        return _Placeholder(f"<{name}>")
 
-    def __getitem__(self, name: str) -> str:
-        return f"<{name}>"
+    def __getitem__(self, name: str) -> _Placeholder:
+        return _Placeholder(f"<{name}>")
 
 
 def sample_contexts(products: dict[str, Product]) -> list[dict[str, Any]]:
