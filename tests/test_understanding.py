@@ -226,3 +226,15 @@ def test_run_classify_rejects_an_unknown_side() -> None:
     written: list[str] = []
     assert run_classify("robot", ["да\n"], written.append, DIALOGUES) == 2
     assert "error" in json.loads(written[0])
+
+
+def test_an_edited_lexicon_is_picked_up_on_the_next_load(content_copy) -> None:
+    dialogues = content_copy / "dialogues"
+    before = Understanding.load(dialogues)
+    assert before.client_intent("шмяк").intent == "other"
+    client = dialogues / "lexicon" / "client.yaml"
+    text = client.read_text(encoding="utf-8")
+    client.write_text(text.replace("      - да\n", "      - да\n      - шмяк\n", 1), encoding="utf-8")
+    after = Understanding.load(dialogues)
+    assert after.client_intent("шмяк").intent == "agree"
+    assert Understanding.load(dialogues) is after  # unchanged files: the same, cached

@@ -7,7 +7,7 @@ from pathlib import Path
 from engine.content.yaml_source import ContentError
 
 from .client import ClientClassifier, ClientIntent
-from .lexicon import load_lexicon
+from .lexicon import LEXICON_DIR, load_lexicon
 from .operator import OperatorMoves, OperatorTagger
 from .patterns import PatternSet
 from .text import Analyzer, normalize_word
@@ -20,8 +20,10 @@ class Understanding:
 
     @classmethod
     def load(cls, dialogues_dir: Path) -> Understanding:
-        """The understanding built from ``dialogues_dir/lexicon`` (cached per folder); ContentError if invalid."""
-        return _load(Path(dialogues_dir).resolve())
+        """The understanding built from ``dialogues_dir/lexicon``; ContentError if invalid. Cached per folder while
+        its files are unchanged, so a content reload picks up an edited lexicon."""
+        folder = Path(dialogues_dir).resolve()
+        return _load(folder, _signature(folder / LEXICON_DIR))
 
     def client_intent(self, text: str, context: str | None = None) -> ClientIntent:
         return self._client.classify(text, context)
@@ -30,8 +32,14 @@ class Understanding:
         return self._operator.tag(text, client_name)
 
 
+def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted((path.name, path.stat().st_mtime_ns, path.stat().st_size) for path in folder.iterdir()))
+
+
 @lru_cache(maxsize=8)
-def _load(dialogues_dir: Path) -> Understanding:
+def _load(dialogues_dir: Path, signature: tuple[tuple[str, int, int], ...]) -> Understanding:
     lexicon, problems = load_lexicon(dialogues_dir)
     if lexicon is None:
         raise ContentError(problems)
