@@ -11,6 +11,7 @@ import typer
 from engine.content.loader import DEFAULT_DIALOGUES, DEFAULT_SCRIPTS, load_content
 from engine.content.schema import SCHEMA_FILE, write_schema
 from engine.content.yaml_source import ContentError
+from engine.json_io import dump, stdout_writer
 from state_machines.call_stage import mermaid
 
 DEMO_CUSTOMERS_SHOWN = 4
@@ -175,8 +176,6 @@ def customers_import(
     db: Optional[Path] = typer.Option(None, "--db", envvar="DB_PATH", help="SQLite file of the customer base"),
 ) -> None:
     """Validate every row and upsert the customers by id; with a bad row nothing is imported (unless --skip-bad)."""
-    import json
-
     from engine.customers import CustomerFileError, import_customers
 
     content = _load_or_exit()
@@ -189,7 +188,7 @@ def customers_import(
     finally:
         records.close()
     if as_json:
-        _write_line(json.dumps(report.as_json(), ensure_ascii=False))
+        typer.echo(dump(report.as_json()))
     else:
         for rejected in report.rejected:
             typer.echo(f"{file}: row {rejected.row}" + (f" ({rejected.customer_id})" if rejected.customer_id else "")
@@ -217,7 +216,7 @@ def customers_list(
         records.close()
     source = "base" if rows else "demo"
     for row in rows or [c.model_dump(mode="json") for c in content.customers.values()]:
-        _write_line(f"{source}\t{row['id']}\t{row['contract']}\t{row['last_name']} {row['first_name']}")
+        typer.echo(f"{source}\t{row['id']}\t{row['contract']}\t{row['last_name']} {row['first_name']}")
 
 
 @app.command()
@@ -227,8 +226,6 @@ def history(
     db: Optional[Path] = typer.Option(None, "--db", envvar="DB_PATH", help="SQLite file for records"),
 ) -> None:
     """A trainee's history and progress: sessions, scores, passes, the trend."""
-    import json
-
     from engine.history import history_of, render_history
 
     content = _load_or_exit()
@@ -238,9 +235,9 @@ def history(
     finally:
         records.close()
     if as_json:
-        _write_line(json.dumps(found.summary(), ensure_ascii=False))
+        typer.echo(dump(found.summary()))
     else:
-        _write_line(render_history(found, content))
+        typer.echo(render_history(found, content))
 
 
 @app.command()
@@ -250,7 +247,7 @@ def classify(
     """Classify utterances, one per line on stdin, into JSON lines on stdout."""
     from engine.understanding import run_classify
 
-    raise typer.Exit(run_classify(side, sys.stdin, _write_line, DEFAULT_DIALOGUES))
+    raise typer.Exit(run_classify(side, sys.stdin, stdout_writer(), DEFAULT_DIALOGUES))
 
 
 @app.command()
@@ -263,7 +260,7 @@ def score(
     from engine.understanding import Understanding
 
     content = _load_or_exit()
-    raise typer.Exit(run_score(file, _write_line, content, Understanding.load(content.dialogues), pass_mark))
+    raise typer.Exit(run_score(file, stdout_writer(), content, Understanding.load(content.dialogues), pass_mark))
 
 
 @app.command()
@@ -274,17 +271,12 @@ def bot() -> None:
     raise typer.Exit(run_bot())
 
 
-def _write_line(text: str) -> None:
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
-
-
 @app.command()
 def eligibility() -> None:
     """«Когда не предлагаем»: a JSON context per line on stdin → allowed and every reason, a JSON line each."""
     from engine.rules_cli import run_eligibility
 
-    raise typer.Exit(run_eligibility(sys.stdin, _write_line, _load_or_exit()))
+    raise typer.Exit(run_eligibility(sys.stdin, stdout_writer(), _load_or_exit()))
 
 
 @app.command()
@@ -292,7 +284,7 @@ def offers() -> None:
     """Next best offers: a JSON context per line on stdin → the ranked, explained offers as a JSON line."""
     from engine.rules_cli import run_offers
 
-    raise typer.Exit(run_offers(sys.stdin, _write_line, _load_or_exit()))
+    raise typer.Exit(run_offers(sys.stdin, stdout_writer(), _load_or_exit()))
 
 
 if __name__ == "__main__":

@@ -57,9 +57,3 @@ def customer_mode_context(content: Content, snapshot: Snapshot) -> tuple[Custome
         down_services=[service] if result == "ticket" and service is not None else [],
     )
     return customer, call
-
-
-def scenario_context(content: Content, snapshot: Snapshot) -> tuple[Customer, Call]:
-    """A training scenario's authored context: the trainee is judged against exactly this."""
-    scenario = content.scenarios[snapshot.scenario_id]
-    return scenario.customer, scenario.call

@@ -2,11 +2,24 @@
 from __future__ import annotations
 
 import json
-from typing import TypeVar
+import sys
+from collections.abc import Callable
+from typing import Any, TextIO, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 Model = TypeVar("Model", bound=BaseModel)
+
+
+def stdout_writer(stream: TextIO | None = None) -> Callable[[str], Any]:
+    """A ``write`` for the streaming tools: one line, newline added, flushed at once (so a pipe sees every answer)."""
+
+    def write(line: str) -> None:
+        target = stream if stream is not None else sys.stdout
+        target.write(line + "\n")
+        target.flush()
+
+    return write
 
 
 def dump(data: object) -> str:

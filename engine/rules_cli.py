@@ -5,9 +5,8 @@ the run goes on, and the exit code is 1 at the end; nothing here ever prints a t
 """
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -19,17 +18,6 @@ if TYPE_CHECKING:
     from .content.loader import Content
 
 Write = Callable[[str], Any]
-
-
-def stdout_writer(stream: TextIO | None = None) -> Write:
-    """A ``write`` for run_*: one line, newline added, flushed at once (so a pipe sees every answer)."""
-
-    def write(line: str) -> None:
-        target = stream if stream is not None else sys.stdout
-        target.write(line + "\n")
-        target.flush()
-
-    return write
 
 
 def _parse(raw: str | bytes, number: int, model: type[BaseModel]) -> BaseModel:

@@ -36,7 +36,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from .content.scorecard_content import CHECK_FLAGS, CHECKS, DEFAULT_SCORECARD, VZOR_STEPS, FeedbackText
 from .content.speech import Person
-from .eligibility import EligibilityContext, Verdict, check_eligibility
+from .eligibility import EligibilityContext, Verdict, check_eligibility, reason_texts
 from .responses import Outcome, outcome_of_verdict, response_code
 from .russian import morph
 from .understanding.lexicon import CLIENT_INTENTS
@@ -618,8 +618,7 @@ class _Scoring:
         return Outcome.declined_after_objections
 
     def _reason_texts(self) -> list[str]:
-        reasons = self.content.reasons
-        return [reasons[code].text if code in reasons else code for code in self.forbidding_reasons()]
+        return reason_texts(self.forbidding_reasons(), self.content)
 
     def _why(self, outcome: Outcome) -> str:
         text = self.policy.outcome_reasons[outcome.value]

@@ -49,7 +49,7 @@ def test_customer_mode_offers_nothing_to_an_unidentified_customer(tmp_path: Path
 
 
 def test_trainee_mode_plays_the_customer_through_the_whole_call(tmp_path: Path) -> None:
-    result = play(tmp_path, "--mode", "trainee", "--scenario", "slow_internet_speed_easy",
+    result = play(tmp_path, "--mode", "trainee", "--scenario", "slow_internet_speed_easy", "--seed", "3",
                   "--script", str(SCRIPTS / "trainee_slow_internet_good.txt"))
     assert result["path"] == ["greeting", "identification", "issue", "bridge", "offer", "objection", "closing",
                               "finished"]
@@ -64,7 +64,8 @@ def test_a_hang_up_mid_offer_keeps_the_default_response(tmp_path: Path) -> None:
     script = tmp_path / "script.txt"
     lines = (SCRIPTS / "trainee_slow_internet_good.txt").read_text(encoding="utf-8").splitlines()[:3]
     script.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = play(tmp_path, "--mode", "trainee", "--scenario", "slow_internet_speed_easy", "--script", str(script))
+    result = play(tmp_path, "--mode", "trainee", "--scenario", "slow_internet_speed_easy", "--seed", "3",
+                  "--script", str(script))
     assert result["path"][-1] == "finished"
     assert result["responses"] == {"speed_boost": "not_offered"}
 

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from engine.content.loader import load_content
-from engine.rules_cli import run_eligibility, run_offers, stdout_writer
+from engine.json_io import stdout_writer
+from engine.rules_cli import run_eligibility, run_offers
 
 
 @pytest.fixture(scope="module")

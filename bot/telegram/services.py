@@ -6,7 +6,6 @@ single writer.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -112,7 +111,3 @@ class Services:
     def close(self) -> None:
         self._worker.shutdown(wait=True)
         self.records.close()
-
-
-def utc_today() -> dt.date:
-    return dt.datetime.now(dt.timezone.utc).date()

@@ -49,11 +49,6 @@ class OrderedIsolation(BaseEventIsolation):
         if self.shared is not None:
             await self.shared.close()
 
-    @property
-    def held(self) -> int:
-        return len(self._locks)
-
-
 def make_storage(redis_url: str | None) -> tuple[BaseStorage, BaseEventIsolation]:
     if not redis_url:
         return MemoryStorage(), OrderedIsolation()

@@ -44,10 +44,10 @@ async def test_a_restart_with_redis_loses_nothing(start_bot, user, live, redis_u
     await first.stop()
     second = await start_bot(redis_url=redis_url)  # a new process would have nothing else: new storage, new engine
     assert second.dispatcher.storage is not first.dispatcher.storage
-    for line, expected in zip(GOOD_CALL[1:], ["работает", "дорого", "Подключайте"]):
+    for line, expected in zip(GOOD_CALL[1:], ["работает", "дорого", "подключайте"]):
         await user.send(line)
         [client] = await user.receive()
-        assert expected in client["text"]
+        assert expected in client["text"].lower()  # whichever variant of his line he says
 
 
 async def test_redis_isolation_keeps_fast_messages_in_order(start_bot, user, redis_url):
