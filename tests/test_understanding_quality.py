@@ -95,3 +95,12 @@ def test_tuning_part_stays_learned(nlu: Understanding) -> None:
     operator = [(tags, nlu.operator_moves(text, name).tags) for tags, _, name, text in operator_rows("tune")]
     assert macro_f1(client) >= 0.97
     assert micro_f1(operator) >= 0.95
+
+
+def test_independent_customer_set_by_a_second_author(nlu: Understanding) -> None:
+    """Written by someone who did not author the lexicon, after it was finished: guards against a lexicon that only
+    knows its own author's phrasing."""
+    rows = client_rows("independent")
+    assert {intent for intent, _ in rows} == set(INTENTS)
+    pairs = [(intent, nlu.client_intent(text).intent) for intent, text in rows]
+    assert macro_f1(pairs) >= 0.90
