@@ -420,15 +420,16 @@ class _Scoring:
         check("issue_before_offer", issue_ok, applies=offered)
         offer_index = read.first_offer.index if read.first_offer else -1
         bridge = any("bridge" in s.tags for s in read.operator if s.index <= offer_index)
-        check("bridge", bridge, applies=offered)
+        pitched = offered and not forbidden  # a forbidden offer is judged as such, not on how well it was made
+        check("bridge", bridge, applies=pitched)
         check("offer", offered, applies=(offered and not forbidden) or (not offered and expected))
         presentation = self._presentation(decisive)
-        check("benefits", any("benefit" in s.tags for s in presentation), applies=offered)
+        check("benefits", any("benefit" in s.tags for s in presentation), applies=pitched)
         priced = any(s.tags & PRICE_MOVES for s in read.operator if s.index >= offer_index)
-        check("price", priced, applies=offered)
+        check("price", priced, applies=pitched)
         within = [o for o in objections_list if o.number <= self.max_objections]
         worked = [o for o in objections_list if self._worked(o.reply)]
-        check("vzor", all(self._worked(o.reply) for o in within), applies=offered and bool(within))
+        check("vzor", all(self._worked(o.reply) for o in within), applies=pitched and bool(within))
         checks["objections_worked"] = len(worked)
         too_many = [o for o in objections_list if o.number > self.max_objections and _working(o.reply)]
         check("objection_limit", not too_many, applies=offered and bool(objections_list))

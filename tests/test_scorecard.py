@@ -286,6 +286,16 @@ def test_offer_when_the_scenario_forbids_it(content, nlu) -> None:
     assert "Рада, что смогла помочь решить ваш вопрос." in text  # the quoted offer line
 
 
+def test_a_forbidden_offer_is_judged_as_forbidden_not_on_how_it_was_made(content, nlu) -> None:
+    pushed = [("operator", GREETING), ("client", INTRODUCE), ("operator", SOLVE), ("client", SOLVED),
+              ("operator", "Подключаем опцию «+100 Мбит/с»?"), ("client", "Я подумаю."),
+              ("operator", "Спасибо за звонок, Елена Викторовна, всего доброго!")]
+    result = card(content, nlu, pushed, scenario_id="t_conflict", outcome="not_offered")
+    assert "offered_when_forbidden" in result.flags and result.passed is False
+    assert {"bridge", "benefits", "price", "vzor"} <= set(result.not_applicable)
+    assert not [line for line in result.feedback if "мостик" in line or "В.З.О.Р" in line]
+
+
 def test_every_reason_is_listed(content, nlu) -> None:
     result = card(content, nlu, MODEL, scenario_id="t_peak", outcome="not_offered")
     assert result.reasons == ["peak_hours", "unresolved_issue"]
