@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
 from pathlib import Path
 from typing import Optional
 
@@ -15,7 +16,8 @@ from engine.json_io import dump, stdout_writer
 from state_machines.call_stage import mermaid
 
 DEMO_CUSTOMERS_SHOWN = 4
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Собеседник: dialogue bot and simulator.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Собеседник: dialogue bot and simulator.")
 
 
 def _content_roots(path: Optional[Path]) -> tuple[Path, Path]:
@@ -287,7 +289,26 @@ def offers() -> None:
     raise typer.Exit(run_offers(sys.stdin, stdout_writer(), _load_or_exit()))
 
 
-if __name__ == "__main__":
+def main() -> None:
+    """Run a command; an unforeseen failure is one line for the user, its traceback goes to the error log."""
     for stream in (sys.stdin, sys.stdout, sys.stderr):
         stream.reconfigure(encoding="utf-8", errors="replace")
-    app()
+    try:
+        app()
+    except Exception as exc:  # noqa: BLE001 — the last resort: no traceback ever reaches a user
+        from engine.records import default_db_path
+
+        log_path = default_db_path().with_name("error.log")  # beside the records (DB_PATH)
+        try:
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+            with log_path.open("a", encoding="utf-8") as log:
+                log.write(f"{sys.argv!r}\n{traceback.format_exc()}\n")
+        except OSError:
+            log_path = None
+        where = f" (details in {log_path})" if log_path else ""
+        sys.stderr.write(f"internal error: {type(exc).__name__}: {exc}{where}\n")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

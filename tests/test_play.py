@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -78,3 +79,12 @@ def test_the_interactive_console_tells_a_new_user_the_demo_customers_and_saves_o
     assert "352011070411" in done.stdout  # a demo contract to try
     session, = Records(db).sessions_of("console", "customer")
     assert session["status"] == "finished"  # EOF is a hang-up, and the conversation is saved
+
+
+def test_an_unforeseen_failure_is_one_line_and_the_traceback_goes_to_the_log(tmp_path: Path) -> None:
+    env = {**os.environ, "DB_PATH": str(tmp_path / "records.sqlite")}
+    done = subprocess.run([sys.executable, "main.py", "graph", "-o", str(tmp_path / "missing" / "graph.md")],
+                          cwd=PROJECT, capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 1
+    assert done.stderr.startswith("internal error: FileNotFoundError") and len(done.stderr.splitlines()) == 1
+    assert "Traceback" in (tmp_path / "error.log").read_text(encoding="utf-8")
