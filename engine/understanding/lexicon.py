@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -191,11 +192,27 @@ def _check_client(client: ClientFile, doc: YamlDocument, problems: list[Problem]
             problems.append(doc.problem(loc, f"unknown intent '{intent}'; use one of {list(CLIENT_INTENTS)}"))
 
 
+def files_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """What changes when an author edits the folder: names, modification times and sizes of its files."""
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted((path.name, path.stat().st_mtime_ns, path.stat().st_size) for path in folder.iterdir()))
+
+
 def load_lexicon(dialogues_dir: Path) -> tuple[Lexicon | None, list[Problem]]:
+    """The lexicon and its problems; parsed once while its files are unchanged (validation and serving share it)."""
+    folder = Path(dialogues_dir).resolve()
+    lexicon, problems = _load_lexicon(folder, files_signature(folder / LEXICON_DIR))
+    return lexicon, list(problems)
+
+
+@lru_cache(maxsize=8)
+def _load_lexicon(dialogues_dir: Path, signature: tuple[tuple[str, int, int], ...]
+                  ) -> tuple[Lexicon | None, tuple[Problem, ...]]:
     folder = dialogues_dir / LEXICON_DIR
     problems: list[Problem] = []
     if not folder.is_dir():
-        return None, [Problem(_display(folder), 1, "the lexicon folder is missing")]
+        return None, (Problem(_display(folder), 1, "the lexicon folder is missing"),)
     for path in sorted(folder.iterdir()):
         if path.name not in {LANGUAGE_FILE, CLIENT_FILE, OPERATOR_FILE}:
             problems.append(Problem(_display(path), 1, f"unexpected file in the lexicon folder; expected "
@@ -212,8 +229,8 @@ def load_lexicon(dialogues_dir: Path) -> tuple[Lexicon | None, list[Problem]]:
         _check_names(operator.tags, OPERATOR_TAGS, "tags", operator_doc, problems)
         operator_patterns = _compile(operator.tags, "tags", operator_doc, problems)
     if problems or language is None or client is None or operator is None:
-        return None, problems
-    return Lexicon(language, client, operator, tuple(client_patterns), tuple(operator_patterns)), []
+        return None, tuple(problems)
+    return Lexicon(language, client, operator, tuple(client_patterns), tuple(operator_patterns)), ()
 
 
 def check_lexicon(dialogues_dir: Path) -> list[Problem]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from engine.content.yaml_source import ContentError
 
 from .client import ClientClassifier, ClientIntent
-from .lexicon import LEXICON_DIR, load_lexicon
+from .lexicon import LEXICON_DIR, files_signature, load_lexicon
 from .operator import OperatorMoves, OperatorTagger
 from .patterns import PatternSet
 from .text import Analyzer, normalize_word
@@ -23,19 +23,13 @@ class Understanding:
         """The understanding built from ``dialogues_dir/lexicon``; ContentError if invalid. Cached per folder while
         its files are unchanged, so a content reload picks up an edited lexicon."""
         folder = Path(dialogues_dir).resolve()
-        return _load(folder, _signature(folder / LEXICON_DIR))
+        return _load(folder, files_signature(folder / LEXICON_DIR))
 
     def client_intent(self, text: str, context: str | None = None) -> ClientIntent:
         return self._client.classify(text, context)
 
     def operator_moves(self, text: str, client_name: str | None = None) -> OperatorMoves:
         return self._operator.tag(text, client_name)
-
-
-def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    if not folder.is_dir():
-        return ()
-    return tuple(sorted((path.name, path.stat().st_mtime_ns, path.stat().st_size) for path in folder.iterdir()))
 
 
 @lru_cache(maxsize=8)
