@@ -163,6 +163,17 @@ def _bool(text: str) -> bool:
     raise ValueError(f"not a yes/no value: {text!r}")
 
 
+def _triples(key: str, value: str, names: tuple[str, str, str]) -> list[dict[str, str]]:
+    """«a|b|c; d|e|f» → [{names[0]: a, …}, …]; a wrong count is a row problem that names the column."""
+    triples = []
+    for item in _split(value):
+        parts = [p.strip() for p in item.split(PART_SEPARATOR)]
+        if len(parts) != len(names):
+            raise ValueError(f"{key}: {item!r} is not {PART_SEPARATOR.join(names)}")
+        triples.append(dict(zip(names, parts)))
+    return triples
+
+
 def csv_row_to_customer(row: dict[str, str]) -> dict[str, Any]:
     """A flat CSV row → the nested shape of customers.yaml. Lists are ``a;b``; a ticket is
     ``service|line|kind``; a past response is ``product|response|ISO time``; yes/no as true/false, 1/0 or да/нет."""
@@ -184,21 +195,10 @@ def csv_row_to_customer(row: dict[str, str]) -> dict[str, Any]:
             if value:
                 target[key] = _bool(value)
         elif key == "open_tickets":
-            tickets = []
-            for item in _split(value):
-                parts = [p.strip() for p in item.split(PART_SEPARATOR)]
-                if len(parts) != 3:
-                    raise ValueError(f"open_tickets: {item!r} is not service|line|kind")
-                tickets.append({"service": parts[0] or None, "line": parts[1], "kind": parts[2]})
-            target[key] = tickets
+            target[key] = [{**parts, "service": parts["service"] or None}
+                           for parts in _triples(key, value, ("service", "line", "kind"))]
         elif key == "history":
-            history = []
-            for item in _split(value):
-                parts = [p.strip() for p in item.split(PART_SEPARATOR)]
-                if len(parts) != 3:
-                    raise ValueError(f"history: {item!r} is not product|response|time")
-                history.append({"product": parts[0], "response": parts[1], "at": parts[2]})
-            target[key] = history
+            target[key] = _triples(key, value, ("product", "response", "at"))
         else:
             target[key] = value
     if profile:

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
 
-from engine.content.loader import DEFAULT_DIALOGUES, DEFAULT_SCRIPTS, Content, load_content
+from engine.content.loader import Content, load_content
 from engine.content.speech import Person
 
 TODAY = dt.date(2026, 11, 16)  # November: 30 days, 15 of them left including today
@@ -267,13 +266,6 @@ def test_every_closing_exists_and_fits_chat(content):
 
 # --- figures are typed once: in the catalog ---------------------------------------------------------------------
 
-def _copy_content(tmp_path: Path) -> tuple[Path, Path]:
-    dialogues, scripts = tmp_path / "dialogues", tmp_path / "scripts_ru"
-    shutil.copytree(DEFAULT_DIALOGUES, dialogues)
-    shutil.copytree(DEFAULT_SCRIPTS, scripts)
-    return dialogues, scripts
-
-
 def _edit_products(dialogues: Path, edit) -> None:
     """Apply ``edit(product_mapping)`` to every product in every YAML file of the copied tree."""
     yaml = YAML(typ="rt")
@@ -286,8 +278,8 @@ def _edit_products(dialogues: Path, edit) -> None:
                 yaml.dump(data, stream)
 
 
-def test_changing_a_price_in_the_catalog_changes_the_speech(tmp_path):
-    dialogues, scripts = _copy_content(tmp_path)
+def test_changing_a_price_in_the_catalog_changes_the_speech(content_copy):
+    dialogues, scripts = content_copy / "dialogues", content_copy / "scripts_ru"
     _edit_products(dialogues, lambda p: p.update(price_month=120) if p["id"] == "guarantee_plus" else None)
     changed = load_content(dialogues, scripts)
     offer = messages(changed, "offers/guarantee_plus.j2", "guarantee_plus")
@@ -298,7 +290,7 @@ def test_changing_a_price_in_the_catalog_changes_the_speech(tmp_path):
     assert "90 рублей" not in render(changed, "objections/objection_price.j2", "guarantee_plus")
 
 
-def test_no_catalog_figure_is_typed_into_any_speech_module(content, tmp_path):
+def test_no_catalog_figure_is_typed_into_any_speech_module(content, content_copy):
     """Give every product odd figures; its offer, objections and closings must show them and never the old ones."""
     old = {pid: p for pid, p in content.products.items()}
     new_price = {pid: 311 + 2 * index for index, pid in enumerate(sorted(old))}
@@ -313,7 +305,7 @@ def test_no_catalog_figure_is_typed_into_any_speech_module(content, tmp_path):
         if product.get("upfront"):
             product["upfront"] = 3210
 
-    dialogues, scripts = _copy_content(tmp_path)
+    dialogues, scripts = content_copy / "dialogues", content_copy / "scripts_ru"
     _edit_products(dialogues, edit)
     changed = load_content(dialogues, scripts)
     for pid, before in old.items():

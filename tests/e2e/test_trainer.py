@@ -1,12 +1,10 @@
 """Trainer commands: /report (PNG chart + text), /scenarios, /reload (validated, swapped atomically); refusals."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 from bot.telegram.services import build_live
-from engine.content.loader import DEFAULT_DIALOGUES, DEFAULT_SCRIPTS
 
 from .fake_telegram import User, buttons_of
 from .test_trainee import choose_scenario
@@ -60,10 +58,8 @@ scenarios:
 """
 
 
-async def test_reload_reports_broken_yaml_and_keeps_serving(start_bot, trainer, user, tmp_path, live):
-    dialogues, scripts = tmp_path / "dialogues", tmp_path / "scripts_ru"
-    shutil.copytree(DEFAULT_DIALOGUES, dialogues)
-    shutil.copytree(DEFAULT_SCRIPTS, scripts)
+async def test_reload_reports_broken_yaml_and_keeps_serving(start_bot, trainer, user, content_copy, live):
+    dialogues, scripts = content_copy / "dialogues", content_copy / "scripts_ru"
     own = build_live(dialogues, scripts)
     await start_bot(own, dialogues_dir=dialogues, scripts_dir=scripts)
     await choose_scenario(user, live)  # a training is going on while the trainer edits content
