@@ -20,6 +20,10 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Собеседник: dialogue bot and simulator.")
 
 
+def _mermaid(call_type) -> str:
+    return mermaid(call_type, {outcome.id: outcome.code for outcome in call_type.outcomes})
+
+
 def _content_roots(path: Optional[Path]) -> tuple[Path, Path]:
     if path is None:
         return DEFAULT_DIALOGUES, DEFAULT_SCRIPTS
@@ -55,8 +59,9 @@ def validate(
     """Validate all content; print every problem as file:line: message."""
     content = _load_or_exit(path)
     if graph is not None:
-        graph.write_text("\n".join(mermaid(ct) for ct in content.call_types.values()), encoding="utf-8")
-    typer.echo(f"ok: {len(content.products)} products, {len(content.call_types)} call types, "
+        graph.write_text("\n".join(_mermaid(ct) for ct in content.call_types.values()), encoding="utf-8")
+    typer.echo(f"ok: {len(content.products)} products, {len(content.call_types)} call types "
+               f"({', '.join(content.call_types)}), {len(content.scenarios)} scenarios, "
                f"{len(content.speech.template_names())} speech modules")
 
 
@@ -79,7 +84,7 @@ def graph(
     if not chosen:
         typer.echo(f"unknown call type {call_type!r}", err=True)
         raise typer.Exit(2)
-    text = "\n".join(mermaid(ct) for ct in chosen)
+    text = "\n".join(_mermaid(ct) for ct in chosen)
     if output is None:
         sys.stdout.write(text)
     else:
@@ -112,6 +117,8 @@ def play(
     script: Optional[Path] = typer.Option(None, "--script", help="Read the human side's lines from this file"),
     as_json: bool = typer.Option(False, "--json", help="Print the transcript and results as one JSON object"),
     seed: Optional[int] = typer.Option(None, "--seed", help="Seed for the simulated customer's variation"),
+    call_type: Optional[str] = typer.Option(None, "--call-type", help="The call type (validate lists them); "
+                                                                      "a scenario's own by default"),
     db: Optional[Path] = typer.Option(None, "--db", envvar="DB_PATH", help="SQLite file for records"),
 ) -> None:
     """The console simulator: trainee mode (the program plays the customer) or customer mode (the self-service bot)."""
@@ -128,7 +135,16 @@ def play(
     if customer is not None and base.get(customer) is None:
         typer.echo(f"unknown customer {customer!r}; demo: {', '.join(sorted(content.customers))}", err=True)
         raise typer.Exit(2)
-    options = {"seed": seed, "scenario_id": scenario, "customer_id": customer}
+    if call_type is not None and call_type not in engine.call_types_of(mode):
+        typer.echo(f"unknown call type {call_type!r} for {mode} mode; known: "
+                   f"{', '.join(engine.call_types_of(mode))}", err=True)
+        raise typer.Exit(2)
+    if scenario is not None and call_type is not None \
+            and content.call_type_of(content.scenarios[scenario]).id != call_type:
+        typer.echo(f"scenario {scenario!r} is a {content.call_type_of(content.scenarios[scenario]).id} call, "
+                   f"not {call_type}", err=True)
+        raise typer.Exit(2)
+    options = {"seed": seed, "scenario_id": scenario, "customer_id": customer, "call_type": call_type}
     session = ConsoleSession(ConversationRunner(engine, records, "script" if script else "console"))
     try:
         if script is not None:

@@ -66,6 +66,8 @@ def transcript_json(snapshot: Snapshot) -> dict[str, Any]:
     """The machine-readable end of a console session (``--json``); what a customer-mode line did (hand-off, ticket,
     opt-outs) is on that line and gathered at the top too."""
     analyses = [line.analysis for line in snapshot.lines]
+    trainee = snapshot.trainee
+    card = trainee.scorecard if trainee is not None else None
     return {
         "session_id": snapshot.session_id,
         "mode": snapshot.mode,
@@ -74,17 +76,18 @@ def transcript_json(snapshot: Snapshot) -> dict[str, Any]:
         "call_type": snapshot.call_type,
         "stage": snapshot.stage,
         "path": snapshot.path,
-        "transcript": [{"role": line.role, "text": line.text, "stage": line.stage, **line.analysis}
+        "transcript": [{"role": line.role, "event": line.event, "stage": line.stage, **line.analysis}
+                       if line.event else {"role": line.role, "text": line.text, "stage": line.stage, **line.analysis}
                        for line in snapshot.lines],
         "offers": [{"product": offer.product, "response": offer.response, "objections": offer.objections}
                    for offer in snapshot.offers],
         "responses": {offer.product: offer.response for offer in snapshot.offers},
         "orders": list(snapshot.orders),
-        "outcome": snapshot.mode_state.get("outcome"),
+        "outcome": card["response_code"]["chosen"] if card else None,
         "handoff": next((a["handoff"] for a in analyses if a.get("handoff")), None),
         "tickets": [a["ticket"] for a in analyses if a.get("ticket")],
         "opt_outs": [channel for a in analyses for channel in a.get("opt_outs") or []],
-        **({"scorecard": snapshot.mode_state["scorecard"]} if snapshot.mode_state.get("scorecard") else {}),
+        **({"scorecard": card} if card else {}),
     }
 
 

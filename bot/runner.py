@@ -45,6 +45,6 @@ class ConversationRunner:
                     for offer in after.offers],
             orders=[{"product": product, "customer_id": after.customer_id, "created_at": now}
                     for product in after.orders[done_orders:]],
-            scorecard=after.mode_state.get("scorecard") if after.finished else None,
+            scorecard=after.trainee.scorecard if after.finished and after.trainee is not None else None,
         )
         self.records.save_turn(write)

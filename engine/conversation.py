@@ -6,16 +6,22 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from .assistant.state import AssistantState
+from .trainee.state import TraineeState
+from .vocabulary import HUNG_UP
+
 Role = Literal["operator", "client"]
 Mode = Literal["trainee", "customer"]
 
 
 class Line(BaseModel):
-    """One utterance of the transcript, with the stage it was said in and what was understood of it."""
+    """One utterance of the transcript (or an event: the customer hung up), with the stage it happened in and
+    what was understood of it."""
 
     role: Role
     text: str
     stage: str
+    event: str | None = None
     analysis: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -47,7 +53,8 @@ class Snapshot(BaseModel):
     orders: list[str] = Field(default_factory=list)
     path: list[str] = Field(default_factory=list)
     lines: list[Line] = Field(default_factory=list)
-    mode_state: dict[str, Any] = Field(default_factory=dict)
+    trainee: TraineeState | None = None
+    assistant: AssistantState | None = None
     finished: bool = False
 
     @property
@@ -56,6 +63,9 @@ class Snapshot(BaseModel):
 
     def say(self, role: Role, text: str, **analysis: Any) -> None:
         self.lines.append(Line(role=role, text=text, stage=self.stage, analysis=analysis))
+
+    def hang_up(self, role: Role) -> None:
+        self.lines.append(Line(role=role, text="", stage=self.stage, event=HUNG_UP))
 
 
 @dataclass(frozen=True)

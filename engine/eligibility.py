@@ -206,15 +206,19 @@ def check_eligibility(context: EligibilityContext, content: Content) -> Verdict:
     return _Situation.of(context.customer, context.call, content.services).verdict(content.products[context.offer])
 
 
-def check_offers(customer: Customer, call: Call, offers: Iterable[str], content: Content) -> list[Verdict]:
-    """The same check for several offers in one customer's call (the call-level facts are worked out once)."""
+def check_offers(customer: Customer, call: Call, offers: Iterable[str], content: Content,
+                 waived: Iterable[str] = ()) -> list[Verdict]:
+    """The same check for several offers in one customer's call (the call-level facts are worked out once).
+
+    ``waived``: reasons that do not hold in this kind of call (a retention call offers exactly to a customer who
+    is leaving, so ``churn`` does not forbid its offers)."""
     offers = list(offers)
     problems = party_problems(customer, call, content)
     problems.extend(f"unknown offer {offer!r}" for offer in offers if offer not in content.products)
     if problems:
         raise ContextError(problems)
     situation = _Situation.of(customer, call, content.services)
-    return [situation.verdict(content.products[offer]) for offer in offers]
+    return [situation.verdict(content.products[offer], frozenset(waived)) for offer in offers]
 
 
 @dataclass(frozen=True)
@@ -262,7 +266,7 @@ class _Situation:
             down=affected_services(call.down_services, services),
         )
 
-    def verdict(self, product: Product) -> Verdict:
+    def verdict(self, product: Product, waived: frozenset[str] = frozenset()) -> Verdict:
         customer, call = self.customer, self.call
         related = related_services(product, self.services)
         reasons = set(self.general)
@@ -280,7 +284,7 @@ class _Situation:
             Reason.not_applicable: not set(product.requires) <= set(customer.services),
         }
         reasons.update(reason for reason, applies in offer_rules.items() if applies)
-        ordered = tuple(sorted(reasons, key=lambda reason: reason.value))
+        ordered = tuple(sorted((r for r in reasons if r.value not in waived), key=lambda reason: reason.value))
         return Verdict(offer=product.id, allowed=not ordered, reasons=ordered)
 
 

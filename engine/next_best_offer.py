@@ -22,10 +22,10 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveInt
 from .content.catalog import Product, Segment
 from .content.rules_content import DEFAULT_POLICY
 from .content.speech import money
-from .eligibility import Call, ContextError, Customer, InputModel, check_offers, party_problems
-from .responses import Outcome, ResponseCode, outcome_of_verdict, response_code
+from .eligibility import Call, ContextError, Customer, InputModel, Reason, check_offers, party_problems
 
 if TYPE_CHECKING:
+    from .content.call_types import CallType
     from .content.loader import Content
     from .content.rules_content import OfferPolicy
 
@@ -56,7 +56,7 @@ class PastResponse(InputModel):
     """A response saved earlier for an offer to this customer."""
 
     product: str
-    response: ResponseCode
+    response: str = Field(description="The response code saved (response_codes)")
     at: dt.datetime
 
 
@@ -71,6 +71,7 @@ class OfferRequest(InputModel):
     history: list[PastResponse] = Field(default_factory=list)
     now: dt.datetime | None = Field(default=None, description="Required when there is history")
     limit: PositiveInt | None = None
+    waived: list[str] = Field(default_factory=list, description="Reasons that do not hold in this kind of call")
 
 
 class Factor(BaseModel):
@@ -104,7 +105,7 @@ class SkippedOffer(BaseModel):
 
     offer: str
     reasons: tuple[str, ...]
-    response: ResponseCode
+    response: str
     why: str
 
 
@@ -150,6 +151,11 @@ def request_problems(request: OfferRequest, content: Content) -> list[str]:
     for past in request.history:
         if past.product not in content.products:
             problems.append(f"history: unknown product {past.product!r}")
+        if past.response not in content.response_codes:
+            problems.append(f"history: unknown response code {past.response!r}")
+    for reason in request.waived:
+        if reason not in {r.value for r in Reason}:
+            problems.append(f"waived: unknown reason {reason!r}")
     if request.history and request.now is None:
         problems.append("now: required when there is history")
     return problems
@@ -163,7 +169,7 @@ def _holding_back(request: OfferRequest, policy: OfferPolicy) -> dict[str, PastR
     holding: dict[str, tuple[dt.datetime, int, PastResponse]] = {}
     for index, past in enumerate(request.history):
         at = _aware(past.at)
-        if now - at >= dt.timedelta(days=policy.cooloff_days.get(past.response.value, 0)):
+        if now - at >= dt.timedelta(days=policy.cooloff_days.get(past.response, 0)):
             continue
         current = holding.get(past.product)
         if current is None or (at, index) > current[:2]:
@@ -211,14 +217,16 @@ def _explain(score: float, propensity: float, value: float, weight: float, facto
     return parts
 
 
-def _skipped(product_id: str, reasons: list[str], outcome: Outcome, content: Content) -> SkippedOffer:
+def _skipped(product_id: str, reasons: list[str], fate: str, content: Content, call_type: CallType) -> SkippedOffer:
     ordered = tuple(sorted(set(reasons)))
     why = "; ".join(content.reasons[code].text for code in ordered)
-    return SkippedOffer(offer=product_id, reasons=ordered, response=response_code(outcome), why=why)
+    return SkippedOffer(offer=product_id, reasons=ordered, response=call_type.fate(fate).code, why=why)
 
 
-def next_best_offers(request: OfferRequest, content: Content) -> OfferList:
-    """Rank the offers for this customer and call; raises ContextError on ids the content does not know."""
+def next_best_offers(request: OfferRequest, content: Content, call_type: CallType | None = None) -> OfferList:
+    """Rank the offers for this customer and call; raises ContextError on ids the content does not know.
+    ``call_type`` gives the codes of held-back offers (the default call type's by default)."""
+    call_type = call_type or content.call_types[content.default_call_type]
     problems = request_problems(request, content)
     if problems:
         raise ContextError(problems)
@@ -231,21 +239,22 @@ def next_best_offers(request: OfferRequest, content: Content) -> OfferList:
     skipped: list[SkippedOffer] = []
     seen: set[str] = set()
     verdicts = {verdict.offer: verdict
-                for verdict in check_offers(request.customer, request.call, dict.fromkeys(candidates), content)}
+                for verdict in check_offers(request.customer, request.call, dict.fromkeys(candidates), content,
+                                            request.waived)}
     for product_id in candidates:
         if product_id in seen:
-            skipped.append(_skipped(product_id, [PolicyReason.duplicate.value], Outcome.duplicate, content))
+            skipped.append(_skipped(product_id, [PolicyReason.duplicate.value], "duplicate", content, call_type))
             continue
         seen.add(product_id)
         product = content.products[product_id]
         verdict = verdicts[product_id]
         reasons = [reason.value for reason in verdict.reasons]
-        outcome = outcome_of_verdict(verdict.reasons)
+        fate = "has_it" if Reason.already_has in verdict.reasons else "forbidden"
         past = held_back.get(product_id)
         if past is not None:
             reasons.append(PolicyReason.cooloff.value)
-            if past.response is ResponseCode.agreed:
-                outcome = Outcome.already_connected
+            if content.response_codes[past.response].connects:
+                fate = "has_it"
         factors = _factors(product, request.topic, segment, policy, content)
         weight = 1.0
         for factor in factors:
@@ -253,9 +262,7 @@ def next_best_offers(request: OfferRequest, content: Content) -> OfferList:
         if weight == 0:
             reasons.append(PolicyReason.off_segment.value)
         if reasons:
-            if outcome is Outcome.not_offered:
-                outcome = Outcome.not_allowed
-            skipped.append(_skipped(product_id, reasons, outcome, content))
+            skipped.append(_skipped(product_id, reasons, fate, content, call_type))
             continue
         prior = content.offer_priors.get(product_id)
         propensity = prior.propensity if prior is not None else policy.default_propensity

@@ -1,13 +1,38 @@
-"""The call-stage machine of a call type, compiled once from YAML; a light model is attached per turn."""
+"""The call-stage machine of a call type, compiled once from its authored stages and transitions.
+
+It knows no content model: any object with stages (``id``, ``final``), an ``initial`` stage and transitions
+(trigger, source, dest, named guards, and what the transition means: an ``outcome`` for offers still without a
+response, ``counts_objection``, ``order``) compiles. A light model is attached per turn, so any worker can take the
+next turn from a snapshot.
+"""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from engine.content.call_types import CallType, Transition
-from engine.responses import response_code
-
-from .compiled import ANY_STATE, CompiledMachine
+from .compiled import ANY_STATE, AuthoredTransition, CompiledMachine
 from .guards import GUARDS
+
+
+class StageSpec(Protocol):
+    id: str
+    name: str
+    final: bool
+
+
+class StageTransition(AuthoredTransition, Protocol):
+    outcome: str | None
+    counts_objection: bool
+    order: bool
+
+
+class CallTypeSpec(Protocol):
+    id: str
+    name: str
+    initial: str
+    stages: list[StageSpec]
+    transitions: list[StageTransition]
 
 
 @dataclass
@@ -23,35 +48,33 @@ class CallFacts:
 
 @dataclass
 class CallModel:
-    """The machine's model for one turn: it moves ``state`` and collects the response code to record in ``done``."""
+    """The machine's model for one turn: it moves ``state`` and collects the fired transition in ``done``."""
 
     state: str
     facts: CallFacts = field(default_factory=CallFacts)
-    done: list[str | None] = field(default_factory=list)
+    done: list[StageTransition] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Step:
-    """What one trigger did: the stage before and after, and the response code the transition set (if any)."""
+    """What one trigger did: the stage before and after, and what the transition that fired means."""
 
     trigger: str
     source: str
     dest: str
-    response: str | None
-
-
-def _response(transition: Transition) -> str | None:
-    return response_code(transition.outcome).value if transition.outcome else None
+    outcome: str | None
+    counts_objection: bool
+    order: bool
 
 
 class CallStageMachine:
-    """One per call type. ``fire`` never keeps the model: any worker can take the next turn from a snapshot."""
+    """One per call type. ``fire`` never keeps the model."""
 
-    def __init__(self, call_type: CallType):
+    def __init__(self, call_type: CallTypeSpec):
         self.call_type = call_type
         self.final_stages = frozenset(stage.id for stage in call_type.stages if stage.final)
         self._machine = CompiledMachine([stage.id for stage in call_type.stages], call_type.initial,
-                                        call_type.transitions, GUARDS, _response)
+                                        call_type.transitions, GUARDS, lambda transition: transition)
 
     def triggers(self, stage: str) -> list[str]:
         return self._machine.triggers(stage)
@@ -59,14 +82,18 @@ class CallStageMachine:
     def fire(self, model: CallModel, trigger: str) -> Step | None:
         """Fire ``trigger`` on ``model``; None when the trigger does not apply to its stage or no guard lets it pass."""
         fired = self._machine.fire(model, trigger)
-        return Step(trigger, fired.source, fired.dest, fired.payload) if fired else None
+        if fired is None:
+            return None
+        transition = fired.payload
+        return Step(trigger, fired.source, fired.dest, transition.outcome, transition.counts_objection,
+                    transition.order)
 
     def is_final(self, stage: str) -> bool:
         return stage in self.final_stages
 
 
-def mermaid(call_type: CallType) -> str:
-    """The call type as a Mermaid state diagram for trainers."""
+def mermaid(call_type: CallTypeSpec, code_of: dict[str, str] | None = None) -> str:
+    """The call type as a Mermaid state diagram for trainers; ``code_of`` names the code of each outcome."""
     names = {stage.id: stage.name for stage in call_type.stages}
     lines = ["stateDiagram-v2", f"    %% {call_type.name}"]
     lines += [f'    state "{names[sid]}" as {sid}' for sid in names]
@@ -75,8 +102,8 @@ def mermaid(call_type: CallType) -> str:
         guards = [*transition.conditions, *(f"not {name}" for name in transition.unless)]
         label = transition.trigger + (f" [{', '.join(guards)}]" if guards else "")
         if transition.outcome:
-            label += f" / {_response(transition)}"
-        sources = list(names) if ANY_STATE in transition.source else transition.source
+            label += f" / {(code_of or {}).get(transition.outcome, transition.outcome)}"
+        sources: Iterable[str] = list(names) if ANY_STATE in transition.source else transition.source
         for source in sources:
             if source == transition.dest and ANY_STATE in transition.source:
                 continue

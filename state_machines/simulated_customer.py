@@ -1,18 +1,36 @@
 """The simulated customer's own machine (trainee mode), compiled once from YAML; a light model is attached per turn.
 
 The operator's call-stage machine (state_machines/call_stage.py) follows the trainee; this one is the customer: it
-moves on what the trainee did (a trigger the trainee mode reads from his text) and says which line the customer
-answers with. Conditions are named, from the closed registry below; the facts live apart from the model so that
-no fact shadows a trigger.
+moves on what the trainee did (a trigger the trainee mode reads from his turn by the machine's own ``reads``) and
+says which line the customer answers with. Conditions are named, from the closed registry below; the facts live
+apart from the model so that no fact shadows a trigger.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Protocol
 
-from engine.content.scenarios import CustomerMachineSpec
+from .compiled import AuthoredTransition, CompiledMachine
 
-from .compiled import CompiledMachine
+
+class CustomerStateSpec(Protocol):
+    id: str
+    final: bool
+
+
+class CustomerTransitionSpec(AuthoredTransition, Protocol):
+    say: str | None
+    call: list[str]
+    moments: list[str]
+    resolves_issue: bool
+    offer: bool
+
+
+class CustomerMachineSpec(Protocol):
+    id: str
+    initial: str
+    states: list[CustomerStateSpec]
+    transitions: list[CustomerTransitionSpec]
 
 
 @dataclass
@@ -24,6 +42,8 @@ class CustomerFacts:
     patience_left: bool = True    # his irritation is within his patience
     details_left: bool = False    # he has not yet told the details of his issue
     said_yes: bool = False        # his decision is «yes»
+    decision_maker: bool = True   # he owns the contract (the number)
+    identity_given: bool = False  # he has told his identification data
 
 
 CUSTOMER_GUARDS: dict[str, Callable[[CustomerFacts], bool]] = {
@@ -32,27 +52,36 @@ CUSTOMER_GUARDS: dict[str, Callable[[CustomerFacts], bool]] = {
     "patience_left": lambda facts: facts.patience_left,
     "details_left": lambda facts: facts.details_left,
     "said_yes": lambda facts: facts.said_yes,
+    "decision_maker": lambda facts: facts.decision_maker,
+    "identity_given": lambda facts: facts.identity_given,
 }
 
 
 @dataclass
 class CustomerModel:
-    """The customer at one turn: ``done`` collects the line he answers with and the call-stage events it moves."""
+    """The customer at one turn: ``done`` collects the transition that fired."""
 
     state: str
     facts: CustomerFacts = field(default_factory=CustomerFacts)
-    done: list[tuple[str | None, tuple[str, ...]]] = field(default_factory=list)
+    done: list[CustomerTransitionSpec] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Reaction:
-    """What one trigger did to the customer: the state before and after, his line, the call-stage events."""
+    """What one trigger did to the customer: the state before and after, and the transition's meaning."""
 
     trigger: str
     source: str
     dest: str
     say: str | None
-    call: tuple[str, ...]
+    call: tuple[str, ...] = ()
+    moments: tuple[str, ...] = ()
+    resolves_issue: bool = False
+    offer: bool = False
+
+    @property
+    def moved(self) -> bool:
+        return self.source != self.dest
 
 
 class CustomerMachine:
@@ -62,7 +91,7 @@ class CustomerMachine:
         self.spec = spec
         self.final_states = frozenset(state.id for state in spec.states if state.final)
         self._machine = CompiledMachine([state.id for state in spec.states], spec.initial, spec.transitions,
-                                        CUSTOMER_GUARDS, lambda transition: (transition.say, tuple(transition.call)))
+                                        CUSTOMER_GUARDS, lambda transition: transition)
 
     def triggers(self, state: str) -> list[str]:
         return self._machine.triggers(state)
@@ -72,8 +101,9 @@ class CustomerMachine:
         fired = self._machine.fire(model, trigger)
         if fired is None:
             return None
-        say, call = fired.payload
-        return Reaction(trigger, fired.source, fired.dest, say, call)
+        transition = fired.payload
+        return Reaction(trigger, fired.source, fired.dest, transition.say, tuple(transition.call),
+                        tuple(transition.moments), transition.resolves_issue, transition.offer)
 
     def is_final(self, state: str) -> bool:
         return state in self.final_states

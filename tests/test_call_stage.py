@@ -58,7 +58,7 @@ def machine(content: Content) -> CallStageMachine:
 
 
 @pytest.mark.parametrize("name", sorted(WALKS))
-def test_walk(machine: CallStageMachine, name: str) -> None:
+def test_walk(machine: CallStageMachine, content: Content, name: str) -> None:
     steps, expected_stages, expected_response = WALKS[name]
     model = CallModel(state="greeting")
     stages, responses = [], []
@@ -68,8 +68,8 @@ def test_walk(machine: CallStageMachine, name: str) -> None:
         step = machine.fire(model, trigger)
         assert step is not None, f"{trigger} did not apply at {model.state}"
         stages.append(step.dest)
-        if step.response:
-            responses.append(step.response)
+        if step.outcome:
+            responses.append(content.call_types["inbound_upsell"].code_of(step.outcome))
     assert stages == expected_stages
     assert responses == [expected_response]
 
@@ -97,7 +97,8 @@ def test_the_machine_keeps_no_model_between_turns(machine: CallStageMachine) -> 
 
 
 def test_mermaid_lists_every_stage_and_guard(content: Content) -> None:
-    text = mermaid(content.call_types["inbound_upsell"])
+    call_type = content.call_types["inbound_upsell"]
+    text = mermaid(call_type, {outcome.id: outcome.code for outcome in call_type.outcomes})
     assert text.startswith("stateDiagram-v2")
     for stage in content.call_types["inbound_upsell"].stages:
         assert f"as {stage.id}" in text

@@ -35,6 +35,12 @@ products:
     source: test
 """
 
+# A call type with everything required but its stages and transitions (the cases add them).
+CALL_TYPE_HEAD = (
+    "call_types:\n  - id: extra\n    name: Тест\n    initial: start\n    customer_machine: inbound_caller\n"
+    "    rubric: inbound_upsell\n    codes: [agreed]\n    default_code: agreed\n    outcomes:\n"
+    "      - {id: ok, code: agreed, why: ок}\n    judge:\n      - {outcome: ok}\n"
+)
 CASES = {
     "unknown product id in a bridge": (
         "dialogues/extra.yaml",
@@ -67,9 +73,9 @@ CASES = {
         "scripts_ru/offers/extra.j2:3: template error:"),
     "transition to an unknown stage": (
         "dialogues/call_types/extra.yaml",
-        "call_types:\n  - id: extra\n    name: Тест\n    initial: start\n    stages:\n      - id: start\n"
+        CALL_TYPE_HEAD + "    stages:\n      - id: start\n"
         "        name: Начало\n    transitions:\n      - trigger: go\n        source: start\n        dest: nowhere\n",
-        "dialogues/call_types/extra.yaml:11: transition to unknown stage 'nowhere'"),
+        "dialogues/call_types/extra.yaml:19: transition to unknown stage 'nowhere'"),
     "expected code contradicts the rules": (
         "dialogues/scenarios/extra.yaml",
         "scenarios:\n  - id: extra_scenario\n    title: Тест\n    difficulty: easy\n"
@@ -80,10 +86,10 @@ CASES = {
         "'not_offered'"),
     "unknown guard": (
         "dialogues/call_types/extra.yaml",
-        "call_types:\n  - id: extra\n    name: Тест\n    initial: start\n    stages:\n      - id: start\n"
+        CALL_TYPE_HEAD + "    stages:\n      - id: start\n"
         "        name: Начало\n    transitions:\n      - trigger: go\n        source: start\n        dest: start\n"
         "        conditions: [offer_allowed, lucky_day]\n",
-        "dialogues/call_types/extra.yaml:12: unknown condition 'lucky_day'"),
+        "dialogues/call_types/extra.yaml:20: unknown condition 'lucky_day'"),
 }
 
 

@@ -7,7 +7,8 @@ import pytest
 
 from engine.content.loader import Content
 from engine.conversation import Event, Snapshot
-from engine.customer_mode import BUTTON_AGREE, BUTTON_DECLINE, BUTTON_HANDOFF
+from engine.assistant.mode import BUTTON_AGREE, BUTTON_DECLINE
+from engine.assistant.topics import BUTTON_HANDOFF
 from engine.dialogue import DialogueEngine
 from engine.understanding import Understanding
 
@@ -95,7 +96,7 @@ def test_three_failed_identifications_go_to_a_human_without_an_offer(engine: Dia
     for text in ("не помню", "правда не помню", "123"):
         chat.send(text)
     assert chat.snapshot.finished and chat.snapshot.offers == []
-    assert chat.snapshot.mode_state["handoff"] == "identification"
+    assert chat.snapshot.assistant.handoff == "identification"
     assert chat.snapshot.path[-2:] == ["closing", "finished"]
 
 
@@ -104,9 +105,9 @@ def test_a_flow_goes_step_by_step_and_an_unsolved_issue_becomes_a_ticket(engine:
     chat.send(EGOR)
     chat.send("интернет тормозит")
     chat.send("нет, не помогло")  # typed, not pressed: «не помогло» outweighs «помогло»
-    assert chat.snapshot.mode_state["step"] == "wifi"
+    assert chat.snapshot.assistant.step == "wifi"
     chat.send("нет, всё так же")
-    tickets = chat.snapshot.mode_state["tickets"]
+    tickets = [t.model_dump() for t in chat.snapshot.assistant.tickets]
     assert [(t["kind"], t["service"]) for t in tickets] == [("repair", "internet")]
     assert tickets[0]["number"] in chat.said()
     assert not chat.snapshot.issue_resolved
@@ -120,7 +121,7 @@ def test_an_answer_that_fits_no_button_asks_again_with_the_same_buttons(engine: 
     chat.send("интернет тормозит")
     before = chat.buttons
     chat.send("абракадабра")
-    assert chat.buttons == before and chat.snapshot.mode_state["step"] == "reboot"
+    assert chat.buttons == before and chat.snapshot.assistant.step == "reboot"
 
 
 def test_the_customer_may_switch_topic_mid_flow(engine: DialogueEngine) -> None:
@@ -176,7 +177,7 @@ def test_a_human_is_called_at_any_moment(engine: DialogueEngine, stage_lines: li
     for text in stage_lines:
         chat.send(text)
     chat.send("позовите живого человека")
-    assert chat.snapshot.finished and chat.snapshot.mode_state["handoff"] == "operator"
+    assert chat.snapshot.finished and chat.snapshot.assistant.handoff == "operator"
     assert chat.snapshot.lines[-2].analysis["handoff"] == "operator"
     assert chat.snapshot.orders == []
     # an offer the customer did not answer keeps the default code (seed 000)
@@ -192,7 +193,7 @@ def test_the_handoff_button_of_the_fallback_calls_a_human(engine: DialogueEngine
     assert engine.content.label("handoff_button") in chat.buttons
     assert engine.content.topics["balance"].name in chat.buttons  # the fallback shows what it can help with
     chat.send(button=BUTTON_HANDOFF)
-    assert chat.snapshot.mode_state["handoff"] == "operator" and chat.snapshot.finished
+    assert chat.snapshot.assistant.handoff == "operator" and chat.snapshot.finished
 
 
 def test_a_menu_button_starts_its_topic(engine: DialogueEngine) -> None:
@@ -208,13 +209,13 @@ def test_opt_out_records_every_channel_named_and_stops_offers(engine: DialogueEn
     chat = Chat(engine)
     chat.send("352011070415 Орлова Светлана")
     chat.send("надоела реклама, отпишите меня")
-    assert chat.snapshot.mode_state["step"] == "choose"
+    assert chat.snapshot.assistant.step == "choose"
     chat.send("смс и email")
-    assert chat.snapshot.mode_state["opt_outs"] == ["sms_viber", "email"]
+    assert chat.snapshot.assistant.opt_outs == ["sms_viber", "email"]
     chat.press("Отключить ещё")
     chat.press("Реклама на ТВ")
     chat.press("Это всё, спасибо")
-    assert chat.snapshot.mode_state["opt_outs"] == ["sms_viber", "email", "tv_ads"]
+    assert chat.snapshot.assistant.opt_outs == ["sms_viber", "email", "tv_ads"]
     assert chat.snapshot.issue_resolved and chat.snapshot.offers == [] and chat.snapshot.finished
 
 
@@ -222,7 +223,7 @@ def test_a_complaint_said_alongside_the_issue_stops_selling(engine: DialogueEngi
     chat = Chat(engine)
     chat.send(EGOR)
     chat.send("Безобразие! Интернет опять тормозит, буду жаловаться!")
-    assert chat.snapshot.issue_topic == "slow_internet" and "complaint" in chat.snapshot.stop_reasons
+    assert chat.snapshot.issue_topic == "slow_internet" and "conflict" in chat.snapshot.stop_reasons
     chat.press(engine.content.label("issue_solved"))
     assert chat.snapshot.offers == []
     decision = next(line.analysis["offer_decision"] for line in chat.snapshot.lines
@@ -234,16 +235,16 @@ def test_a_global_problem_is_explained_not_ticketed(engine: DialogueEngine) -> N
     chat = Chat(engine)
     chat.send("352011070421 Крылов Денис")
     chat.send("не показывает телевизор, нет сигнала")  # tv rides on the internet that is in the ГП zone
-    assert chat.snapshot.mode_state["result"] == "outage"
-    assert "tickets" not in chat.snapshot.mode_state and chat.snapshot.offers == []
+    assert chat.snapshot.assistant.result == "outage"
+    assert not chat.snapshot.assistant.tickets and chat.snapshot.offers == []
 
 
 def test_a_complaint_handed_to_a_specialist_keeps_its_ticket(engine: DialogueEngine) -> None:
     chat = Chat(engine)
     chat.send(EGOR)
     chat.send("хочу оставить жалобу на ваше обслуживание")
-    assert chat.snapshot.issue_topic == "complaint" and "complaint" in chat.snapshot.stop_reasons
+    assert chat.snapshot.issue_topic == "complaint" and "conflict" in chat.snapshot.stop_reasons
     chat.send("да, передайте специалисту")  # «специалист» alone would call a human without the complaint
-    assert chat.snapshot.mode_state["handoff"] == "complaint"
-    assert [t["kind"] for t in chat.snapshot.mode_state["tickets"]] == ["complaint"]
+    assert chat.snapshot.assistant.handoff == "complaint"
+    assert [t["kind"] for t in [t.model_dump() for t in chat.snapshot.assistant.tickets]] == ["complaint"]
     assert chat.snapshot.offers == [] and chat.snapshot.finished

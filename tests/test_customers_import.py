@@ -43,7 +43,7 @@ def test_a_csv_is_imported_into_the_nested_shape_and_again_changes_nothing(tmp_p
     assert (ivanova.profile.payment, ivanova.profile.balance, ivanova.profile.financial_block) == ("advance", 320.5,
                                                                                                    False)
     assert [(t.service, t.line, t.kind) for t in ivanova.open_tickets] == [("internet", 2, "repair")]
-    assert [(p.product, p.response.value) for p in ivanova.history] == [("antivirus", "not_interested")]
+    assert [(p.product, p.response) for p in ivanova.history] == [("antivirus", "not_interested")]
     petrov = CustomerBase(content, records).get("c_petrov")
     assert (petrov.profile.role, petrov.profile.financial_block, petrov.phone) == ("user", True, None)
     before = records.all_customers()

@@ -40,7 +40,7 @@ def ids(result) -> list[str]:
 
 
 def skipped(result) -> dict[str, tuple]:
-    return {item.offer: (item.reasons, item.response.value) for item in result.skipped}
+    return {item.offer: (item.reasons, item.response) for item in result.skipped}
 
 
 def days_ago(days: float) -> str:
@@ -176,7 +176,7 @@ def test_ties_are_broken_by_id_and_explained(content):
 def test_campaigns_limit_the_candidates_and_duplicates_get_already_changed(content):
     result = rank(content, campaigns=["antivirus", "start", "antivirus"])
     assert sorted(ids(result)) == ["antivirus", "start"]
-    assert [(item.offer, item.reasons, item.response.value) for item in result.skipped] == [
+    assert [(item.offer, item.reasons, item.response) for item in result.skipped] == [
         ("antivirus", (PolicyReason.duplicate.value,), "already_changed")]
 
 

@@ -171,7 +171,7 @@ def test_ignored_refusal_fails_whatever_the_score(content, nlu) -> None:
              ("operator", FAREWELL)]
     result = card(content, nlu, turns, outcome="not_interested")
     assert "ignored_refusal" in result.flags
-    assert result.score >= content.scorecard["default"].pass_mark
+    assert result.score >= content.rubrics["inbound_upsell"].pass_mark
     assert result.passed is False
     text = feedback_with(result, "отказался")
     assert "«Нет, спасибо, не надо»" in text and push.split("!")[0] in text
@@ -244,12 +244,16 @@ def test_pushy_call_to_action_before_benefits(content, nlu) -> None:
     assert f"«{offer}»" in feedback_with(result, "подталкиваете")
 
 
+def too_long_flag(content):
+    return next(flag for flag in content.rubrics["inbound_upsell"].flags if flag.id == "too_long")
+
+
 def test_too_long_turn(content, nlu) -> None:
-    policy = content.scorecard["default"]
-    long_offer = OFFER + " Это очень удобно." * (policy.max_turn_words // 3)
+    flag = too_long_flag(content)
+    long_offer = OFFER + " Это очень удобно." * (flag.max_words // 3)
     result = card(content, nlu, replace(MODEL, OFFER, ("operator", long_offer)))
     assert result.flags == ["too_long"]
-    assert result.score == 100 - policy.penalties["too_long"]
+    assert result.score == 100 - flag.penalty
 
 
 def test_offer_before_the_issue_is_solved(content, nlu) -> None:
@@ -392,7 +396,7 @@ def test_lost_sale_is_told_against_the_scenario(content, nlu) -> None:
 def test_pass_mark_is_configurable(content, nlu) -> None:
     turns = replace(MODEL, VZOR, ("operator", "Ну это недорого."))
     result = card(content, nlu, turns)
-    assert content.scorecard["default"].pass_mark == 70
+    assert content.rubrics["inbound_upsell"].pass_mark == 70
     assert 70 <= result.score < 100 and result.passed
     strict = score_dialogue(dialogue(turns), content, nlu, pass_mark=result.score + 1)
     assert strict.score == result.score and strict.passed is False
@@ -431,7 +435,7 @@ def test_shipped_speech_modules_are_not_too_long(content) -> None:
     """Reading the project's own speech module must never be flagged as «takes time»."""
     from engine.content.loader import sample_contexts
 
-    limit = content.scorecard["default"].max_turn_words
+    limit = too_long_flag(content).max_words
     for context in sample_contexts(content.products):
         speech = {k: v for k, v in context.items() if k in {"client", "operator", "product", "products"}}
         for name in content.speech.template_names():
@@ -453,20 +457,25 @@ def test_a_broken_placeholder_is_reported_at_its_line(content_copy: Path) -> Non
     assert re.search(rf"scorecard\.yaml:{number}: .*unknown placeholder\(s\) nope", messages[0])
 
 
-def test_an_unknown_check_weight_is_reported(content_copy: Path) -> None:
-    path = content_copy / "dialogues" / "scorecard.yaml"
-    text = path.read_text(encoding="utf-8").replace("      farewell: 6", "      farewel: 6")
-    path.write_text(text, encoding="utf-8")
+def test_an_unknown_rule_or_check_is_reported_at_its_line(content_copy: Path) -> None:
+    path = content_copy / "dialogues" / "rubrics" / "inbound_upsell.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    farewell = next(i for i, line in enumerate(lines) if "{id: farewell, rule: said" in line)
+    lines[farewell] = lines[farewell].replace("rule: said", "rule: sayd")
+    flag = next(i for i, line in enumerate(lines) if "{id: no_farewell" in line)
+    lines[flag] = lines[flag].replace("check: farewell", "check: farewel")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(ContentError) as error:
         load_content(content_copy / "dialogues", content_copy / "scripts_ru")
     messages = [str(p) for p in error.value.problems]
-    assert any("unknown check 'farewel'" in m for m in messages)
-    assert any("check 'farewell' has no weight" in m for m in messages)
+    assert any(f"inbound_upsell.yaml:{farewell + 1}: unknown check rule 'sayd'" in m for m in messages)
+    assert any(f"inbound_upsell.yaml:{flag + 1}: flag 'no_farewell': unknown check 'farewel'" in m for m in messages)
 
 
 def test_python_holds_no_russian() -> None:
     """User-facing Russian lives in YAML: no string literal of the scorecard code is Russian (docstrings aside)."""
-    for name in ("engine/scorecard.py", "engine/score_cli.py"):
+    for name in [*(f"engine/scorecard/{p.name}" for p in (PROJECT / "engine" / "scorecard").glob("*.py")),
+                 "engine/score_cli.py"]:
         tree = ast.parse((PROJECT / name).read_text(encoding="utf-8"))
         docstrings = {id(node.body[0].value) for node in ast.walk(tree)
                       if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and node.body
@@ -481,7 +490,6 @@ def test_python_holds_no_russian() -> None:
 def test_a_training_session_is_scored_at_its_end(content, nlu) -> None:
     from engine.conversation import Event
     from engine.dialogue import DialogueEngine
-    from engine.scorecard import score_session
 
     engine = DialogueEngine(content, nlu)
     snapshot = engine.start("trainee", scenario_id="t_allowed", seed=1).snapshot
@@ -489,10 +497,10 @@ def test_a_training_session_is_scored_at_its_end(content, nlu) -> None:
         snapshot = engine.handle(snapshot, Event(text=text)).snapshot
     snapshot = engine.handle(snapshot, Event(button="outcome:agreed")).snapshot
     assert snapshot.finished
-    result = score_session(snapshot, content, nlu)
-    assert result.flags == [] and result.passed is True
-    assert result.correct == "agreed" and result.chosen == "agreed"
-    assert result.offer_allowed is True
+    result = snapshot.trainee.scorecard
+    assert result["flags"] == [] and result["passed"] is True
+    assert result["response_code"] == {"chosen": "agreed", "correct": "agreed"}
+    assert result["eligibility"]["allowed"] is True
 
 
 def test_a_known_customer_intent_is_taken_as_it_is(content, nlu) -> None:
@@ -505,8 +513,9 @@ def test_a_known_customer_intent_is_taken_as_it_is(content, nlu) -> None:
     turns[5] = {"role": "client", "text": "Хм."}
     unread = score_dialogue(ScoreInput.model_validate({**data, "turns": turns}), content, nlu)
     assert unread.checks["objections_worked"] == 0 and "vzor" in unread.not_applicable
-    with pytest.raises(ValueError, match="unknown intent"):
-        ScoreInput.model_validate({**data, "turns": [{"role": "client", "text": "x", "intent": "maybe"}]})
+    with pytest.raises(ScoreInputError, match="unknown intent"):
+        score_dialogue(ScoreInput.model_validate({**data, "turns": [*turns, {"role": "client", "text": "x",
+                                                                             "intent": "maybe"}]}), content, nlu)
 
 
 def test_play_json_output_scores_as_it_is(content, nlu) -> None:

@@ -29,7 +29,7 @@ def run(engine: DialogueEngine, scenario: str, lines: list[str], seed: int = 1):
 
 
 def client_lines(snapshot) -> list[dict]:
-    return [{"text": line.text, **line.analysis} for line in snapshot.lines if line.role == "client"]
+    return [{"text": line.text, **line.analysis} for line in snapshot.lines if line.role == "client" and not line.event]
 
 
 def test_the_same_seed_replays_the_same_customer(engine) -> None:
@@ -53,9 +53,9 @@ def test_lines_are_in_the_persona_gender(engine) -> None:
 def test_a_trap_is_revealed_by_the_right_question_only(engine) -> None:
     solved = [GREETING, "Зажмите OK и громкость на пять секунд — пульт заново привяжется."]
     quiet, _ = run(engine, "remote_wink_financial_block", solved)
-    assert quiet.mode_state["revealed"] == [] and quiet.stage == "bridge"
+    assert quiet.trainee.revealed == [] and quiet.stage == "bridge"
     asked, _ = run(engine, "remote_wink_financial_block", solved + ["А у Вас нет задолженности по оплате?"])
-    assert asked.mode_state["revealed"] == ["financial_block"]
+    assert asked.trainee.revealed == ["financial_block"]
     assert client_lines(asked)[-1]["line"] == "trap:financial_block"
     assert asked.stage == "closing"  # the trainee's stage: nothing may be offered now
 
@@ -75,11 +75,11 @@ def test_hints_name_the_stage_and_are_counted_in_the_scorecard(engine) -> None:
     assert "Приветствие" in result.replies[0].text and "Чем могу помочь?" in result.replies[0].text
     snapshot = result.snapshot
     result = engine.handle(snapshot, Event(text="/hint"))
-    assert result.snapshot.mode_state["hints"] == 2
+    assert result.snapshot.trainee.hints == 2
     assert not result.snapshot.lines  # a hint is not a line of the call
     snapshot = engine.handle(result.snapshot, Event(hang_up=True)).snapshot
     snapshot = engine.handle(snapshot, Event(button="outcome:not_offered")).snapshot
-    assert snapshot.finished and snapshot.mode_state["scorecard"]["hints"] == 2
+    assert snapshot.finished and snapshot.trainee.scorecard["hints"] == 2
 
 
 @pytest.mark.parametrize("text", ["", "   ", "🙂🙂🙂", "?" * 500, "{{ client }}", "SELECT * FROM x;", "а" * 5000,

@@ -6,7 +6,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from .call_types import CallType
 from .catalog import Product, Service
 from .scenarios import CustomerMachineSpec, Scenario
-from .scorecard_content import ClicheAdvice, FeedbackText, ScorecardPolicy
+from .retention import RetentionReason
+from .rubric import ClicheAdvice, FeedbackText, Rubric, ScorecardSettings
 from .self_service import Assistant, Channel, DemoCustomer, Label, Topic
 from .rules_content import OfferPolicy, OfferPrior, ReasonText
 from .speech_content import Bridge, Objection, ResponseCode
@@ -32,10 +33,13 @@ class ContentFile(BaseModel):
     customers: list[DemoCustomer] = Field(default_factory=list, description="Демонстрационные клиенты")
     channels: list[Channel] = Field(default_factory=list, description="Каналы коммуникаций для отказа от рассылок")
     scenarios: list[Scenario] = Field(default_factory=list, description="Сценарии тренировки стажёров")
+    retention_reasons: list[RetentionReason] = Field(
+        default_factory=list, description="Удержание: причины ухода и подходящие им предложения лестницы")
     customer_machines: list[CustomerMachineSpec] = Field(
         default_factory=list, description="Машины симулированного клиента (режим тренировки)")
     labels: list[Label] = Field(default_factory=list, description="Надписи кнопок и интерфейса")
-    scorecard: list[ScorecardPolicy] = Field(default_factory=list, description="Оценка стажёра: веса и пороги")
+    scorecard: list[ScorecardSettings] = Field(default_factory=list, description="Оценка стажёра: общие настройки")
+    rubrics: list[Rubric] = Field(default_factory=list, description="Чек-листы оценки стажёра по типам звонков")
     scorecard_feedback: list[FeedbackText] = Field(default_factory=list, description="Оценка стажёра: тексты отзыва")
     scorecard_cliches: list[ClicheAdvice] = Field(default_factory=list, description="Штампы и чем их заменить")
 
@@ -56,12 +60,14 @@ SECTION_KEYS: dict[str, str] = {
     "customers": "id",
     "channels": "id",
     "scenarios": "id",
+    "retention_reasons": "id",
     "customer_machines": "id",
     "labels": "id",
     "reasons": "code",
     "offer_priors": "product",
     "offer_policy": "id",
     "scorecard": "id",
+    "rubrics": "id",
     "scorecard_feedback": "id",
     "scorecard_cliches": "id",
 }

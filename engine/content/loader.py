@@ -8,15 +8,18 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..understanding.lexicon import LEXICON_DIR, check_lexicon
+from ..understanding.lexicon import LEXICON_DIR
 from .base import Authored
 from .bundle import SECTION_KEYS, ContentFile
 from .call_types import CallType
 from .catalog import Product, Service
-from .checks import cross_check
+from .checks import Language, cross_check
 from .rules_content import OfferPolicy, OfferPrior, ReasonText
+from .retention import RetentionReason
 from .scenarios import CustomerMachineSpec, Scenario
-from .scorecard_content import ClicheAdvice, FeedbackText, ScorecardPolicy, check_scorecard
+from .rubric import DEFAULT_SETTINGS, ClicheAdvice, FeedbackText, Rubric, ScorecardSettings
+from .rubric_checks import check_scorecard
+from .scenario_checks import check_trainee
 from .self_service import Assistant, Channel, DemoCustomer, Label, Topic, check_self_service
 from .speech import Person, ProductFigures, Speech
 from .speech_content import Bridge, Objection, ResponseCode
@@ -46,18 +49,32 @@ class Content:
     customers: dict[str, DemoCustomer]
     channels: dict[str, Channel]
     scenarios: dict[str, Scenario]
+    retention_reasons: dict[str, RetentionReason]
     customer_machines: dict[str, CustomerMachineSpec]
     labels: dict[str, Label]
     reasons: dict[str, ReasonText]
     offer_priors: dict[str, OfferPrior]
     offer_policy: dict[str, OfferPolicy]
-    scorecard: dict[str, ScorecardPolicy]
+    scorecard: dict[str, ScorecardSettings]
+    rubrics: dict[str, Rubric]
     scorecard_feedback: dict[str, FeedbackText]
     scorecard_cliches: dict[str, ClicheAdvice]
 
     @property
     def assistant(self) -> Assistant:
         return self.assistants["default"]
+
+    @property
+    def scorecard_settings(self) -> ScorecardSettings:
+        return self.scorecard[DEFAULT_SETTINGS]
+
+    @property
+    def default_call_type(self) -> str:
+        """The call type of a scenario or a transcript that names none (CONTRACT.md: the inbound upsell)."""
+        return next(call_type.id for call_type in self.call_types.values() if call_type.default)
+
+    def call_type_of(self, scenario: Scenario) -> CallType:
+        return self.call_types[scenario.call_type or self.default_call_type]
 
     def label(self, label_id: str) -> str:
         return self.labels[label_id].text
@@ -115,7 +132,10 @@ def _parse_file(doc: YamlDocument) -> tuple[ContentFile | None, list[Problem]]:
 def _bind_children(item: Authored, doc: YamlDocument, loc: tuple) -> None:
     for field_name in type(item).model_fields:
         value = getattr(item, field_name)
-        if isinstance(value, list):
+        if isinstance(value, Authored):
+            value.bind_origin(doc, (*loc, field_name))
+            _bind_children(value, doc, (*loc, field_name))
+        elif isinstance(value, list):
             for index, child in enumerate(value):
                 if isinstance(child, Authored):
                     child.bind_origin(doc, (*loc, field_name, index))
@@ -174,6 +194,19 @@ def sample_contexts(products: dict[str, Product]) -> list[dict[str, Any]]:
     return samples
 
 
+def _language(dialogues: Path, problems: list[Problem]) -> Language | None:
+    """What the understanding knows (its problems, if any, are the content's problems too)."""
+    from ..understanding import Understanding
+
+    try:
+        nlu = Understanding.load(dialogues)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        return None
+    intents = {intent: nlu.intent_kind(intent) for intent in nlu.intents()}
+    return Language(intents=intents, moves=frozenset(nlu.moves()), contexts=frozenset(nlu.contexts()))
+
+
 def load_content(dialogues: Path = DEFAULT_DIALOGUES, scripts: Path = DEFAULT_SCRIPTS) -> Content:
     """Load, validate and cross-check all content; raise ContentError listing every problem."""
     problems: list[Problem] = []
@@ -195,11 +228,13 @@ def load_content(dialogues: Path = DEFAULT_DIALOGUES, scripts: Path = DEFAULT_SC
     merged, merge_problems = _merge(files)
     problems.extend(merge_problems)
     speech = Speech(scripts)
-    problems.extend(cross_check(merged, speech))
-    problems.extend(check_scorecard(merged, speech))
+    language = _language(dialogues, problems)
+    if language is not None:
+        problems.extend(cross_check(merged, speech, language))
+        problems.extend(check_scorecard(merged, speech, language))
+        problems.extend(check_trainee(merged, speech, language))
     problems.extend(check_self_service(merged, speech))
     problems.extend(speech.check(sample_contexts(merged["products"]), _display(scripts)))
-    problems.extend(check_lexicon(dialogues))
     if problems:
         raise ContentError(problems)
     return Content(dialogues=dialogues, scripts=scripts, speech=speech, **merged)

@@ -65,7 +65,6 @@ def check_rules(merged: dict[str, dict[str, Any]]) -> list[Problem]:
     """Reason texts for every code, priors for known products, a usable default contact policy."""
     from ..eligibility import Reason
     from ..next_best_offer import PolicyReason
-    from ..responses import ResponseCode
 
     problems: list[Problem] = []
     reasons, priors, policies = merged["reasons"], merged["offer_priors"], merged["offer_policy"]
@@ -97,7 +96,7 @@ def check_rules(merged: dict[str, dict[str, Any]]) -> list[Problem]:
                 problems.append(policy.problem(
                     f"product {product_id!r} is not offered to segment {segment.value!r} (catalog segments)",
                     "featured", segment.value, index))
-    response_codes = {code.value for code in ResponseCode}
+    response_codes = set(merged["response_codes"])
     for code in policy.cooloff_days:
         if code not in response_codes:
             problems.append(policy.problem(f"unknown response code {code!r}", "cooloff_days", code))

@@ -24,9 +24,6 @@ from .yaml_source import Problem
 TopicResult = Literal["solved", "ticket", "handoff", "outage"]
 TicketKind = Literal["repair", "relocation", "termination", "complaint", "consultation"]
 PHONE = re.compile(r"^7\d{10}$")
-CUSTOMER_INTENTS = Literal["agree", "decline", "think", "objection_price", "objection_need", "objection_have",
-                           "objection_time", "question", "complaint", "churn", "relocation", "tech_problem",
-                           "opt_out", "greeting", "other"]
 
 
 def phone_digits(value: str) -> str:
@@ -59,7 +56,7 @@ class FlowChoice(Authored):
 
     label: str = Field(description="Надпись кнопки")
     keywords: list[str] = Field(default_factory=list, description="Слова клиента, которые выбирают этот вариант")
-    intents: list[CUSTOMER_INTENTS] = Field(
+    intents: list[Identifier] = Field(
         default_factory=list, description="Намерения клиента, которые выбирают этот вариант (agree, decline…)")
     opt_out: list[Identifier] = Field(default_factory=list, description="Каналы, от которых клиент отказывается")
     goto: Identifier | None = Field(default=None, description="Следующий шаг")
@@ -83,16 +80,19 @@ class Topic(Authored):
     name: str
     keywords: list[str] = Field(default_factory=list,
                                 description="Слова и фразы, по которым тема узнаётся (в любой форме)")
-    intents: list[CUSTOMER_INTENTS] = Field(
+    intents: list[Identifier] = Field(
         default_factory=list, description="Намерения клиента, по которым тема узнаётся, если слов нет")
     anytime: bool = Field(default=False, description="Узнаётся на любом этапе разговора (например, «оператор»)")
     service: Identifier | None = Field(default=None, description="Услуга, к которой относится вопрос")
     ticket: TicketKind | None = Field(default=None, description="Заявка, которую создаёт итог ticket или handoff")
-    stop: Literal["complaint", "churn", "relocation"] | None = Field(
+    stop: Literal["conflict", "churn", "relocation"] | None = Field(
         default=None, description="Что тема говорит о звонке: после неё не предлагаем (конфликт, отток, переезд)")
     outage: TemplatePath | None = Field(
         default=None, description="Что сказать вместо шагов, если услуга клиента в зоне открытой ГП")
     menu: bool = Field(default=False, description="Показывать кнопкой, когда бот не понял вопроса")
+    solution: list[str] = Field(default_factory=list, description="Фразы оператора, которые решают такой вопрос "
+                                                                  "(по ним симулированный клиент понимает, что "
+                                                                  "ему помогли)")
     steps: list[FlowStep] = Field(default_factory=list, description="Шаги решения; первый — начало")
     result: TopicResult | None = Field(default=None, description="Итог темы без шагов (например, handoff)")
     call_flags: list[Literal["unblock_request"]] = Field(

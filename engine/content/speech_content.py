@@ -23,3 +23,4 @@ class ResponseCode(Authored):
     id: Identifier
     label: str = Field(description="Как отклик называется в CRM")
     when: str = Field(description="Когда его выставляют")
+    connects: bool = Field(default=False, description="С этим откликом продукт у клиента есть (согласился)")

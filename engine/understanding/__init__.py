@@ -3,6 +3,7 @@ from .classify import run_classify
 from .client import ClientIntent
 from .lexicon import check_lexicon
 from .operator import OperatorMoves
+from .patterns import PhraseSet
 from .understanding import Understanding
 
-__all__ = ["ClientIntent", "OperatorMoves", "Understanding", "check_lexicon", "run_classify"]
+__all__ = ["ClientIntent", "OperatorMoves", "PhraseSet", "Understanding", "check_lexicon", "run_classify"]

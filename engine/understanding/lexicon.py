@@ -10,6 +10,7 @@ from pydantic import Field, StringConstraints, ValidationError
 
 from engine.content.base import Authored, Identifier
 from engine.content.yaml_source import ContentError, Problem, YamlDocument, load_yaml
+from engine.vocabulary import IntentKind
 
 from .patterns import Pattern, compile_pattern
 from .text import lexicon_lemma
@@ -36,6 +37,7 @@ class WeightedPhrase(Authored):
 class Label(Authored):
     """The phrases that signal one intent or tag."""
 
+    kind: IntentKind | None = None  # an intent's meaning for the call (engine/vocabulary.py); tags have none
     weight: Weight = 1.0
     when_negated: Identifier = KEEP  # KEEP, DROP, or the intent a negated phrase stands for
     phrases: list[Text | WeightedPhrase] = Field(min_length=1)
@@ -176,6 +178,9 @@ def _check_names(labels: dict[str, Any], expected: tuple[str, ...], section: str
 
 def _check_client(client: ClientFile, doc: YamlDocument, problems: list[Problem]) -> None:
     _check_names(client.intents, CLIENT_INTENTS, "intents", doc, problems)
+    for name, label in client.intents.items():
+        if label.kind is None:
+            problems.append(doc.problem(("intents", name), f"intents.{name}: give it a kind"))
     known = set(CLIENT_INTENTS)
     referenced: list[tuple[tuple[Any, ...], str]] = [(("fallback",), client.fallback)]
     for name, signal in client.signals:

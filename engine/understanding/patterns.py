@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .text import Token
 
@@ -163,3 +164,38 @@ def _outermost(matches: list[Match]) -> list[Match]:
         longest_from[m.start] = max(longest_from.get(m.start, m.end), m.end)
         longest_to[m.end] = min(longest_to.get(m.end, m.start), m.start)
     return [m for m in matches if longest_from[m.start] == m.end and longest_to[m.end] == m.start]
+
+
+class PhraseSet:
+    """Authored phrases (topics, trap questions, solutions, scorecard cues) matched on an analysed utterance.
+
+    A phrase right after a negation word («не перезагружайте») is not found, unless the phrase itself begins with
+    the negation («не работает»); «не работает пульт» still names the remote control."""
+
+    def __init__(self, phrases: Sequence[str], analyze: Callable[[str], Any], lemmatize: Callable[[str], str],
+                 negation: frozenset[str]):
+        self._analyze = analyze
+        self._negation = negation
+        patterns = []
+        for phrase in phrases:
+            for alternative in phrase.split(","):
+                if alternative.strip():
+                    patterns.append(compile_pattern(alternative.strip(), phrase, 1.0, lemmatize))
+        self._set = PatternSet(patterns)
+
+    def matches(self, text: str) -> list[Match]:
+        tokens = self._analyze(text).tokens
+        return [m for m in self._set.find(tokens) if not self._negated(m, tokens)]
+
+    def found(self, text: str) -> bool:
+        return bool(self.matches(text))
+
+    def count(self, text: str) -> int:
+        """How many words of the text the found phrases cover (a longer phrase outweighs a shorter one)."""
+        return sum(m.end - m.start for m in self.matches(text))
+
+    def _negated(self, match: Match, tokens: Sequence[Token]) -> bool:
+        if match.pattern.slots[0].exact & self._negation or match.start == 0:
+            return False
+        before = tokens[match.start - 1]
+        return before.clause == tokens[match.start].clause and before.word in self._negation

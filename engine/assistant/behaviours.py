@@ -1,0 +1,72 @@
+"""The closed registries of what the assistant does at a stage, named in a call type's YAML (``bot:``).
+
+``ENTER`` — what it does on entering a stage (say something, then maybe fire the stage's ``then`` event);
+``INPUT`` — how it reads the customer's message at a stage that waits for one. A new call type reuses these; a
+genuinely new kind of step adds one function here and its name to the YAML.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ..conversation import Event, Reply, Snapshot
+
+if TYPE_CHECKING:
+    from ..content.call_types import Stage
+    from .mode import AssistantMode
+
+
+def _say(mode: AssistantMode, snapshot: Snapshot, stage: Stage) -> list[Reply]:
+    """Say the stage's template; then fire its ``then`` event (a greeting moves on to identification)."""
+    product = snapshot.current_offer.product if snapshot.current_offer is not None else None
+    replies = mode.say(snapshot, stage.bot.template, product=product) if stage.bot.template else []
+    if stage.bot.then:
+        replies += mode.fire(snapshot, stage.bot.then) or []
+    return replies
+
+
+def _bridge(mode: AssistantMode, snapshot: Snapshot, stage: Stage) -> list[Reply]:
+    return mode.offers.bridge(snapshot, stage.bot.then)
+
+
+def _present_offer(mode: AssistantMode, snapshot: Snapshot, stage: Stage) -> list[Reply]:
+    return mode.offers.present(snapshot, stage.bot.template)
+
+
+def _answer_objection(mode: AssistantMode, snapshot: Snapshot, stage: Stage) -> list[Reply]:
+    return mode.offers.answer_objection(snapshot)
+
+
+def _close(mode: AssistantMode, snapshot: Snapshot, stage: Stage) -> list[Reply]:
+    return mode.offers.close(snapshot)
+
+
+ENTER: dict[str, Callable[[AssistantMode, Snapshot, "Stage"], list[Reply]]] = {
+    "say": _say,
+    "bridge": _bridge,
+    "present_offer": _present_offer,
+    "answer_objection": _answer_objection,
+    "close": _close,
+}
+
+
+def _identify_by_contract(mode: AssistantMode, snapshot: Snapshot, event: Event, intent: str | None,
+                          phone: str) -> list[Reply]:
+    return mode.identification.take(snapshot, event, intent, phone)
+
+
+def _solve_issue(mode: AssistantMode, snapshot: Snapshot, event: Event, intent: str | None,
+                 phone: str) -> list[Reply]:
+    return mode.topics.take(snapshot, event, intent)
+
+
+def _answer_offer(mode: AssistantMode, snapshot: Snapshot, event: Event, intent: str | None,
+                  phone: str) -> list[Reply]:
+    return mode.offers.answer(snapshot, event, intent)
+
+
+INPUT: dict[str, Callable[[AssistantMode, Snapshot, Event, str | None, str], list[Reply]]] = {
+    "identify_by_contract": _identify_by_contract,
+    "solve_issue": _solve_issue,
+    "answer_offer": _answer_offer,
+}

@@ -1,0 +1,113 @@
+"""Authored parts of the scorecard: a rubric per call type (checks, flags, weights, blockers), shared settings,
+feedback texts and advice on clichés (dialogues/scorecard.yaml, dialogues/rubrics/).
+
+What a check or a flag *does* is a rule from the closed registries of engine/scorecard/ (``said``, ``vzor``,
+``ignored_refusal``…), named here with its parameters, exactly as guards are named in call types. Every text is a
+``str.format`` template whose placeholders are checked at load time.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, NonNegativeInt, PositiveInt
+
+from ..vocabulary import Phase, Window
+from .base import Authored, Identifier, TemplatePath
+
+# What a feedback text may name; each gets a sample value at load time.
+PLACEHOLDERS: dict[str, Any] = {
+    name: f"<{name}>" for name in ("client", "quote", "client_quote", "better", "reasons", "steps", "chosen",
+                                   "correct", "why", "company", "expected", "product", "quote_tail")
+} | {"count": 3, "max": 2, "score": 65, "pass_mark": 70}
+# Feedback lines that are not about one check or flag.
+SUMMARY_TEXTS = ("summary_passed", "summary_failed", "summary_blocked", "all_good", "better", "expected_differs",
+                 "no_outcome")
+# Roles a rubric gives to operator moves (which moves start an offer, go on selling, work an objection…).
+MoveRole = Literal["offer", "push", "work", "accept", "decision_prompt", "vzor", "clarify", "benefit", "price",
+                   "check_questions", "call_to_action", "identify", "cancel", "consent", "greeting", "farewell",
+                   "cliche"]
+SpeechModule = Literal["bridge", "offer", "objection"]
+Weight = Annotated[float, Field(ge=0, le=100)]
+
+
+class ScorecardSettings(Authored):
+    """What every rubric shares: how feedback quotes, which companies an operator may name, the В.З.О.Р steps."""
+
+    id: Identifier = Field(description="Имя набора; используется default")
+    quote_max_words: PositiveInt = Field(default=25, description="Сколько слов реплики цитировать в отзыве")
+    company_names: list[str] = Field(min_length=1, description="Названия компаний, которые оператор называет")
+    feminine_markers: list[str] = Field(
+        default_factory=list, description="Слова, по которым видно, что оператор — женщина (для примеров фраз)")
+    vzor_step_names: dict[Identifier, str] = Field(description="Шаги В.З.О.Р (ход оператора → название для людей)")
+
+
+class RubricItem(Authored):
+    """A check or a flag: which rule judges it and with what parameters."""
+
+    id: Identifier
+    rule: Identifier = Field(description="Правило из закрытого списка (said, vzor, ignored_refusal…)")
+    moves: list[Identifier] = Field(default_factory=list, description="Ходы оператора, которые правило ищет")
+    window: Window = Field(default="whole", description="Где искать: opening, until_offer, before_offer, "
+                                                        "presentation, after_offer, closing, whole")
+    turns: PositiveInt = Field(default=2, description="Сколько реплик — начало или конец разговора")
+    max_words: PositiveInt | None = Field(default=None, description="Порог слов для правил о длине")
+    phrases: list[str] = Field(default_factory=list, description="Фразы понимания речи, которые правило ищет")
+    min_digits: PositiveInt = Field(default=6, description="Столько цифр подряд — номер договора или паспорта")
+    quote: Literal["first", "last", "offer", "greeting", "none"] = Field(
+        default="none", description="Какую реплику цитировать в отзыве: первую, последнюю, предложение, "
+                                    "предложение или приветствие, никакую")
+    applies: list[str] = Field(default_factory=list, description="Факты разговора, при которых пункт оценивается")
+    unless: list[str] = Field(default_factory=list, description="Факты, при которых пункт не оценивается")
+    feedback: Identifier | None = Field(default=None, description="Текст отзыва (по умолчанию — id пункта)")
+
+    @property
+    def feedback_id(self) -> str:
+        return self.feedback or self.id
+
+
+class CheckSpec(RubricItem):
+    weight: Weight = Field(description="Вес пункта чек-листа")
+
+
+class FlagSpec(RubricItem):
+    check: Identifier | None = Field(default=None, description="Правило failed: пункт чек-листа, невыполнение "
+                                                               "которого ставит этот флаг")
+    penalty: NonNegativeInt = Field(default=0, description="Сколько баллов снимает флаг")
+    blocker: bool = Field(default=False, description="С этим флагом сессия не засчитана при любом балле")
+
+
+class Rubric(Authored):
+    """How one call type is judged."""
+
+    id: Identifier
+    pass_mark: int = Field(default=70, ge=0, le=100, description="Проходной балл (0–100)")
+    vzor_min_steps: int = Field(default=3, ge=1, le=4, description="Сколько шагов В.З.О.Р должно быть в ответе, "
+                                                                 "чтобы возражение считалось отработанным")
+    readings: dict[Phase, Identifier] = Field(
+        default_factory=dict, description="Контекст лексикона для слов клиента: first_words, after_offer, "
+                                          "after_objection")
+    moves: dict[MoveRole, list[Identifier]] = Field(description="Роли ходов оператора для правил")
+    owner_decides: list[str] = Field(
+        default_factory=list, description="Фразы клиента о том, что решать владельцу договора: это не возражение, "
+                                          "его принимают («Клиент думает»), а не отрабатывают по В.З.О.Р")
+    checks: list[CheckSpec] = Field(min_length=1)
+    flags: list[FlagSpec] = Field(default_factory=list)
+
+
+class FeedbackText(Authored):
+    id: Identifier = Field(description="Пункт чек-листа, флаг или общая строка (summary_passed…)")
+    text: str = Field(description="Что сказать стажёру; {quote} — его собственная реплика")
+    better: str | None = Field(default=None, description="Фраза лучше (без сценария или если модуль не подходит)")
+    speech: SpeechModule | None = Field(
+        default=None, description="Со сценарием: взять фразу лучше из речевого модуля (мостик, предложение, "
+                                  "ответ на возражение)")
+    template: TemplatePath | None = Field(default=None, description="Со сценарием: речевой модуль фразы лучше")
+
+
+class ClicheAdvice(Authored):
+    id: Identifier
+    phrases: list[str] = Field(min_length=1, description="Как звучит штамп (фразы понимания речи)")
+    better: str = Field(description="Что сказать вместо него")
+
+
+DEFAULT_SETTINGS = "default"

@@ -1,0 +1,120 @@
+"""The one judge of a scenario's verdicts: what may be offered, the main offer, what the trainee can see so far.
+
+Trainee mode (is the sale allowed as far as the trainee knows; which offer the customer's script is about), the
+scorecard (was the offer allowed at all; the code of a forbidden offer) and ``validate`` (is every trap a trap; is
+the expected code the rules' code) all ask this one object, built on the one eligibility check.
+"""
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from .eligibility import Call, Customer, Reason, Verdict, check_offers
+from .understanding.text import lexicon_lemma
+
+if TYPE_CHECKING:
+    from .content.call_types import CallType
+    from .content.catalog import Product, Service
+    from .content.scenarios import Scenario, Trap
+
+
+def hidden(model: Customer | Call, fields: Collection[str], part: str) -> Customer | Call:
+    """``model`` with the trap fields of this part (``customer.x`` / ``call.y``) back at their defaults."""
+    names = [name.split(".", 1)[1] for name in fields if name.startswith(part + ".")]
+    if not names:
+        return model
+    defaults = type(model)()
+    return model.model_copy(update={name: getattr(defaults, name) for name in names})
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What the eligibility check needs: the catalog (the loader has it before the whole content exists)."""
+
+    products: Mapping[str, Product]
+    services: Mapping[str, Service]
+
+
+class ScenarioJudge:
+    def __init__(self, scenario: Scenario, call_type: CallType, rules: Rules):
+        self.scenario = scenario
+        self.call_type = call_type
+        self.rules = rules
+
+    def context(self, revealed: Collection[str] | None = None) -> tuple[Customer, Call]:
+        """The scenario's customer and call; with ``revealed``, as the trainee knows them (unrevealed traps hidden)."""
+        customer, call = self.scenario.customer, self.scenario.call
+        if revealed is None:
+            return customer, call
+        for trap in self.scenario.traps:
+            if trap.id not in revealed:
+                customer = hidden(customer, trap.fields, "customer")
+                call = hidden(call, trap.fields, "call")
+        return customer, call
+
+    def verdicts(self, revealed: Collection[str] | None = None) -> list[Verdict]:
+        customer, call = self.context(revealed)
+        return self.verdicts_for(customer, call)
+
+    def verdicts_for(self, customer: Customer, call: Call) -> list[Verdict]:
+        return check_offers(customer, call, self.scenario.offers, self.rules, self.call_type.waived_reasons)
+
+    @cached_property
+    def truth(self) -> dict[str, Verdict]:
+        return {verdict.offer: verdict for verdict in self.verdicts()}
+
+    def allowed(self, revealed: Collection[str] | None = None) -> bool:
+        """Whether any offer of the tab may be made (as far as the trainee knows, with ``revealed``)."""
+        verdicts = self.truth.values() if revealed is None else self.verdicts(revealed)
+        return any(verdict.allowed for verdict in verdicts)
+
+    @cached_property
+    def main_offer(self) -> str:
+        """The offer of the «Рекомендации» tab the customer's script is about: the first allowed one."""
+        allowed = [offer for offer, verdict in self.truth.items() if verdict.allowed]
+        return allowed[0] if allowed else self.scenario.offers[0]
+
+    def forbidding_reasons(self) -> list[str]:
+        """Every reason that forbids an offer of the tab, in the order of the offers, each once."""
+        return list(dict.fromkeys(reason.value for verdict in self.truth.values() for reason in verdict.reasons))
+
+    def fate(self, product: str) -> str | None:
+        """What the rules alone make of an offer the customer never answered: None when it may be offered."""
+        verdict = self.truth[product]
+        if verdict.allowed:
+            return None
+        return "has_it" if Reason.already_has in verdict.reasons else "forbidden"
+
+    def forbidden_code(self, product: str) -> str | None:
+        """The response code of a forbidden offer (he has it: «конфигурация уже изменена»; else «не предлагалось»)."""
+        fate = self.fate(product)
+        return self.call_type.fate(fate).code if fate is not None else None
+
+    @cached_property
+    def _own_words(self) -> dict[str, frozenset[str]]:
+        """Per offer of the tab, the words of its name that no other product's name has."""
+        names = {pid: _lemmas(product.name) for pid, product in self.rules.products.items()}
+        own = {}
+        for product_id in self.scenario.offers:
+            others = frozenset().union(*(words for pid, words in names.items() if pid != product_id))
+            own[product_id] = frozenset(word for word in names[product_id] - others if len(word) > 3)
+        return own
+
+    def named_offer(self, text: str) -> str | None:
+        """The offer of the tab a text names, by the words of its name that no other product's name has."""
+        words = _lemmas(text)
+        return next((product for product, own in self._own_words.items() if own & words), None)
+
+    def trap_changes_verdict(self, trap: Trap) -> bool:
+        """A trap is one only if hiding its fields changes a reason «когда не предлагаем»."""
+        truth = {reason for verdict in self.truth.values() for reason in verdict.reasons}
+        customer = hidden(self.scenario.customer, trap.fields, "customer")
+        call = hidden(self.scenario.call, trap.fields, "call")
+        seen = {reason for verdict in self.verdicts_for(customer, call) for reason in verdict.reasons}
+        return bool(truth - seen)
+
+
+def _lemmas(text: str) -> frozenset[str]:
+    return frozenset(lexicon_lemma(word) for word in "".join(c if c.isalnum() else " " for c in text.lower()).split())

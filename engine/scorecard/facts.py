@@ -1,0 +1,287 @@
+"""The case the judge reads, and the named facts about it that rubrics and a call type's judge rules refer to.
+
+A fact is a name from the closed registry below (``offered``, ``answered``, ``pitched``…) or a family with an
+argument: ``answer:<kind>`` (the kind of the customer's last decisive answer), ``heard:<intent>``,
+``heard_kind:<kind>``, ``said:<move>``, ``situation:<flag>`` (the scenario's circumstance, or — without a
+scenario — the intent of the same name heard from the customer).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from ..eligibility import Reason
+from ..understanding.names import name_forms
+from ..understanding.text import normalize_word
+from ..vocabulary import INTENT_KINDS, STOP_KINDS, WORKED_KINDS
+from .reading import Block, Reader, Said
+
+if TYPE_CHECKING:
+    from ..content.call_types import CallType
+    from ..content.rubric import Rubric
+    from ..content.scenarios import Scenario
+    from ..judge import ScenarioJudge
+    from ..understanding import PhraseSet
+
+
+@dataclass(frozen=True)
+class Objection:
+    number: int
+    said: Said
+    reply: Block
+
+
+class Case:
+    """Everything the checks, flags and the correct code are decided from, worked out once."""
+
+    def __init__(self, read: Reader, rubric: Rubric, call_type: CallType, judge: ScenarioJudge | None,
+                 client_name: str | None, chosen: dict[str, str | None], owner_decides: PhraseSet):
+        """``chosen``: the code the operator saved for each offer (the main offer's, or None without a scenario)."""
+        self.read = read
+        self.rubric = rubric
+        self.call_type = call_type
+        self.judge = judge
+        self.scenario: Scenario | None = judge.scenario if judge is not None else None
+        self.client_name = client_name
+        self.chosen_codes = chosen
+        self.chosen = chosen.get(judge.main_offer if judge is not None else None)
+        self.max_objections = call_type.max_objections
+        self._owner_decides = owner_decides
+
+    # --- what the customer did about the offer ------------------------------------------------------------
+    @cached_property
+    def objections(self) -> list[Objection]:
+        """Objections after the offer, numbered; «решать владельцу договора» is accepted, not an objection."""
+        read = self.read
+        found = [s for s in read.client if read.after_offer(s) and s.kind in WORKED_KINDS
+                 and not self._owner_decides.found(s.text)]
+        return [Objection(number, said, read.reply(said)) for number, said in enumerate(found, 1)]
+
+    @cached_property
+    def within_limit(self) -> list[Objection]:
+        return [o for o in self.objections if o.number <= self.max_objections]
+
+    @cached_property
+    def decisive(self) -> list[Said]:
+        return [s for s in self.read.client if self.read.after_offer(s) and self.read.is_decisive(s)]
+
+    @property
+    def final(self) -> Said | None:
+        return self.decisive[-1] if self.decisive else None
+
+    @property
+    def refused(self) -> bool:
+        return self.final is not None and self.final.kind in {"refusal", "opt_out"}
+
+    @cached_property
+    def call_to_action(self) -> Said | None:
+        wanted = self.read.role("call_to_action")
+        return next((s for s in self.read.window("after_offer") if s.tags & wanted), None)
+
+    @cached_property
+    def dm_identified_at(self) -> int | None:
+        return _dm_identified_at(self)
+
+    def worked(self, block: Block) -> bool:
+        return len(block.tags & self.read.role("vzor")) >= self.rubric.vzor_min_steps
+
+    @cached_property
+    def consent(self) -> Said | None:
+        """The customer's explicit «да» to the operator's question whether to cancel the port-out request."""
+        wanted = self.read.role("consent")
+        return next((s for s in self.read.client if s.kind == "agreement" and self.read.prompt(s).tags & wanted),
+                    None)
+
+    @cached_property
+    def cancellation(self) -> Said | None:
+        """The operator's turn that cancels the port-out request (a question about it is not one)."""
+        cancel, consent = self.read.role("cancel"), self.read.role("consent")
+        return next((s for s in self.read.operator if s.tags & cancel and not s.tags & consent), None)
+
+    # --- what the scenario says ---------------------------------------------------------------------------
+    @property
+    def forbidden(self) -> bool:
+        return self.judge is not None and not self.judge.allowed()
+
+    def forbidding_reasons(self) -> list[str]:
+        return self.judge.forbidding_reasons() if self.judge is not None else []
+
+    @cached_property
+    def offered_products(self) -> list[str]:
+        """The offers of the tab the operator made, in order: those his offer turns name, else the main offer."""
+        if self.judge is None or self.read.first_offer is None:
+            return []
+        named = [self.judge.named_offer(s.text) for s in self.read.operator if s.tags & self.read.role("offer")]
+        return list(dict.fromkeys(p for p in named if p is not None)) or [self.judge.main_offer]
+
+    def offer_rows(self, correct: str) -> list[dict[str, str | bool | None]]:
+        """Every offer of the tab with the code chosen for it and the code the rules give: the main offer's is
+        the call's ``correct``; another's is the scenario's, its fate's (forbidden, he has it), «не предлагалось»
+        when it was not made, unknown when it was made and allowed."""
+        if self.judge is None:
+            return []
+        rows = []
+        for product in self.scenario.offers:
+            if product == self.judge.main_offer:
+                right_code: str | None = correct
+            elif product in self.scenario.other_outcomes:
+                right_code = self.scenario.other_outcomes[product]
+            elif self.judge.fate(product) is not None:
+                right_code = self.judge.forbidden_code(product)
+            elif product not in self.offered_products:
+                right_code = self.call_type.fate("not_offered").code
+            else:
+                right_code = None
+            chosen = self.chosen_codes.get(product)
+            rows.append({"product": product, "chosen": chosen, "correct": right_code,
+                         "right": right_code is None or chosen == right_code})
+        return rows
+
+    def offered_forbidden(self) -> list[str]:
+        """Offers made although the rules forbade them (or he already had them)."""
+        return [p for p in self.offered_products if self.judge.fate(p) is not None]
+
+    @property
+    def product_id(self) -> str | None:
+        """The scenario's offer the trainee should have made (the first allowed, else the first)."""
+        if self.scenario is None or not self.scenario.offers:
+            return None
+        return self.judge.main_offer
+
+    def heard(self, intent: str) -> bool:
+        return any(s.intent == intent for s in self.read.client)
+
+    def situation(self, flag: str) -> bool:
+        if self.scenario is not None:
+            return bool(self.scenario.situation.get(flag))
+        return self.heard(flag)
+
+    def offer_expected(self) -> bool:
+        """The offer should have been made: the scenario allows it; without one, nothing stopped selling first."""
+        if self.judge is not None:
+            return self.judge.allowed()
+        return not any(s.kind in STOP_KINDS for s in self.read.client if s.index < self.read.offer_index)
+
+    # --- positions ----------------------------------------------------------------------------------------
+    def first_said(self, role: str, after: int = -1) -> Said | None:
+        wanted = self.read.role(role)
+        return next((s for s in self.read.operator if s.index > after and s.tags & wanted), None)
+
+    def identified_before(self, index: int, item_min_digits: int, phrases: PhraseSet) -> bool:
+        """The customer was identified before ``index``: the operator asked for identification data (an
+        ``identify`` move or a cue phrase), or the customer named his contract number or his own name."""
+        digits = re.compile(rf"\d{{{item_min_digits},}}")
+        forms = name_forms(self.client_name) if self.client_name else frozenset()
+        wanted = self.read.role("identify")
+        for said in self.read.saids:
+            if said.index >= index:
+                break
+            if said.role == "operator":
+                if said.tags & wanted or phrases.found(said.text):
+                    return True
+            elif said.event is None:
+                if digits.search(said.text.replace(" ", "")):
+                    return True
+                if forms and set(re.findall(r"[^\W_]+", normalize_word(said.text))) & forms:
+                    return True
+        return False
+
+
+IDENTITY_DIGITS = re.compile(r"\d{4,}")
+
+
+def _dm_identified_at(case: Case) -> int | None:
+    """Where the decision maker identified himself (retention): his answer with passport or birth-date digits to
+    the operator's request for identification data; never, when the scenario's customer is not the owner."""
+    if case.scenario is not None and not case.scenario.persona.identity.decision_maker:
+        return None
+    asked = False
+    for said in case.read.saids:
+        if said.role == "operator":
+            asked = asked or bool(said.tags & case.read.role("identify"))
+        elif asked and said.event is None and said.kind not in {"refusal", "conflict", "hesitation"} \
+                and IDENTITY_DIGITS.search(said.text.replace(" ", "")):
+            return said.index
+    return None
+
+
+def _answered(case: Case) -> bool:
+    return bool(case.decisive)
+
+
+def _pitched(case: Case) -> bool:
+    return case.read.first_offer is not None and not case.forbidden
+
+
+def _selling(case: Case) -> bool:
+    return _pitched(case) and not case.refused
+
+
+def _decision_pending(case: Case) -> bool:
+    """Selling and the customer had not already agreed before any call to action."""
+    agreed_first = next((s for s in case.decisive if s.kind == "agreement"), None)
+    cta = case.call_to_action
+    return _selling(case) and not (agreed_first is not None and (cta is None or agreed_first.index < cta.index))
+
+
+def _hung_up_before_introduction(case: Case) -> bool:
+    """He hung up or refused to talk before the operator greeted him and said who is calling."""
+    intro = case.first_said("greeting")
+    limit = intro.index if intro is not None else case.read.turn_count
+    return any(s.index < limit and (s.event is not None or s.kind in {"refusal", "conflict"})
+               for s in case.read.saids if s.role == "client")
+
+
+FACTS: dict[str, Callable[[Case], bool]] = {
+    "offered": lambda case: case.read.first_offer is not None,
+    "forbidden": lambda case: case.forbidden,
+    "forbidden_as_has": lambda case: case.forbidden and Reason.already_has.value in case.forbidding_reasons(),
+    "answered": _answered,
+    "objections": lambda case: bool(case.objections),
+    "pitched": _pitched,
+    "selling": _selling,
+    "decision_pending": _decision_pending,
+    "refused": lambda case: case.refused,
+    "client_named": lambda case: case.client_name is not None,
+    "offer_expected": lambda case: case.offer_expected(),
+    "hung_up": lambda case: bool(case.read.events),
+    "hung_up_before_introduction": _hung_up_before_introduction,
+    "dm_identified": lambda case: case.dm_identified_at is not None,
+    "consented": lambda case: case.consent is not None,
+    "cancelled": lambda case: case.cancellation is not None,
+}
+FAMILIES = ("answer", "heard", "heard_kind", "said", "situation")
+
+
+def holds(case: Case, fact: str) -> bool:
+    name, _, argument = fact.partition(":")
+    if not argument:
+        return FACTS[name](case)
+    if name == "answer":
+        return case.final is not None and case.final.kind == argument
+    if name == "heard":
+        return case.heard(argument)
+    if name == "heard_kind":
+        return any(s.kind == argument for s in case.read.client)
+    if name == "said":
+        return any(argument in s.tags for s in case.read.operator)
+    return case.situation(argument)
+
+
+def fact_problem(fact: str, *, kinds: tuple[str, ...] = INTENT_KINDS, intents: set[str] | None = None,
+                 moves: set[str] | None = None, situation: set[str] | None = None) -> str | None:
+    """Why an authored fact name is not one (None when it is): an unknown name or argument."""
+    name, colon, argument = fact.partition(":")
+    if not colon:
+        return None if name in FACTS else f"unknown fact {fact!r}; known: {', '.join(sorted(FACTS))}, " \
+                                          f"or {', '.join(f + ':…' for f in FAMILIES)}"
+    if name not in FAMILIES:
+        return f"unknown fact family {name!r}; known: {', '.join(FAMILIES)}"
+    known = {"answer": set(kinds), "heard_kind": set(kinds), "heard": intents, "said": moves,
+             "situation": situation}[name]
+    if known is not None and argument not in known:
+        return f"{fact}: unknown {name} argument {argument!r}"
+    return None

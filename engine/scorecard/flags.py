@@ -1,0 +1,88 @@
+"""The closed registry of flag rules a rubric names: blockers and toxic properties a transcript shows, each with
+the turns its feedback quotes. A flag of rule ``failed`` is raised by its check (``check: <id>``) failing."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .checks import Finding, Tools, selling_turn
+from .facts import Case
+
+if TYPE_CHECKING:
+    from ..content.rubric import FlagSpec
+
+
+def said(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
+    """Every turn of the window with one of the moves (a cliché, a robot-like question…)."""
+    moves = set(spec.moves)
+    return [Finding(s) for s in case.read.window(spec.window, spec.turns) if s.tags & moves]
+
+
+def offered_when_forbidden(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
+    """An offer of the tab made although the rules forbade it."""
+    if case.judge is None or not case.offered_forbidden():
+        return []
+    offer = case.read.role("offer")
+    turn = next((s for s in case.read.operator if s.tags & offer
+                 and case.judge.named_offer(s.text) in case.offered_forbidden()), case.read.first_offer)
+    return [Finding(turn)]
+
+
+def ignored_refusal(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
+    """Went on offering after a clear «нет» to the offer, or offered at all after he refused marketing."""
+    read = case.read
+    for said_ in read.client:
+        if said_.kind == "opt_out":
+            later = [s for s in read.operator if s.index > said_.index]
+            push = next((s for s in later if s.tags & read.role("offer")), None)
+            if push is None and read.after_offer(said_):
+                push = selling_turn(case, read.reply(said_), "push")
+            if push is not None:
+                return [Finding(push, said_)]
+        elif said_.kind == "refusal" and read.after_offer(said_) and read.is_decisive(said_):
+            push = selling_turn(case, read.reply(said_), "push")
+            if push is not None:
+                return [Finding(push, said_)]
+    return []
+
+
+def pushy(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
+    """A call to action before any benefit was named (pushes for the decision directly)."""
+    cta = case.call_to_action
+    if cta is None or any(s.tags & case.read.role("benefit") for s in case.read.operator if s.index <= cta.index):
+        return []
+    return [Finding(cta)]
+
+
+def too_long(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
+    limit = spec.max_words or 0
+    return [Finding(s, values={"max": limit}) for s in case.read.operator if len(s.text.split()) > limit]
+
+
+def before_identification(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
+    """Retention: one of the moves (an offer, a cancellation) before the decision maker identified himself."""
+    limit = case.dm_identified_at if case.dm_identified_at is not None else case.read.turn_count
+    turn = next((s for s in case.read.operator if s.index < limit and s.tags & set(spec.moves)), None)
+    return [Finding(turn)] if turn is not None else []
+
+
+def cancelled_without_consent(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
+    """The port-out request cancelled before the customer's explicit «да» to cancelling it."""
+    cancellation = case.cancellation
+    if cancellation is None:
+        return []
+    if case.consent is not None and case.consent.index < cancellation.index:
+        return []
+    return [Finding(cancellation)]
+
+
+FLAG_RULES: dict[str, Callable[[Case, "FlagSpec", Tools], list[Finding]]] = {
+    "said": said,
+    "offered_when_forbidden": offered_when_forbidden,
+    "ignored_refusal": ignored_refusal,
+    "pushy": pushy,
+    "too_long": too_long,
+    "before_identification": before_identification,
+    "cancelled_without_consent": cancelled_without_consent,
+}
+FAILED = "failed"  # the flag of a failed check: raised by the check named in ``check``

@@ -1,0 +1,161 @@
+"""Reading one transcript through the understanding: who said what, where the offer starts, the replies around
+each customer turn, which customer turns decide about the offer.
+
+The operator's moves and the customer's intents come from the one understanding (engine/understanding); what the
+moves *mean* to the judge (which start an offer, which go on selling…) comes from the rubric's move roles, and
+what an intent means from its declared kind.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from ..vocabulary import DECISIVE_KINDS, HUNG_UP, WORKED_KINDS
+from .transcript import ScoreInput
+
+if TYPE_CHECKING:
+    from ..content.rubric import Rubric
+    from ..understanding import Understanding
+
+
+@dataclass(frozen=True)
+class Said:
+    """One turn: an operator's words with their moves, a customer's words with their intent, or his hang-up."""
+
+    index: int
+    role: str
+    text: str
+    tags: frozenset[str] = frozenset()
+    by_name: bool = False
+    intent: str | None = None
+    kind: str | None = None
+    event: str | None = None
+
+
+@dataclass
+class Block:
+    """The operator's turns between two customer turns, read as one reply."""
+
+    turns: list[Said] = field(default_factory=list)
+
+    @property
+    def tags(self) -> frozenset[str]:
+        return frozenset().union(*(turn.tags for turn in self.turns))
+
+    def first_with(self, tags: Iterable[str]) -> Said | None:
+        wanted = set(tags)
+        return next((turn for turn in self.turns if turn.tags & wanted), None)
+
+
+class Reader:
+    """One transcript, read once: turns, replies, the offer, and what each customer turn means."""
+
+    def __init__(self, dialogue: ScoreInput, client_name: str | None, rubric: Rubric, nlu: Understanding,
+                 call_type: str):
+        self.rubric = rubric
+        self.roles = {role: frozenset(moves) for role, moves in rubric.moves.items()}
+        self.saids: list[Said] = []
+        for index, turn in enumerate(dialogue.turns):
+            if turn.event == HUNG_UP:
+                self.saids.append(Said(index, "client", "", event=HUNG_UP))
+                continue
+            text = " ".join(turn.text.split())
+            if not text:
+                continue
+            if turn.role == "operator":
+                moves = nlu.operator_moves(text, client_name)
+                self.saids.append(Said(index, "operator", text, frozenset(moves.tags), moves.addresses_by_name))
+            else:
+                self.saids.append(Said(index, "client", text, intent=turn.intent))
+        self.turn_count = len(dialogue.turns)
+        self.operator = [s for s in self.saids if s.role == "operator"]
+        self.first_offer = next((s for s in self.operator if s.tags & self.role("offer")), None)
+        self.blocks_after: dict[int, Block] = {}
+        self.blocks_before: dict[int, Block] = {}
+        self._read_client(nlu, call_type)
+
+    def role(self, name: str) -> frozenset[str]:
+        return self.roles.get(name, frozenset())
+
+    @property
+    def offer_index(self) -> int:
+        """Index of the first offer turn; past the end when there was none."""
+        return self.first_offer.index if self.first_offer is not None else self.turn_count
+
+    def _read_client(self, nlu: Understanding, call_type: str) -> None:
+        """Intents in the context of the call's phase, the blocks around each customer turn."""
+        readings = self.rubric.readings
+        current = Block()
+        pending: Said | None = None
+        first_words = True
+        objections_seen = False
+        resolved: dict[int, Said] = {}
+        for said in self.saids:
+            if said.role == "operator":
+                current.turns.append(said)
+                continue
+            if pending is not None:
+                self.blocks_after[pending.index] = current
+            self.blocks_before[said.index] = current
+            if said.event is None:
+                after_offer = said.index > self.offer_index
+                if after_offer:
+                    phase = "after_objection" if objections_seen else "after_offer"
+                else:
+                    phase = "first_words" if first_words else None
+                context = readings.get(phase) if phase else None
+                intent = said.intent or nlu.client_intent(said.text, context, call_type).intent
+                kind = nlu.intent_kind(intent)
+                if after_offer and kind in WORKED_KINDS:
+                    objections_seen = True
+                said = replace(said, intent=intent, kind=kind)
+                resolved[said.index] = said
+                first_words = False
+            pending = said
+            current = Block()
+        if pending is not None:
+            self.blocks_after[pending.index] = current
+        self.saids = [resolved.get(s.index, s) for s in self.saids]
+        self.client = [s for s in self.saids if s.role == "client" and s.event is None]
+        self.events = [s for s in self.saids if s.event is not None]
+
+    def after_offer(self, said: Said) -> bool:
+        return said.index > self.offer_index
+
+    def reply(self, said: Said) -> Block:
+        return self.blocks_after.get(said.index, Block())
+
+    def prompt(self, said: Said) -> Block:
+        return self.blocks_before.get(said.index, Block())
+
+    def is_decisive(self, said: Said) -> bool:
+        """Whether a customer turn after the offer is a decision about it, not an answer to another question:
+        a «нет»/«да» to «какие вопросы остались?» and a «да» to a clarifying question answer those questions."""
+        if said.kind not in DECISIVE_KINDS:
+            return False
+        asked = self.prompt(said).tags
+        if said.kind in {"agreement", "refusal"} and asked & self.role("check_questions") \
+                and not asked & (self.role("call_to_action") | self.role("offer")):
+            return False
+        if said.kind == "agreement" and asked & self.role("clarify") and not asked & self.role("decision_prompt"):
+            return False
+        return True
+
+    def window(self, name: str, turns: int = 2, end: int | None = None) -> list[Said]:
+        """The operator turns of a transcript window (vocabulary.Window); ``end``: where the presentation ends."""
+        operator, offer = self.operator, self.offer_index
+        if name == "opening":
+            return operator[:turns]
+        if name == "closing":
+            return operator[-turns:]
+        if name == "until_offer":
+            return [s for s in operator if s.index <= offer]
+        if name == "before_offer":
+            return [s for s in operator if s.index < offer]
+        if name == "after_offer":
+            return [s for s in operator if s.index >= offer]
+        if name == "presentation":
+            stop = self.turn_count if end is None else end
+            return [s for s in operator if offer <= s.index < stop]
+        return list(operator)

@@ -1,0 +1,39 @@
+"""/hint: the stage the trainee is in and a phrase for the next step, from the speech modules the call type names."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..conversation import Reply, Snapshot
+
+if TYPE_CHECKING:
+    from .mode import TraineeMode
+
+
+def hint(mode: TraineeMode, snapshot: Snapshot) -> Reply:
+    """A phrase for the stage: the scenario's own module (its bridge, the offer, the answer to the current
+    objection) where the stage's hint names one, else the stage's template; counted."""
+    state = snapshot.trainee
+    state.hints += 1
+    content = mode.content
+    stage = mode.call_type(snapshot).stage(snapshot.stage)
+    product = mode.offered_product(snapshot)
+    phrase = ""
+    spec = stage.hint
+    if spec is not None:
+        template = spec.template
+        if spec.speech == "bridge":
+            bridge = content.bridges.get(mode.scenario(snapshot).issue or "")
+            template = bridge.template if bridge is not None else template
+        elif spec.speech == "offer":
+            template = content.products[product].speech
+        elif spec.speech == "objection":
+            objection = content.objections.get(state.current_objection or "")
+            template = objection.template if objection is not None else template
+        if spec.when_forbidden is not None and not snapshot.offers and not mode.offer_allowed(snapshot):
+            template = spec.when_forbidden
+        voice = mode.voice(snapshot)
+        client, operator = voice.people()
+        context = content.speech_context(client, operator, product, mode.engine.today)
+        phrase = content.speech.render(template, **{k: v for k, v in context.items()
+                                                    if k in ("client", "operator", "product", "products")})
+    return mode.note(snapshot, "bot/trainee_hint.j2", stage=stage.name, phrase=phrase, count=state.hints)
