@@ -26,27 +26,29 @@ def _days(today: dt.date, days: int) -> list[dt.date]:
     return [today - dt.timedelta(days=n) for n in range(days - 1, -1, -1)]
 
 
-def collect(records: Records, days: int, today: dt.date) -> dict[str, Any]:
-    """Per-day counts of sessions (by mode) and of offers shown and agreed, plus period totals."""
+def collect(records: Records, days: int, today: dt.date, taken: list[str]) -> dict[str, Any]:
+    """Per-day counts of sessions (by mode) and of offers shown and taken (``taken``: the codes with which the
+    customer gets the product), plus period totals."""
     first = (today - dt.timedelta(days=days - 1)).isoformat()
     db = records.db
-    per_day: dict[str, dict[str, int]] = {d.isoformat(): {"trainee": 0, "customer": 0, "offers": 0, "agreed": 0}
+    per_day: dict[str, dict[str, int]] = {d.isoformat(): {"trainee": 0, "customer": 0, "offers": 0, "taken": 0}
                                           for d in _days(today, days)}
     for day, mode, count in db.execute(
             "select substr(started_at, 1, 10) as day, mode, count(*) from sessions "
             "where substr(started_at, 1, 10) >= ? group by day, mode", [first]).fetchall():
         if day in per_day and mode in ("trainee", "customer"):
             per_day[day][mode] = count
-    for day, shown, agreed in db.execute(
-            "select substr(shown_at, 1, 10) as day, count(*), sum(response = 'agreed') from offers "
-            "where substr(shown_at, 1, 10) >= ? group by day", [first]).fetchall():
+    marks = ", ".join("?" for _ in taken) or "null"
+    for day, shown, took in db.execute(
+            f"select substr(shown_at, 1, 10) as day, count(*), sum(response in ({marks})) from offers "
+            "where substr(shown_at, 1, 10) >= ? group by day", [*taken, first]).fetchall():
         if day in per_day:
             per_day[day]["offers"] = shown
-            per_day[day]["agreed"] = agreed or 0
+            per_day[day]["taken"] = took or 0
     finished, score = db.execute(
         "select sum(status = 'finished'), avg(score) from sessions where substr(started_at, 1, 10) >= ?",
         [first]).fetchone()
-    totals = {key: sum(day[key] for day in per_day.values()) for key in ("trainee", "customer", "offers", "agreed")}
+    totals = {key: sum(day[key] for day in per_day.values()) for key in ("trainee", "customer", "offers", "taken")}
     return {
         "per_day": per_day,
         "days": days,
@@ -56,8 +58,8 @@ def collect(records: Records, days: int, today: dt.date) -> dict[str, Any]:
         "customer": totals["customer"],
         "finished": finished or 0,
         "offers": totals["offers"],
-        "agreed": totals["agreed"],
-        "conversion": round(100 * totals["agreed"] / totals["offers"]) if totals["offers"] else 0,
+        "taken": totals["taken"],
+        "conversion": round(100 * totals["taken"] / totals["offers"]) if totals["offers"] else 0,
         "score": "" if score is None else round(score),
     }
 
@@ -67,13 +69,13 @@ def chart(stats: dict[str, Any], label: Callable[[str], str]) -> bytes:
     days = list(stats["per_day"])
     trainee = [stats["per_day"][d]["trainee"] for d in days]
     customer = [stats["per_day"][d]["customer"] for d in days]
-    agreed = [stats["per_day"][d]["agreed"] for d in days]
+    taken = [stats["per_day"][d]["taken"] for d in days]
     ticks = [d[5:] for d in days]  # MM-DD fits a phone screen
     figure, axes = plt.subplots(figsize=(8, 4.5), dpi=100)
     try:
         axes.bar(ticks, trainee, label=label("tg_chart_trainee"), color="#4c72b0")
         axes.bar(ticks, customer, bottom=trainee, label=label("tg_chart_customer"), color="#dd8452")
-        axes.plot(ticks, agreed, marker="o", color="#55a868", label=label("tg_chart_agreed"))
+        axes.plot(ticks, taken, marker="o", color="#55a868", label=label("tg_chart_agreed"))
         axes.set_title(label("tg_chart_title"))
         axes.yaxis.get_major_locator().set_params(integer=True)
         axes.legend(loc="upper left")
@@ -88,7 +90,8 @@ def chart(stats: dict[str, Any], label: Callable[[str], str]) -> bytes:
 
 def build_report(records: Records, texts: Any, days: int = 7, today: dt.date | None = None) -> Report:
     """``texts`` gives ``label(id)``: every word on the chart comes from content."""
-    stats = collect(records, days, today or dt.datetime.now(dt.timezone.utc).date())
+    taken = [code.id for code in texts.content.response_codes.values() if code.connects]
+    stats = collect(records, days, today or dt.datetime.now(dt.timezone.utc).date(), taken)
     png = chart(stats, texts.label)
     summary = {key: value for key, value in stats.items() if key != "per_day"}
     return Report(png, summary)

@@ -79,7 +79,7 @@ class Factor(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    kind: Literal["bridge", "segment"]
+    kind: Literal["topic", "segment"]
     weight: float
     topic: str | None = None
     position: int | None = None
@@ -188,7 +188,7 @@ def _factors(product: Product, topic: str | None, segment: Segment | None, polic
             position = bridge_products.index(product.id)
             weight = weights[min(position, len(weights) - 1)]
             if weight != 1:
-                factors.append(Factor(kind="bridge", weight=weight, topic=topic, position=position + 1))
+                factors.append(Factor(kind="topic", weight=weight, topic=topic, position=position + 1))
     if segment is not None:
         if product.id in policy.featured.get(segment, ()):
             fit, weight = "featured", policy.featured_weight
@@ -208,7 +208,7 @@ def _explain(score: float, propensity: float, value: float, weight: float, facto
     segment_templates = {"featured": policy.explain_featured, "in_segment": policy.explain_segment,
                          "off_segment": policy.explain_off_segment}
     for factor in factors:
-        if factor.kind == "bridge":
+        if factor.kind == "topic":
             parts.append(policy.explain_bridge.format(
                 topic=content.bridges[factor.topic].name, position=factor.position, weight=money(factor.weight)))
         else:
@@ -243,7 +243,7 @@ def next_best_offers(request: OfferRequest, content: Content, call_type: CallTyp
                                             request.waived)}
     for product_id in candidates:
         if product_id in seen:
-            skipped.append(_skipped(product_id, [PolicyReason.duplicate.value], "duplicate", content, call_type))
+            skipped.append(_skipped(product_id, [PolicyReason.duplicate.value], "repeated", content, call_type))
             continue
         seen.add(product_id)
         product = content.products[product_id]

@@ -21,7 +21,7 @@ IntentKind = Literal[
     "relocation",   # moving house
     "problem",      # a technical problem
     "opt_out",      # stop ads, calls, mailings
-    "greeting",     # hello
+    "hello",        # a greeting
     "unreachable",  # an answering machine, not a person
     "neutral",      # thanks, goodbye, identification data, off-topic
 ]
@@ -34,12 +34,12 @@ WORKED_KINDS = frozenset({"objection", "hesitation"})
 
 # Where in a transcript the scorecard looks for a move.
 Window = Literal[
-    "opening",       # the first operator turns
+    "first_turns",   # the first operator turns
     "until_offer",   # every operator turn up to and including the first offer
     "before_offer",  # operator turns before the first offer
     "presentation",  # from the offer to the customer's first decisive answer
     "after_offer",   # from the offer on
-    "closing",       # the last operator turns
+    "last_turns",    # the last operator turns
     "whole",         # every operator turn
 ]
 WINDOWS: tuple[str, ...] = get_args(Window)
@@ -52,7 +52,7 @@ PHASES: tuple[str, ...] = get_args(Phase)
 # What the rules alone say of an offer, before the customer answers it; a call type maps each to one of its
 # outcomes (and so to a response code): he already has it, the rules forbid it, it repeats an offer above, or it
 # was never made.
-Fate = Literal["has_it", "forbidden", "duplicate", "not_offered"]
+Fate = Literal["has_it", "forbidden", "repeated", "never_made"]
 FATES: tuple[str, ...] = get_args(Fate)
 
 # Kinds that end any selling in the call: a complaint, churn, a move, a refusal of marketing.

@@ -11,25 +11,25 @@ WALKS = {
     "agreed at once": (
         [("greeted", {}), ("identified", {}), ("issue_handled", {"offer_allowed": True}), ("bridged", {}),
          ("agreed", {}), ("farewell", {})],
-        ["identification", "issue", "bridge", "offer", "closing", "finished"], "agreed"),
+        ["identification", "issue", "bridge", "offer", "closing", "ended"], "agreed"),
     "agreed after two objections": (
         [("greeted", {}), ("identified", {}), ("issue_handled", {"offer_allowed": True}), ("bridged", {}),
          ("objection", {}), ("objection", {}), ("agreed", {"objections_left": False}), ("farewell", {})],
-        ["identification", "issue", "bridge", "offer", "objection", "objection", "closing", "finished"], "agreed"),
+        ["identification", "issue", "bridge", "offer", "objection_handling", "objection_handling", "closing", "ended"], "agreed"),
     "third objection closes the offer": (
         [("greeted", {}), ("identified", {}), ("issue_handled", {"offer_allowed": True}), ("bridged", {}),
          ("objection", {}), ("objection", {}), ("objection", {"objections_left": False})],
-        ["identification", "issue", "bridge", "offer", "objection", "objection", "closing"], "not_interested"),
+        ["identification", "issue", "bridge", "offer", "objection_handling", "objection_handling", "closing"], "not_interested"),
     "still thinking after two objections": (
         [("greeted", {}), ("identified", {}), ("issue_handled", {"offer_allowed": True}), ("bridged", {}),
          ("hesitation", {}), ("objection", {}), ("hesitation", {"objections_left": False})],
-        ["identification", "issue", "bridge", "offer", "objection", "objection", "closing"], "thinking"),
+        ["identification", "issue", "bridge", "offer", "objection_handling", "objection_handling", "closing"], "thinking"),
     "offer not allowed": (
         [("greeted", {}), ("identified", {}), ("issue_handled", {"offer_allowed": False}), ("farewell", {})],
-        ["identification", "issue", "closing", "finished"], "not_offered"),
+        ["identification", "issue", "closing", "ended"], "not_offered"),
     "identification failed": (
         [("greeted", {}), ("identification_failed", {}), ("farewell", {})],
-        ["identification", "closing", "finished"], "not_offered"),
+        ["identification", "closing", "ended"], "not_offered"),
     "conflict before the offer": (
         [("greeted", {}), ("identified", {}), ("stop_selling", {})],
         ["identification", "issue", "closing"], "not_offered"),
@@ -48,7 +48,7 @@ WALKS = {
     "silent hang-up during the offer": (
         [("greeted", {}), ("identified", {}), ("issue_handled", {"offer_allowed": True}), ("bridged", {}),
          ("hung_up", {})],
-        ["identification", "issue", "bridge", "offer", "finished"], "not_offered"),
+        ["identification", "issue", "bridge", "offer", "ended"], "not_offered"),
 }
 
 
@@ -76,7 +76,7 @@ def test_walk(machine: CallStageMachine, content: Content, name: str) -> None:
 
 @pytest.mark.parametrize(("stage", "trigger"), [
     ("greeting", "bridged"), ("identification", "agreed"), ("issue", "objection"), ("closing", "bridged"),
-    ("finished", "greeted"),
+    ("ended", "greeted"),
 ])
 def test_triggers_that_do_not_apply_leave_the_stage(machine: CallStageMachine, stage: str, trigger: str) -> None:
     model = CallModel(state=stage)
@@ -104,7 +104,7 @@ def test_mermaid_lists_every_stage_and_guard(content: Content) -> None:
         assert f"as {stage.id}" in text
     assert "issue --> bridge : issue_handled [offer_allowed]" in text
     assert "issue --> closing : issue_handled [not offer_allowed] / not_offered" in text
-    assert "offer --> objection : objection [objections_left]" in text
+    assert "offer --> objection_handling : objection [objections_left]" in text
 
 
 def test_every_trigger_binds_to_the_model(machine: CallStageMachine, caplog: pytest.LogCaptureFixture) -> None:

@@ -16,9 +16,9 @@ INBOUND = [
     ("declined_after_objections", "not_interested", "после озвучивания предложения и отработки возражений"),
     ("refused_and_hung_up", "not_interested", "ответил «нет» и положил трубку"),
     ("wants_disconnect", "not_interested", "услуга подключена, а клиент обращается за отключением"),
-    ("hung_up", "not_offered", "не дослушал и ничего не ответил — отклик не меняем"),
+    ("no_answer", "not_offered", "не дослушал и ничего не ответил — отклик не меняем"),
     ("already_connected", "already_changed", "уже подключена услуга или опция из рекомендаций"),
-    ("duplicate", "already_changed", "дубль кампании: на втором предложении"),
+    ("campaign_duplicate", "already_changed", "дубль кампании: на втором предложении"),
     ("not_allowed", "not_offered", "нельзя озвучить предложение в связи с ограничениями"),
     ("not_offered", "not_offered", "значение по умолчанию"),
 ]
@@ -46,6 +46,6 @@ def test_every_code_of_a_call_type_is_reachable(content: Content) -> None:
 
 
 @pytest.mark.parametrize(("fate", "code"), [("has_it", "already_changed"), ("forbidden", "not_offered"),
-                                            ("duplicate", "already_changed"), ("not_offered", "not_offered")])
+                                            ("repeated", "already_changed"), ("never_made", "not_offered")])
 def test_what_the_rules_alone_make_of_an_offer(content: Content, fate: str, code: str) -> None:
     assert content.call_types["inbound_upsell"].fate(fate).code == code

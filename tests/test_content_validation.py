@@ -80,7 +80,7 @@ CASES = {
         "dialogues/scenarios/extra.yaml",
         "scenarios:\n  - id: extra_scenario\n    title: Тест\n    difficulty: easy\n"
         "    persona: {first_name: Пётр, patronymic: Ильич, gender: m}\n    contract: \"352011070499\"\n"
-        "    issue: slow_internet\n    issue_text: медленный интернет\n    offers: [speed_boost]\n"
+        "    topic: slow_internet\n    issue_text: медленный интернет\n    offers: [speed_boost]\n"
         "    final_answer: decline\n    expected_outcome: not_interested\n",
         "dialogues/scenarios/extra.yaml:11: every offer is forbidden (not_applicable): the response code is "
         "'not_offered'"),

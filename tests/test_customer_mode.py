@@ -96,8 +96,8 @@ def test_three_failed_identifications_go_to_a_human_without_an_offer(engine: Dia
     for text in ("не помню", "правда не помню", "123"):
         chat.send(text)
     assert chat.snapshot.finished and chat.snapshot.offers == []
-    assert chat.snapshot.assistant.handoff == "identification"
-    assert chat.snapshot.path[-2:] == ["closing", "finished"]
+    assert chat.snapshot.assistant.handoff == "not_identified"
+    assert chat.snapshot.path[-2:] == ["closing", "ended"]
 
 
 def test_a_flow_goes_step_by_step_and_an_unsolved_issue_becomes_a_ticket(engine: DialogueEngine) -> None:
@@ -139,7 +139,7 @@ def test_a_third_objection_is_never_worked(engine: DialogueEngine) -> None:
     chat.press(engine.content.label("issue_solved"))
     chat.send("дорого")
     chat.send("мне это не нужно")
-    assert chat.snapshot.stage == "objection" and chat.snapshot.objections == 2
+    assert chat.snapshot.stage == "objection_handling" and chat.snapshot.objections == 2
     replies = chat.send("нет времени на это")
     offer, = chat.snapshot.offers
     assert (offer.response, offer.objections) == ("not_interested", 2)
@@ -228,7 +228,7 @@ def test_a_complaint_said_alongside_the_issue_stops_selling(engine: DialogueEngi
     assert chat.snapshot.offers == []
     decision = next(line.analysis["offer_decision"] for line in chat.snapshot.lines
                     if "offer_decision" in line.analysis)
-    assert decision["offer"] is None and "conflict" in decision["held_back"]["speed_boost"]
+    assert decision["product"] is None and "conflict" in decision["held_back"]["speed_boost"]
 
 
 def test_a_global_problem_is_explained_not_ticketed(engine: DialogueEngine) -> None:

@@ -89,7 +89,7 @@ def test_a_scripted_customer_gets_the_right_offer_or_the_right_silence(tmp_path:
     decisions = marks(result, "offer_decision")
     if case.silence_because is not None:
         decision, = decisions
-        assert decision["offer"] is None and decision["held_back"]
+        assert decision["product"] is None and decision["held_back"]
         assert all(case.silence_because in reasons for reasons in decision["held_back"].values())
     for product, reason in case.held_back.items():
         assert reason in decisions[0]["held_back"][product]
@@ -153,5 +153,5 @@ def test_an_opt_out_holds_in_later_conversations(tmp_path: Path) -> None:
     result = json.loads(done.stdout)
     assert result["customer"] == "demo_svetlana" and result["offers"] == []
     decision, = marks(result, "offer_decision")
-    assert decision["offer"] is None
+    assert decision["product"] is None
     assert all("opt_out" in reasons for reasons in decision["held_back"].values())

@@ -113,7 +113,7 @@ def test_issue_topic_raises_the_offers_of_its_bridge(content, policy):
     assert ids(slow)[0] == first
     assert ids(plain).index(first) > 0
     top = slow.offers[0]
-    [factor] = [f for f in top.factors if f.kind == "bridge"]
+    [factor] = [f for f in top.factors if f.kind == "topic"]
     assert (factor.topic, factor.position, factor.weight) == ("slow_internet", 1, policy.bridge_weights[0])
     assert content.bridges["slow_internet"].name in top.why
     by_id = {offer.offer: offer for offer in slow.offers}

@@ -28,8 +28,8 @@ def test_customer_mode_solves_first_then_sells_and_records_the_order(tmp_path: P
                   "--script", str(SCRIPTS / "customer_demo_egor_agrees.txt"))
     path = result["path"]
     assert path[:3] == ["greeting", "identification", "issue"]
-    assert path.index("issue") < path.index("bridge") < path.index("offer") < path.index("objection")
-    assert path[-2:] == ["closing", "finished"]
+    assert path.index("issue") < path.index("bridge") < path.index("offer") < path.index("objection_handling")
+    assert path[-2:] == ["closing", "ended"]
     offer, = result["offers"]
     assert offer["response"] == "agreed"
     assert offer["objections"] == 1
@@ -46,14 +46,14 @@ def test_customer_mode_offers_nothing_to_an_unidentified_customer(tmp_path: Path
     script.write_text("не помню номер договора\nну правда не помню\n123\n", encoding="utf-8")
     result = play(tmp_path, "--mode", "customer", "--script", str(script))
     assert result["offers"] == []
-    assert result["path"] == ["greeting", "identification", "closing", "finished"]
+    assert result["path"] == ["greeting", "identification", "closing", "ended"]
 
 
 def test_trainee_mode_plays_the_customer_through_the_whole_call(tmp_path: Path) -> None:
     result = play(tmp_path, "--mode", "trainee", "--scenario", "slow_internet_speed_easy", "--seed", "3",
                   "--script", str(SCRIPTS / "trainee_slow_internet_good.txt"))
-    assert result["path"] == ["greeting", "identification", "issue", "bridge", "offer", "objection", "closing",
-                              "finished"]
+    assert result["path"] == ["greeting", "identification", "issue", "bridge", "offer", "objection_handling", "closing",
+                              "ended"]
     assert result["responses"] == {"speed_boost": "agreed"}
     assert result["outcome"] == "agreed"
     client_lines = [line["text"] for line in result["transcript"] if line["role"] == "client"]
@@ -67,7 +67,7 @@ def test_a_hang_up_mid_offer_keeps_the_default_response(tmp_path: Path) -> None:
     script.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = play(tmp_path, "--mode", "trainee", "--scenario", "slow_internet_speed_easy", "--seed", "3",
                   "--script", str(script))
-    assert result["path"][-1] == "finished"
+    assert result["path"][-1] == "ended"
     assert result["responses"] == {"speed_boost": "not_offered"}
 
 

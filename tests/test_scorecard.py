@@ -51,7 +51,7 @@ def scenario(scenario_id: str, customer: dict | None = None, call: dict | None =
         "contract": "352011070412",
         "customer": {"services": ["internet", "tv"], "payment": "credit", **(customer or {})},
         "call": {"issue_service": "internet", **(call or {})},
-        "issue": "slow_internet", "issue_text": "медленный интернет", "offers": ["speed_boost"],
+        "topic": "slow_internet", "issue_text": "медленный интернет", "offers": ["speed_boost"],
         "objections": ["objection_price"], "final_answer": "agree", "expected_outcome": expected,
     })
 

@@ -65,7 +65,7 @@ def test_pressure_after_a_refusal_makes_him_hang_up(engine) -> None:
     snapshot, replies = run(engine, "no_signal_viju_declines", [GREETING, "Переключите источник на HDMI.", push,
                                                                 "Ну что Вы.", "Ну что Вы.", push, push])
     assert client_lines(snapshot)[-1]["line"] == "hang_up"
-    assert snapshot.stage == "finished"
+    assert snapshot.stage == "ended"
     assert replies[-1][-1].buttons  # the response code is asked for
 
 

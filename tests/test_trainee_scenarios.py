@@ -63,7 +63,7 @@ def test_good_run_passes_with_the_right_code(tmp_path: Path, scenario: str) -> N
     assert card["response_code"] == {"chosen": expected, "correct": expected}
     assert not {"offered_when_forbidden", "ignored_refusal", "too_many_objections", "wrong_outcome"} & set(card["flags"])
     assert all(row["right"] for row in card["offers"])
-    assert result["path"][-1] == "finished"
+    assert result["path"][-1] == "ended"
 
 
 @pytest.mark.parametrize("scenario", sorted(RUNS))

@@ -43,7 +43,7 @@ def _close(mode: AssistantMode, snapshot: Snapshot, stage: Stage) -> list[Reply]
 
 ENTER: dict[str, Callable[[AssistantMode, Snapshot, "Stage"], list[Reply]]] = {
     "say": _say,
-    "bridge": _bridge,
+    "say_bridge": _bridge,
     "present_offer": _present_offer,
     "answer_objection": _answer_objection,
     "close": _close,

@@ -71,14 +71,14 @@ class Identification:
         if customer is not None:
             return self.identified(snapshot, customer)
         kind = mode.nlu.intent_kind(intent) if intent is not None else None
-        tried = bool(phone) or not (topic is not None or kind in {"greeting", "question"})
+        tried = bool(phone) or not (topic is not None or kind in {"hello", "question"})
         if tried:
             state.attempts += 1
         else:
             state.unknown += 1
         if state.attempts >= MAX_IDENTIFICATION_ATTEMPTS or state.unknown >= MAX_IDENTIFICATION_MESSAGES:
-            mode.mark(snapshot, handoff="identification")
-            state.handoff = "identification"
+            mode.mark(snapshot, handoff="not_identified")
+            state.handoff = "not_identified"
             replies = mode.say(snapshot, "bot/identification_failed.j2")
             return replies + (mode.fire(snapshot, IDENTIFICATION_FAILED) or [])
         return mode.say(snapshot, "bot/identification_retry.j2", tried=tried)

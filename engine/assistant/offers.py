@@ -39,7 +39,7 @@ class Offers:
         ranked = next_best_offers(request, self.content)
         held_back = {skip.offer: list(skip.reasons) for skip in ranked.skipped}
         offer = ranked.offers[0].offer if ranked.offers else None
-        self.mode.mark(snapshot, offer_decision={"offer": offer, "held_back": held_back})
+        self.mode.mark(snapshot, offer_decision={"product": offer, "held_back": held_back})
         return offer
 
     def after_issue(self, snapshot: Snapshot) -> list[Reply]:

@@ -114,7 +114,7 @@ class Topics:
             topic = self.detect(event.text, intent)
         if topic is not None:
             return self.start(snapshot, topic, event.text)
-        if kind in {"greeting", "neutral"} and state.unknown == 0:
+        if kind in {"hello", "neutral"} and state.unknown == 0:
             return mode.say(snapshot, "bot/topic_ask.j2", buttons=self.menu())
         state.unknown += 1
         if state.unknown >= MAX_UNKNOWN:

@@ -16,7 +16,7 @@ from ..vocabulary import Fate, IntentKind
 from .base import Authored, Identifier, TemplatePath
 
 # Speech modules a hint may take its phrase from instead of its own template.
-HintSpeech = Literal["bridge", "offer", "objection"]
+HintSpeech = Literal["bridge_module", "offer_module", "objection_module"]
 
 
 class Hint(Authored):

@@ -186,7 +186,7 @@ def sample_contexts(products: dict[str, Product]) -> list[dict[str, Any]]:
     figures = {pid: ProductFigures(p, SAMPLE_DATE) for pid, p in products.items()}
     samples = []
     for index, client in enumerate(clients):
-        base = {"client": client, "operator": operators[index], "products": figures, "issue": "медленный интернет",
+        base = {"client": client, "operator": operators[index], "products": figures, "issue_text": "медленный интернет",
                 "details": _SampleDetails()}
         samples.extend({**base, "product": figure} for figure in figures.values())
         if not figures:

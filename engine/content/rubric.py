@@ -23,10 +23,10 @@ PLACEHOLDERS: dict[str, Any] = {
 SUMMARY_TEXTS = ("summary_passed", "summary_failed", "summary_blocked", "all_good", "better", "expected_differs",
                  "no_outcome")
 # Roles a rubric gives to operator moves (which moves start an offer, go on selling, work an objection…).
-MoveRole = Literal["offer", "push", "work", "accept", "decision_prompt", "vzor", "clarify", "benefit", "price",
-                   "check_questions", "call_to_action", "identify", "cancel", "consent", "greeting", "farewell",
-                   "cliche"]
-SpeechModule = Literal["bridge", "offer", "objection"]
+MoveRole = Literal["offers", "pushes", "works", "accepts", "decision_prompts", "vzor_steps", "clarifies", "benefits", "prices",
+                   "check_questions", "calls_to_action", "identifies", "cancels", "consents", "greetings", "farewells",
+                   "cliches"]
+SpeechModule = Literal["bridge_module", "offer_module", "objection_module"]
 Weight = Annotated[float, Field(ge=0, le=100)]
 
 
@@ -47,13 +47,13 @@ class RubricItem(Authored):
     id: Identifier
     rule: Identifier = Field(description="Правило из закрытого списка (said, vzor, ignored_refusal…)")
     moves: list[Identifier] = Field(default_factory=list, description="Ходы оператора, которые правило ищет")
-    window: Window = Field(default="whole", description="Где искать: opening, until_offer, before_offer, "
-                                                        "presentation, after_offer, closing, whole")
+    window: Window = Field(default="whole", description="Где искать: first_turns, until_offer, before_offer, "
+                                                        "presentation, after_offer, last_turns, whole")
     turns: PositiveInt = Field(default=2, description="Сколько реплик — начало или конец разговора")
     max_words: PositiveInt | None = Field(default=None, description="Порог слов для правил о длине")
     phrases: list[str] = Field(default_factory=list, description="Фразы понимания речи, которые правило ищет")
     min_digits: PositiveInt = Field(default=6, description="Столько цифр подряд — номер договора или паспорта")
-    quote: Literal["first", "last", "offer", "greeting", "none"] = Field(
+    quote: Literal["first", "last", "offer_turn", "offer_or_greeting", "none"] = Field(
         default="none", description="Какую реплику цитировать в отзыве: первую, последнюю, предложение, "
                                     "предложение или приветствие, никакую")
     applies: list[str] = Field(default_factory=list, description="Факты разговора, при которых пункт оценивается")

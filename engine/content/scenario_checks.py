@@ -23,10 +23,10 @@ def check_scenario(scenario: Any, merged: dict[str, dict[str, Any]], speech: Spe
         return
     products, codes = merged["products"], set(call_type.codes)
     machine = merged["customer_machines"].get(call_type.customer_machine)
-    if scenario.issue is not None and scenario.issue not in merged["bridges"]:
-        problems.append(scenario.problem(f"unknown issue topic {scenario.issue!r} (bridges)", "issue"))
-    topic = merged["topics"].get(scenario.issue or "")
-    if scenario.issue is not None and not scenario.solution and (topic is None or not topic.solution):
+    if scenario.topic is not None and scenario.topic not in merged["bridges"]:
+        problems.append(scenario.problem(f"unknown issue topic {scenario.topic!r} (bridges)", "topic"))
+    topic = merged["topics"].get(scenario.topic or "")
+    if scenario.topic is not None and not scenario.solution and (topic is None or not topic.solution):
         problems.append(scenario.problem("no solution: write the phrases that solve this issue (or give its topic a "
                                          "solution)", "solution"))
     if scenario.reason is not None and scenario.reason not in merged["retention_reasons"]:

@@ -17,7 +17,7 @@ from .call_types import GuardedTransition
 
 # Lines whose text depends on the scenario, not on the machine: the next objection, the final answer, a trap, the
 # details of his issue, the reason he is leaving, his identification data, his answer to a direct question.
-DYNAMIC_LINES = ("objection", "final", "stands", "trap", "details", "reason", "identity", "answer")
+DYNAMIC_LINES = ("next_objection", "final", "stands", "trap", "details", "reason", "identity", "answer")
 BRIEFING = "briefing"  # a trap the trainee learns from the briefing card, before the call
 
 
@@ -89,7 +89,8 @@ class Scenario(Authored):
     situation: dict[Identifier, bool] = Field(
         default_factory=dict, description="Обстоятельства звонка из situation типа звонка (автоответчик, уже "
                                           "перенёс номер, прошло меньше 60 дней…)")
-    issue: Identifier | None = Field(default=None, description="Тема обращения (как у бизнес-мостиков)")
+    topic: Identifier | None = Field(default=None, description="Тема обращения (как у бизнес-мостиков и тем "
+                                                               "самообслуживания)")
     issue_text: str = Field(default="", description="С чем клиент звонит, его словами")
     issue_details: str = Field(default="", description="Что он уточнит, если оператор задаст вопрос о проблеме")
     reason: Identifier | None = Field(default=None, description="Удержание: почему он уходит (причина из "

@@ -26,7 +26,7 @@ TEMPLATE_VARIABLES: dict[str, frozenset[str]] = {
     "objections": PRODUCT_SPEECH,
     "closings": PRODUCT_SPEECH,
     "hints": PRODUCT_SPEECH,
-    "client": PRODUCT_SPEECH | {"issue", "details"},
+    "client": PRODUCT_SPEECH | {"issue_text", "details"},
     "bot": PRODUCT_SPEECH | {"details"},
 }
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ..russian import morph
 from ..understanding.names import name_forms
 from ..understanding.text import normalize_word
-from ..vocabulary import OPEN_ISSUE_KINDS
+from ..vocabulary import OPEN_ISSUE_KINDS, WORKED_KINDS
 from .facts import Case
 from .reading import Block, Said
 
@@ -52,8 +52,8 @@ def selling_turn(case: Case, block: Block, role: str) -> Said | None:
     turn = block.first_with(case.read.role(role))
     if turn is not None:
         return turn
-    cta = case.read.role("call_to_action")
-    if block.tags & cta and not block.tags & case.read.role("accept"):
+    cta = case.read.role("calls_to_action")
+    if block.tags & cta and not block.tags & case.read.role("accepts"):
         return block.first_with(cta)
     return None
 
@@ -65,10 +65,10 @@ def _quote_turn(case: Case, spec: CheckSpec) -> Said | None:
         return read.operator[0]
     if where == "last":
         return read.operator[-1]
-    if where == "offer":
+    if where == "offer_turn":
         return read.first_offer
-    if where == "greeting":
-        greeting = case.first_said("greeting")
+    if where == "offer_or_greeting":
+        greeting = case.first_said("greetings")
         return read.first_offer or greeting or read.operator[0]
     return None
 
@@ -95,12 +95,12 @@ def _names_someone(text: str, exclude: frozenset[str]) -> bool:
 
 def introduced(case: Case, spec: CheckSpec, tools: Tools) -> Outcome:
     """Named the company and himself in the opening."""
-    opening = case.read.window("opening", spec.turns)
+    opening = case.read.window("first_turns", spec.turns)
     text = " ".join(normalize_word(s.text) for s in opening)
     company = any(normalize_word(name) in text for name in tools.company_names if name.strip())
     exclude = name_forms(case.client_name) if case.client_name else frozenset()
     done = company and any(_names_someone(s.text, exclude) for s in opening)
-    greeting = next((s for s in opening if s.tags & case.read.role("greeting")), None)
+    greeting = next((s for s in opening if s.tags & case.read.role("greetings")), None)
     # without a greeting, its own feedback already says how to introduce oneself
     return Outcome(done, [Finding(greeting)] if greeting is not None else [])
 
@@ -142,16 +142,16 @@ def vzor(case: Case, spec: CheckSpec, tools: Tools) -> Outcome:
     for objection in case.within_limit:
         if case.worked(objection.reply):
             continue
-        missing = [step for step in case.read.rubric.moves.get("vzor", []) if step not in objection.reply.tags]
+        missing = [step for step in case.read.rubric.moves.get("vzor_steps", []) if step not in objection.reply.tags]
         reply = objection.reply.turns[0] if objection.reply.turns else None
-        findings.append(Finding(reply, objection.said, {"missing": missing, "objection": objection.said.intent}))
+        findings.append(Finding(reply, objection.said, {"missing": missing, "objection_intent": objection.said.intent}))
     return Outcome(not findings, findings)
 
 
 def objection_limit(case: Case, spec: CheckSpec, tools: Tools) -> Outcome:
     """No work after the call type's last allowed objection («не больше двух возражений»)."""
-    beyond = [o for o in case.objections if o.number > case.max_objections and selling_turn(case, o.reply, "work")]
-    findings = [Finding(selling_turn(case, o.reply, "work"), o.said, {"max": case.max_objections}) for o in beyond]
+    beyond = [o for o in case.objections if o.number > case.max_objections and selling_turn(case, o.reply, "works")]
+    findings = [Finding(selling_turn(case, o.reply, "works"), o.said, {"max": case.max_objections}) for o in beyond]
     return Outcome(not beyond, findings[:1])
 
 
@@ -173,7 +173,7 @@ def words_before_offer(case: Case, spec: CheckSpec, tools: Tools) -> Outcome:
 
 def winback(case: Case, spec: CheckSpec, tools: Tools) -> Outcome:
     """Said one of the moves after the customer's last refusal (WinBack is voiced once he is not retained)."""
-    refusal = next((s for s in reversed(case.read.client) if s.kind in {"refusal", "objection"}), None)
+    refusal = next((s for s in reversed(case.read.client) if s.kind == "refusal" or s.kind in WORKED_KINDS), None)
     after = refusal.index if refusal is not None else -1
     done = any(s.index > after and s.tags & set(spec.moves) for s in case.read.operator)
     return Outcome(done, [Finding(case.read.operator[-1], refusal)])

@@ -78,7 +78,7 @@ class Case:
 
     @cached_property
     def call_to_action(self) -> Said | None:
-        wanted = self.read.role("call_to_action")
+        wanted = self.read.role("calls_to_action")
         return next((s for s in self.read.window("after_offer") if s.tags & wanted), None)
 
     @cached_property
@@ -86,19 +86,19 @@ class Case:
         return _dm_identified_at(self)
 
     def worked(self, block: Block) -> bool:
-        return len(block.tags & self.read.role("vzor")) >= self.rubric.vzor_min_steps
+        return len(block.tags & self.read.role("vzor_steps")) >= self.rubric.vzor_min_steps
 
     @cached_property
     def consent(self) -> Said | None:
         """The customer's explicit «да» to the operator's question whether to cancel the port-out request."""
-        wanted = self.read.role("consent")
+        wanted = self.read.role("consents")
         return next((s for s in self.read.client if s.kind == "agreement" and self.read.prompt(s).tags & wanted),
                     None)
 
     @cached_property
     def cancellation(self) -> Said | None:
         """The operator's turn that cancels the port-out request (a question about it is not one)."""
-        cancel, consent = self.read.role("cancel"), self.read.role("consent")
+        cancel, consent = self.read.role("cancels"), self.read.role("consents")
         return next((s for s in self.read.operator if s.tags & cancel and not s.tags & consent), None)
 
     # --- what the scenario says ---------------------------------------------------------------------------
@@ -114,7 +114,7 @@ class Case:
         """The offers of the tab the operator made, in order: those his offer turns name, else the main offer."""
         if self.judge is None or self.read.first_offer is None:
             return []
-        named = [self.judge.named_offer(s.text) for s in self.read.operator if s.tags & self.read.role("offer")]
+        named = [self.judge.named_offer(s.text) for s in self.read.operator if s.tags & self.read.role("offers")]
         return list(dict.fromkeys(p for p in named if p is not None)) or [self.judge.main_offer]
 
     def offer_rows(self, correct: str) -> list[dict[str, str | bool | None]]:
@@ -132,7 +132,7 @@ class Case:
             elif self.judge.fate(product) is not None:
                 right_code = self.judge.forbidden_code(product)
             elif product not in self.offered_products:
-                right_code = self.call_type.fate("not_offered").code
+                right_code = self.call_type.fate("never_made").code
             else:
                 right_code = None
             chosen = self.chosen_codes.get(product)
@@ -175,7 +175,7 @@ class Case:
         ``identify`` move or a cue phrase), or the customer named his contract number or his own name."""
         digits = re.compile(rf"\d{{{item_min_digits},}}")
         forms = name_forms(self.client_name) if self.client_name else frozenset()
-        wanted = self.read.role("identify")
+        wanted = self.read.role("identifies")
         for said in self.read.saids:
             if said.index >= index:
                 break
@@ -201,7 +201,7 @@ def _dm_identified_at(case: Case) -> int | None:
     asked = False
     for said in case.read.saids:
         if said.role == "operator":
-            asked = asked or bool(said.tags & case.read.role("identify"))
+            asked = asked or bool(said.tags & case.read.role("identifies"))
         elif asked and said.event is None and said.kind not in {"refusal", "conflict", "hesitation"} \
                 and IDENTITY_DIGITS.search(said.text.replace(" ", "")):
             return said.index
@@ -229,7 +229,7 @@ def _decision_pending(case: Case) -> bool:
 
 def _hung_up_before_introduction(case: Case) -> bool:
     """He hung up or refused to talk before the operator greeted him and said who is calling."""
-    intro = case.first_said("greeting")
+    intro = case.first_said("greetings")
     limit = intro.index if intro is not None else case.read.turn_count
     return any(s.index < limit and (s.event is not None or s.kind in {"refusal", "conflict"})
                for s in case.read.saids if s.role == "client")

@@ -62,7 +62,7 @@ class Wording:
         if "missing" in values:
             values["steps"] = ", ".join(self.settings.vzor_step_names.get(step, step) for step in values["missing"])
         item = self.content.scorecard_feedback[feedback_id]
-        return Problem(feedback_id, values, self._speech_better(item, values.get("objection")))
+        return Problem(feedback_id, values, self._speech_better(item, values.get("objection_intent")))
 
     def cliche(self, finding: Finding) -> Problem:
         problem = self.problem("cliche", finding)
@@ -92,12 +92,12 @@ class Wording:
             return None
         template = item.template
         scenario = self.case.scenario
-        if item.speech == "bridge":
-            bridge = self.content.bridges.get(scenario.issue or "") if scenario is not None else None
+        if item.speech == "bridge_module":
+            bridge = self.content.bridges.get(scenario.topic or "") if scenario is not None else None
             template = bridge.template if bridge is not None else None
-        elif item.speech == "offer":
+        elif item.speech == "offer_module":
             template = self.content.products[product_id].speech
-        elif item.speech == "objection":
+        elif item.speech == "objection_module":
             known = self.content.objections.get(objection or "")
             template = known.template if known is not None else None
         if template is None:
@@ -123,7 +123,7 @@ class Wording:
         return base
 
     def _is_cliche(self, phrase: str) -> bool:
-        return bool(self.nlu.operator_moves(phrase).tags & self.case.read.role("cliche"))
+        return bool(self.nlu.operator_moves(phrase).tags & self.case.read.role("cliches"))
 
     def render(self, problem: Problem) -> str:
         item = self.content.scorecard_feedback[problem.feedback_id]

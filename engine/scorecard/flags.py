@@ -22,7 +22,7 @@ def offered_when_forbidden(case: Case, spec: FlagSpec, tools: Tools) -> list[Fin
     """An offer of the tab made although the rules forbade it."""
     if case.judge is None or not case.offered_forbidden():
         return []
-    offer = case.read.role("offer")
+    offer = case.read.role("offers")
     turn = next((s for s in case.read.operator if s.tags & offer
                  and case.judge.named_offer(s.text) in case.offered_forbidden()), case.read.first_offer)
     return [Finding(turn)]
@@ -34,13 +34,13 @@ def ignored_refusal(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
     for said_ in read.client:
         if said_.kind == "opt_out":
             later = [s for s in read.operator if s.index > said_.index]
-            push = next((s for s in later if s.tags & read.role("offer")), None)
+            push = next((s for s in later if s.tags & read.role("offers")), None)
             if push is None and read.after_offer(said_):
-                push = selling_turn(case, read.reply(said_), "push")
+                push = selling_turn(case, read.reply(said_), "pushes")
             if push is not None:
                 return [Finding(push, said_)]
         elif said_.kind == "refusal" and read.after_offer(said_) and read.is_decisive(said_):
-            push = selling_turn(case, read.reply(said_), "push")
+            push = selling_turn(case, read.reply(said_), "pushes")
             if push is not None:
                 return [Finding(push, said_)]
     return []
@@ -49,7 +49,7 @@ def ignored_refusal(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
 def pushy(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
     """A call to action before any benefit was named (pushes for the decision directly)."""
     cta = case.call_to_action
-    if cta is None or any(s.tags & case.read.role("benefit") for s in case.read.operator if s.index <= cta.index):
+    if cta is None or any(s.tags & case.read.role("benefits") for s in case.read.operator if s.index <= cta.index):
         return []
     return [Finding(cta)]
 

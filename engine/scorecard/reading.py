@@ -70,7 +70,7 @@ class Reader:
                 self.saids.append(Said(index, "client", text, intent=turn.intent))
         self.turn_count = len(dialogue.turns)
         self.operator = [s for s in self.saids if s.role == "operator"]
-        self.first_offer = next((s for s in self.operator if s.tags & self.role("offer")), None)
+        self.first_offer = next((s for s in self.operator if s.tags & self.role("offers")), None)
         self.blocks_after: dict[int, Block] = {}
         self.blocks_before: dict[int, Block] = {}
         self._read_client(nlu, call_type)
@@ -136,18 +136,18 @@ class Reader:
             return False
         asked = self.prompt(said).tags
         if said.kind in {"agreement", "refusal"} and asked & self.role("check_questions") \
-                and not asked & (self.role("call_to_action") | self.role("offer")):
+                and not asked & (self.role("calls_to_action") | self.role("offers")):
             return False
-        if said.kind == "agreement" and asked & self.role("clarify") and not asked & self.role("decision_prompt"):
+        if said.kind == "agreement" and asked & self.role("clarifies") and not asked & self.role("decision_prompts"):
             return False
         return True
 
     def window(self, name: str, turns: int = 2, end: int | None = None) -> list[Said]:
         """The operator turns of a transcript window (vocabulary.Window); ``end``: where the presentation ends."""
         operator, offer = self.operator, self.offer_index
-        if name == "opening":
+        if name == "first_turns":
             return operator[:turns]
-        if name == "closing":
+        if name == "last_turns":
             return operator[-turns:]
         if name == "until_offer":
             return [s for s in operator if s.index <= offer]

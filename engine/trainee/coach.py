@@ -21,12 +21,12 @@ def hint(mode: TraineeMode, snapshot: Snapshot) -> Reply:
     spec = stage.hint
     if spec is not None:
         template = spec.template
-        if spec.speech == "bridge":
-            bridge = content.bridges.get(mode.scenario(snapshot).issue or "")
+        if spec.speech == "bridge_module":
+            bridge = content.bridges.get(mode.scenario(snapshot).topic or "")
             template = bridge.template if bridge is not None else template
-        elif spec.speech == "offer":
+        elif spec.speech == "offer_module":
             template = content.products[product].speech
-        elif spec.speech == "objection":
+        elif spec.speech == "objection_module":
             objection = content.objections.get(state.current_objection or "")
             template = objection.template if objection is not None else template
         if spec.when_forbidden is not None and not snapshot.offers and not mode.offer_allowed(snapshot):

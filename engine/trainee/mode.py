@@ -129,7 +129,7 @@ class TraineeMode:
     def _solution(self, scenario: Scenario) -> tuple[str, ...]:
         if scenario.solution:
             return tuple(scenario.solution)
-        topic = self.content.topics.get(scenario.issue or "")
+        topic = self.content.topics.get(scenario.topic or "")
         return tuple(topic.solution) if topic is not None else ()
 
     def _facts(self, snapshot: Snapshot) -> CustomerFacts:
@@ -207,7 +207,7 @@ class TraineeMode:
         state, scenario, spec = snapshot.trainee, self.scenario(snapshot), self.spec(snapshot)
         voice, product = self.voice(snapshot), self.offered_product(snapshot)
         say = reaction.say or "off_script"
-        if say == "objection":
+        if say == "next_objection":
             step = scenario.objections[state.objection_index]
             state.objection_index += 1
             state.current_objection = step.id
@@ -228,7 +228,7 @@ class TraineeMode:
                 state.decision = "trap"
                 events = [spec.trap_events[f] for f in trap.fields if f in spec.trap_events]
             return f"trap:{trap.id}", [self._reveal(snapshot, trap)], trap.intent, events
-        details: dict[str, Any] = {"contract": scenario.contract, "objection": state.current_objection or "",
+        details: dict[str, Any] = {"contract": scenario.contract, "current_objection": state.current_objection or "",
                                    "issue_details": scenario.issue_details, "reason": scenario.reason_text,
                                    "identity": scenario.persona.identity.model_dump(),
                                    "last_name": scenario.persona.last_name}

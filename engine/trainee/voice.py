@@ -41,7 +41,7 @@ class Voice:
 
     def context(self, product_id: str | None, **details: Any) -> dict[str, Any]:
         client, operator = self.people()
-        return self.content.speech_context(client, operator, product_id, self.today, issue=self.scenario.issue_text,
+        return self.content.speech_context(client, operator, product_id, self.today, issue_text=self.scenario.issue_text,
                                            details=details)
 
     def render(self, template: str, product_id: str | None, **details: Any) -> str:
