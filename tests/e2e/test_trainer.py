@@ -50,7 +50,7 @@ scenarios:
     persona: {first_name: Пётр, patronymic: Ильич, gender: m}
     contract: "352011070499"
     customer: {services: [internet]}
-    issue: slow_internet
+    topic: slow_internet
     issue_text: медленный интернет
     offers: [speed_boost]
     final_answer: decline
