@@ -12,7 +12,7 @@ import typer
 from engine.content.loader import DEFAULT_DIALOGUES, DEFAULT_SCRIPTS, load_content
 from engine.content.schema import SCHEMA_FILE, write_schema
 from engine.content.yaml_source import ContentError
-from engine.json_io import dump, stdout_writer
+from engine.json_io import dump, read_lines, stdout_writer
 from state_machines.call_stage import mermaid
 
 DEMO_CUSTOMERS_SHOWN = 4
@@ -249,7 +249,7 @@ def classify(
     """Classify utterances, one per line on stdin, into JSON lines on stdout."""
     from engine.understanding import run_classify
 
-    raise typer.Exit(run_classify(side, sys.stdin, stdout_writer(), DEFAULT_DIALOGUES))
+    raise typer.Exit(run_classify(side, read_lines(sys.stdin.buffer), stdout_writer(), DEFAULT_DIALOGUES))
 
 
 @app.command()
@@ -278,7 +278,7 @@ def eligibility() -> None:
     """«Когда не предлагаем»: a JSON context per line on stdin → allowed and every reason, a JSON line each."""
     from engine.rules_cli import run_eligibility
 
-    raise typer.Exit(run_eligibility(sys.stdin, stdout_writer(), _load_or_exit()))
+    raise typer.Exit(run_eligibility(read_lines(sys.stdin.buffer), stdout_writer(), _load_or_exit()))
 
 
 @app.command()
@@ -286,7 +286,7 @@ def offers() -> None:
     """Next best offers: a JSON context per line on stdin → the ranked, explained offers as a JSON line."""
     from engine.rules_cli import run_offers
 
-    raise typer.Exit(run_offers(sys.stdin, stdout_writer(), _load_or_exit()))
+    raise typer.Exit(run_offers(read_lines(sys.stdin.buffer), stdout_writer(), _load_or_exit()))
 
 
 def main() -> None:
