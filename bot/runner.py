@@ -28,8 +28,14 @@ class ConversationRunner:
         self._save(snapshot, result.snapshot)
         return result
 
+    def abandon(self, snapshot: Snapshot) -> None:
+        self.records.abandon_session(snapshot.session_id, self._now())
+
+    def _now(self) -> str:
+        return self.engine.clock().isoformat(timespec="seconds")
+
     def _save(self, before: Snapshot | None, after: Snapshot) -> None:
-        now = self.engine.clock().isoformat(timespec="seconds")
+        now = self._now()
         done_lines = len(before.lines) if before else 0
         done_orders = len(before.orders) if before else 0
         shown = {offer.product for offer in before.offers} if before else set()

@@ -39,12 +39,13 @@ def read_lines(stream: BinaryIO, limit: int = MAX_LINE_BYTES) -> Iterator[bytes 
     """The lines of a byte stream without their ends, read lazily; a line longer than ``limit`` bytes comes as None
     and the rest of it is skipped unread into memory, so even a stream without newlines (/dev/zero) is bounded."""
     while line := stream.readline(limit + 2):  # room for the line's own "\r\n"
-        ended = line.endswith(b"\n")
-        skipped = False
-        while not ended and (rest := stream.readline(limit)):
-            skipped, ended = True, rest.endswith(b"\n")
         text = line.rstrip(b"\r\n")
-        yield None if skipped or len(text) > limit else text
+        if len(text) <= limit:
+            yield text
+            continue
+        yield None
+        while not line.endswith(b"\n") and (line := stream.readline(limit)):
+            pass  # the rest of the long line is skipped only when the reader asks for the next one
 
 
 def line_too_long(where: str, limit: int = MAX_LINE_BYTES) -> str:

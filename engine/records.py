@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,19 @@ DEFAULT_DB_PATH = PROJECT_ROOT / "var" / "sobesednik.sqlite"
 
 def default_db_path() -> Path:
     return Path(os.environ.get("DB_PATH") or DEFAULT_DB_PATH)
+
+
+def owner_only(path: Path) -> Path:
+    """Create ``path`` readable and writable by its owner only (0600) in a folder only he may enter (0700); a
+    shared folder with the sticky bit (/tmp) is left as it is."""
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    mode = folder.stat().st_mode
+    if not mode & stat.S_ISVTX and stat.S_IMODE(mode) != 0o700:
+        os.chmod(folder, 0o700)
+    os.close(os.open(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600))
+    os.chmod(path, 0o600)
+    return path
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -111,7 +125,7 @@ class Records:
         self.path = Path(path) if path is not None else default_db_path()
         try:
             if str(self.path) != ":memory:":
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                owner_only(self.path)
             conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
             self.db = sqlite_utils.Database(conn)
             if str(self.path) != ":memory:":
@@ -169,6 +183,13 @@ class Records:
                 update.update(score=write.scorecard.get("score"), passed=int(bool(write.scorecard.get("passed"))),
                               scorecard=json.dumps(write.scorecard, ensure_ascii=False))
             self.db["sessions"].update(write.session_id, update)
+
+    def abandon_session(self, session_id: str, finished_at: str) -> None:
+        """A session that cannot go on (its turn failed, or a new one replaced it unscored) is ``abandoned``, never
+        left ``active``; a finished one stays as it is."""
+        with self.db.conn:
+            self.db.execute("update sessions set status = 'abandoned', finished_at = ? where id = ? and status = "
+                            "'active'", [finished_at, session_id])
 
     def _line_records(self, session_id: str, turn: dict[str, Any]) -> None:
         """What one line of the customer mode did (see the module docstring), inside the turn's transaction."""

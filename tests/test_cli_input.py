@@ -90,3 +90,50 @@ def test_play_script_with_any_script_finishes_and_is_recorded(tmp_path: Path) ->
         assert records.session(result["session_id"])["status"] == "finished"
     finally:
         records.close()
+
+
+def sessions(db: Path) -> list[dict]:
+    records = Records(db)
+    try:
+        return list(records.sessions_of("console"))
+    finally:
+        records.close()
+
+
+def test_play_script_of_an_endless_line_stops_at_it_and_abandons_the_session(tmp_path: Path) -> None:
+    db = tmp_path / "records.sqlite"
+    done = invoke("play", "--mode", "customer", "--script", "/dev/zero", "--db", str(db))
+    assert done.exit_code == 2
+    assert done.stderr == f"cannot read the script: /dev/zero:1: longer than {MAX_LINE_BYTES} bytes\n"
+    [session] = sessions(db)
+    assert session["status"] == "abandoned" and session["finished_at"]
+
+
+def test_play_script_with_a_line_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
+    script = tmp_path / "script.txt"
+    script.write_bytes("Здравствуйте\n".encode() + b"\xff\n")
+    done = invoke("play", "--script", str(script), "--db", str(tmp_path / "records.sqlite"))
+    assert done.exit_code == 2
+    assert done.stderr == f"cannot read the script: {script}:2: not UTF-8 (invalid start byte at byte 0)\n"
+
+
+def test_a_failing_turn_in_a_script_is_one_line_the_session_abandoned_the_traceback_masked_in_the_log(
+        tmp_path: Path, monkeypatch) -> None:
+    from engine.dialogue import DialogueEngine
+
+    def broken(self, snapshot, event):
+        raise RuntimeError(f"engine broke on {event.text!r}")
+
+    monkeypatch.setattr(DialogueEngine, "handle", broken)
+    script = tmp_path / "script.txt"
+    script.write_text("352011070411, Журавлёв Егор\n", encoding="utf-8")
+    db = tmp_path / "records.sqlite"
+    done = invoke("play", "--script", str(script), "--db", str(db))
+    assert done.exit_code == 1
+    assert done.stderr.startswith("internal error: RuntimeError: engine broke") and done.stderr.count("\n") == 1
+    assert "Traceback" not in done.output
+    [session] = sessions(db)
+    assert session["status"] == "abandoned"
+    log = (tmp_path / "console.log").read_text(encoding="utf-8")
+    assert "Traceback" in log and "RuntimeError" in log
+    assert "352011070411" not in log and "Журавлёв" not in log and "Егор" not in log

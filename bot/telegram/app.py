@@ -22,6 +22,7 @@ from aiohttp import web
 from engine.content.yaml_source import ContentError
 from engine.records import Records, RecordStoreError
 
+from ..logs import configure_logging
 from .middlewares import ErrorApology, Throttling, UpdateLedger
 from .routers import all_routers
 from .services import Live, Services, build_live
@@ -178,7 +179,8 @@ def run_bot(settings: Settings | None = None) -> int:
             for line in problems:
                 print(line, file=sys.stderr)
             return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(secrets=[settings.bot_token.get_secret_value(),
+                               settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""])
     try:
         return asyncio.run(_main(settings))
     except KeyboardInterrupt:
