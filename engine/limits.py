@@ -19,5 +19,6 @@ MAX_MONEY = 1_000_000_000
 MAX_INTEGER_DIGITS = 18  # a JSON integer with more digits is refused before Python converts it
 
 # customers import
-MAX_CSV_FIELD_BYTES = 128 * 1024  # Python's csv module refuses larger fields
+MAX_CSV_FIELD_CHARS = 128 * 1024  # one CSV field
+MAX_JSON_IMPORT_BYTES = 64 * 1024 * 1024  # a JSON base is read at once; a larger base is imported as CSV
 IMPORT_BATCH_ROWS = 500  # rows per write transaction: the bot waits at most one batch for the database

@@ -214,20 +214,22 @@ class Records:
                                         "transcript": json.dumps(transcript, ensure_ascii=False)}, ignore=True)
 
     # -- the customer base ------------------------------------------------------------------------------------------
-    def upsert_customers(self, rows: Iterable[dict[str, Any]], updated_at: str) -> int:
-        """Insert or replace customers by id, all in one transaction; ``rows`` are validated customer dicts."""
-        count = 0
+    def upsert_customers(self, rows: list[dict[str, Any]], updated_at: str) -> tuple[int, int]:
+        """Insert or replace one batch of validated customer dicts by id, in one short transaction; returns how many
+        were written and how many of them were new."""
+        ids = [row["id"] for row in rows]
         with self.db.conn:
             self.db.execute("BEGIN IMMEDIATE")
-            for row in rows:
-                self.db["customers"].upsert(
-                    {"id": row["id"], "contract": row["contract"], "phone": row.get("phone"),
-                     "last_name": row["last_name"], "first_name": row["first_name"],
-                     "data": json.dumps(row, ensure_ascii=False), "updated_at": updated_at},
-                    pk="id",
-                )
-                count += 1
-        return count
+            known = {row[0] for row in self.db.execute(
+                f"select id from customers where id in ({', '.join('?' * len(ids))})", ids).fetchall()} if ids else set()
+            self.db.conn.executemany(
+                "insert into customers (id, contract, phone, last_name, first_name, data, updated_at) "
+                "values (?, ?, ?, ?, ?, ?, ?) on conflict(id) do update set contract = excluded.contract, "
+                "phone = excluded.phone, last_name = excluded.last_name, first_name = excluded.first_name, "
+                "data = excluded.data, updated_at = excluded.updated_at",
+                [(row["id"], row["contract"], row.get("phone"), row["last_name"], row["first_name"],
+                  json.dumps(row, ensure_ascii=False), updated_at) for row in rows])
+        return len(rows), len(set(ids) - known)
 
     def customer_count(self) -> int:
         return self.db["customers"].count

@@ -139,3 +139,54 @@ def test_the_console_identifies_imported_customers_and_keeps_demo_ids(tmp_path: 
     assert [line.split("\t")[:2] for line in listed] == [["base", "c_ivanova"], ["base", "c_petrov"]]
     unknown = cli("play", "--mode", "customer", "--customer", "c_nobody", "--script", str(egor), "--db", str(db))
     assert unknown.returncode == 2 and "unknown customer" in unknown.stderr
+
+
+def test_nan_infinite_and_absurd_balances_are_rejected_rows(tmp_path: Path, content: Content) -> None:
+    rows = [f"c_{n},50010020040{n},Сидоров,Олег,,m,,owner,internet,,advance,{balance},,,,,,"
+            for n, balance in enumerate(["nan", "-inf", "1" * 5000, "1e12"])]
+    records = Records(tmp_path / "r.sqlite")
+    report = import_customers(write(tmp_path / "base.csv", HEADER, *rows), content, records)
+    assert [r.row for r in report.rejected] == [2, 3, 4, 5]
+    assert all("profile.balance" in r.reason for r in report.rejected)
+    assert records.customer_count() == 0
+
+
+def test_a_csv_field_over_the_limit_is_one_clear_error(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from engine.limits import MAX_CSV_FIELD_CHARS
+    from main import app
+
+    huge = write(tmp_path / "base.csv", HEADER, IVANOVA.replace("Мария", "М" * (MAX_CSV_FIELD_CHARS + 1)))
+    done = CliRunner().invoke(app, ["customers", "import", str(huge), "--db", str(tmp_path / "r.sqlite")])
+    assert done.exit_code == 2
+    assert done.stderr == f"{huge}:2: field larger than field limit ({MAX_CSV_FIELD_CHARS})\n"
+
+
+def test_an_import_writes_in_short_batches_and_leaves_the_database_free_between_them(
+        tmp_path: Path, content: Content, monkeypatch) -> None:
+    import engine.customers
+
+    monkeypatch.setattr(engine.customers, "IMPORT_BATCH_ROWS", 2)
+    db = tmp_path / "r.sqlite"
+    records = Records(db)
+    rows = [f"c_{n},5001002005{n:02},Сидоров,Олег,,m,,owner,internet,,credit,0,,,,,," for n in range(5)]
+    batches: list[int] = []
+    write_batch = records.upsert_customers
+
+    def spy(batch, updated_at):
+        batches.append(len(batch))
+        bot = Records(db)  # another connection, as the bot's, writes a turn between two batches at once
+        try:
+            bot.db.execute("PRAGMA busy_timeout = 0")
+            bot.start_session(session_id=f"s{len(batches)}", mode="customer", channel="test", user_id="u",
+                              call_type="inbound_upsell", stage="greeting", started_at="2026-11-16T10:00:00")
+        finally:
+            bot.close()
+        return write_batch(batch, updated_at)
+
+    monkeypatch.setattr(records, "upsert_customers", spy)
+    report = import_customers(write(tmp_path / "base.csv", HEADER, *rows), content, records)
+    assert batches == [2, 2, 1] and (report.written, report.new) == (5, 5)
+    again = import_customers(tmp_path / "base.csv", content, records)
+    assert (again.written, again.new) == (5, 0) and records.customer_count() == 5
