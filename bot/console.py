@@ -55,7 +55,7 @@ class ConsoleSession:
         return Event(text=text)
 
     def _take(self, event: Event) -> list[Reply]:
-        result = self.runner.turn(self.snapshot, event)
+        result = self.runner.turn(self.snapshot, event, CONSOLE_USER)
         self.snapshot = result.snapshot
         return self._shown(result.replies)
 

@@ -13,6 +13,7 @@ import logging
 import re
 import secrets as random_secrets
 import sys
+import threading
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -45,14 +46,14 @@ def _name(match: re.Match[str]) -> str:
     return "<name>" if _is_name(word) else word
 
 
-def mask(text: str, secrets: Iterable[str] = ()) -> str:
+def mask(text: str, secrets: Iterable[str] = (), *, names: bool = True) -> str:
     for secret in secrets:
         if secret:
             text = text.replace(secret, "<secret>")
     text = TOKEN_IN_URL.sub("bot<token>", text)
     text = TOKEN.sub("<token>", text)
     text = DIGITS.sub(_tag, text)
-    return WORD.sub(_name, text)
+    return WORD.sub(_name, text) if names else text
 
 
 class PrivacyFilter(logging.Filter):
@@ -61,16 +62,23 @@ class PrivacyFilter(logging.Filter):
     def __init__(self, secrets: Iterable[str] = ()):
         super().__init__()
         self.secrets = tuple(secret for secret in secrets if secret)
+        self._masking = threading.local()
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = mask(record.getMessage(), self.secrets)
-        record.args = None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = mask(record.exc_text, self.secrets)
-        if record.stack_info:
-            record.stack_info = mask(record.stack_info, self.secrets)
+        # the morphology that finds names logs while it loads: that record is masked without it
+        names = not getattr(self._masking, "active", False)
+        self._masking.active = True
+        try:
+            record.msg = mask(record.getMessage(), self.secrets, names=names)
+            record.args = None
+            if record.exc_info and not record.exc_text:
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
+            if record.exc_text:
+                record.exc_text = mask(record.exc_text, self.secrets, names=names)
+            if record.stack_info:
+                record.stack_info = mask(record.stack_info, self.secrets, names=names)
+        finally:
+            self._masking.active = not names
         return True
 
 

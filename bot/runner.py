@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from engine.conversation import Event, Mode, Snapshot, TurnResult
 from engine.dialogue import DialogueEngine
-from engine.records import Records, TurnWrite
+from engine.records import Records, RecordsRecreated, TurnWrite
 
 
 class ConversationRunner:
@@ -14,19 +14,27 @@ class ConversationRunner:
 
     def start(self, mode: Mode, user_id: str, **options) -> TurnResult:
         result = self.engine.start(mode, **options)
-        snapshot = result.snapshot
-        self.records.start_session(
-            session_id=snapshot.session_id, mode=mode, channel=self.channel, user_id=user_id,
-            call_type=snapshot.call_type, stage=snapshot.stage, started_at=snapshot.started_at,
-            scenario_id=snapshot.scenario_id, customer_id=snapshot.customer_id,
-        )
-        self._save(None, snapshot)
+        try:
+            self._start(user_id, result.snapshot)
+        except RecordsRecreated:
+            self._start(user_id, result.snapshot)
         return result
 
-    def turn(self, snapshot: Snapshot, event: Event) -> TurnResult:
+    def turn(self, snapshot: Snapshot, event: Event, user_id: str) -> TurnResult:
         result = self.engine.handle(snapshot, event)
-        self._save(snapshot, result.snapshot)
+        try:
+            self._save(snapshot, result.snapshot)
+        except RecordsRecreated:
+            self._start(user_id, result.snapshot)  # the whole conversation so far goes into the new file
         return result
+
+    def _start(self, user_id: str, snapshot: Snapshot) -> None:
+        self.records.start_session(
+            session_id=snapshot.session_id, mode=snapshot.mode, channel=self.channel, user_id=user_id,
+            call_type=snapshot.call_type, stage=snapshot.path[0] if snapshot.path else snapshot.stage,
+            started_at=snapshot.started_at, scenario_id=snapshot.scenario_id, customer_id=snapshot.customer_id,
+        )
+        self._save(None, snapshot)
 
     def abandon(self, snapshot: Snapshot) -> None:
         self.records.abandon_session(snapshot.session_id, self._now())
@@ -52,5 +60,6 @@ class ConversationRunner:
             orders=[{"product": product, "customer_id": after.customer_id, "created_at": now}
                     for product in after.orders[done_orders:]],
             scorecard=after.mode_state.get("scorecard") if after.finished else None,
+            snapshot=None if after.finished else after.model_dump(mode="json"),
         )
         self.records.save_turn(write)

@@ -15,6 +15,7 @@ The customer base (``customers``) is kept here too; engine/customers.py validate
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import stat
@@ -25,6 +26,7 @@ from typing import Any
 
 import sqlite_utils
 
+log = logging.getLogger("sobesednik.records")
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB_PATH = PROJECT_ROOT / "var" / "sobesednik.sqlite"
 
@@ -98,8 +100,15 @@ def _v2(db: sqlite_utils.Database) -> None:
     db["handoffs"].create_index(["session_id"], unique=True)
 
 
+def _v3(db: sqlite_utils.Database) -> None:
+    """The latest snapshot of each session, written with its turn: a conversation survives the loss of the
+    dialogue state store (a Redis restarted without persistence)."""
+    db["sessions"].add_column("snapshot", str)
+    db["sessions"].create_index(["user_id", "channel", "status"])
+
+
 # Explicit, append-only: migration N brings the schema from version N to N + 1.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
 
 
 @dataclass
@@ -114,27 +123,54 @@ class TurnWrite:
     orders: list[dict[str, Any]] = field(default_factory=list)
     finished_at: str | None = None
     scorecard: dict[str, Any] | None = None
+    snapshot: dict[str, Any] | None = None
 
 
 class RecordStoreError(Exception):
     """The records database cannot be opened, created or brought to the current schema."""
 
 
+class RecordsRecreated(Exception):
+    """The records file was deleted (or replaced) under the running process: a new one was created, empty, and the
+    write that found out was not made; the caller writes the whole session again."""
+
+
 class Records:
     def __init__(self, path: Path | str | None = None):
         self.path = Path(path) if path is not None else default_db_path()
+        self.in_memory = str(self.path) == ":memory:"
+        self._open()
+
+    def _open(self) -> None:
         try:
-            if str(self.path) != ":memory:":
+            if not self.in_memory:
                 owner_only(self.path)
+                self._inode = self.path.stat().st_ino
             conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
             self.db = sqlite_utils.Database(conn)
-            if str(self.path) != ":memory:":
+            if not self.in_memory:
                 self.db.enable_wal()
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA busy_timeout = 5000")
             self._migrate()
         except (OSError, sqlite3.Error) as exc:
             raise RecordStoreError(f"cannot open the records database {self.path}: {exc}") from None
+
+    def _check_file(self) -> None:
+        """SQLite keeps writing to a file deleted under it, and every record goes with it: before each write the
+        file must still be the one opened; otherwise a new one is opened and the caller told (loudly, in the log)."""
+        if self.in_memory:
+            return
+        try:
+            same = self.path.stat().st_ino == self._inode
+        except FileNotFoundError:
+            same = False
+        if same:
+            return
+        log.error("the records file %s was deleted or replaced while in use: a new one is created", self.path)
+        self.db.conn.close()
+        self._open()
+        raise RecordsRecreated(str(self.path))
 
     @property
     def schema_version(self) -> int:
@@ -153,6 +189,7 @@ class Records:
     def start_session(self, *, session_id: str, mode: str, channel: str, user_id: str, call_type: str,
                       stage: str, started_at: str, scenario_id: str | None = None,
                       customer_id: str | None = None) -> None:
+        self._check_file()
         with self.db.conn:
             self.db["sessions"].insert(
                 {"id": session_id, "mode": mode, "channel": channel, "user_id": user_id, "call_type": call_type,
@@ -162,6 +199,7 @@ class Records:
             )
 
     def save_turn(self, write: TurnWrite) -> None:
+        self._check_file()
         with self.db.conn:
             self.db.execute("BEGIN IMMEDIATE")
             for turn in write.turns:
@@ -176,7 +214,9 @@ class Records:
                 self.db["offers"].upsert({**offer, "session_id": write.session_id}, pk=("session_id", "product"))
             for order in write.orders:
                 self.db["orders"].insert({**order, "session_id": write.session_id, "status": "new"}, ignore=True)
-            update: dict[str, Any] = {"stage": write.stage, "status": write.status}
+            update: dict[str, Any] = {"stage": write.stage, "status": write.status,
+                                      "snapshot": json.dumps(write.snapshot, ensure_ascii=False)
+                                      if write.snapshot is not None else None}
             if write.finished_at:
                 update["finished_at"] = write.finished_at
             if write.scorecard is not None:
@@ -184,12 +224,19 @@ class Records:
                               scorecard=json.dumps(write.scorecard, ensure_ascii=False))
             self.db["sessions"].update(write.session_id, update)
 
+    def active_snapshot(self, user_id: str, channel: str) -> dict[str, Any] | None:
+        """The latest snapshot of this user's unfinished session on this channel, if any."""
+        row = self.db.execute("select snapshot from sessions where user_id = ? and channel = ? and status = 'active' "
+                              "and snapshot is not null order by started_at desc limit 1",
+                              [user_id, channel]).fetchone()
+        return json.loads(row[0]) if row else None
+
     def abandon_session(self, session_id: str, finished_at: str) -> None:
         """A session that cannot go on (its turn failed, or a new one replaced it unscored) is ``abandoned``, never
         left ``active``; a finished one stays as it is."""
         with self.db.conn:
-            self.db.execute("update sessions set status = 'abandoned', finished_at = ? where id = ? and status = "
-                            "'active'", [finished_at, session_id])
+            self.db.execute("update sessions set status = 'abandoned', finished_at = ?, snapshot = null where id = ? "
+                            "and status = 'active'", [finished_at, session_id])
 
     def _line_records(self, session_id: str, turn: dict[str, Any]) -> None:
         """What one line of the customer mode did (see the module docstring), inside the turn's transaction."""

@@ -94,9 +94,18 @@ class Services:
         runner = ConversationRunner(self.live.engine, self.records, CHANNEL)
         return await self.run(lambda: runner.start(mode, str(user_id), **options))
 
-    async def turn(self, snapshot: Snapshot, event: Event) -> TurnResult:
+    async def turn(self, snapshot: Snapshot, event: Event, user_id: int) -> TurnResult:
         runner = ConversationRunner(self.live.engine, self.records, CHANNEL)
-        return await self.run(runner.turn, snapshot, event)
+        return await self.run(runner.turn, snapshot, event, str(user_id))
+
+    async def abandon(self, snapshot: Snapshot) -> None:
+        runner = ConversationRunner(self.live.engine, self.records, CHANNEL)
+        await self.run(runner.abandon, snapshot)
+
+    async def recorded_snapshot(self, user_id: int) -> Snapshot | None:
+        """The user's unfinished conversation as the records last saved it (the dialogue state store lost it)."""
+        raw = await self.run(self.records.active_snapshot, str(user_id), CHANNEL)
+        return Snapshot.model_validate(raw) if raw else None
 
     async def reload(self) -> Live:
         """Validate new content off the loop and swap it in at once; on ContentError the old content keeps serving."""
