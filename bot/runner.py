@@ -12,29 +12,30 @@ class ConversationRunner:
         self.records = records
         self.channel = channel
 
-    def start(self, mode: Mode, user_id: str, **options) -> TurnResult:
+    def start(self, mode: Mode, user_id: str, update_id: int | None = None, **options) -> TurnResult:
+        """``update_id``: the front end's id of the input that started it, kept with the session's snapshot."""
         result = self.engine.start(mode, **options)
         try:
-            self._start(user_id, result.snapshot)
+            self._start(user_id, result.snapshot, update_id)
         except RecordsRecreated:
-            self._start(user_id, result.snapshot)
+            self._start(user_id, result.snapshot, update_id)
         return result
 
-    def turn(self, snapshot: Snapshot, event: Event, user_id: str) -> TurnResult:
+    def turn(self, snapshot: Snapshot, event: Event, user_id: str, update_id: int | None = None) -> TurnResult:
         result = self.engine.handle(snapshot, event)
         try:
-            self._save(snapshot, result.snapshot)
+            self._save(snapshot, result.snapshot, update_id)
         except RecordsRecreated:
-            self._start(user_id, result.snapshot)  # the whole conversation so far goes into the new file
+            self._start(user_id, result.snapshot, update_id)  # the whole conversation so far goes into the new file
         return result
 
-    def _start(self, user_id: str, snapshot: Snapshot) -> None:
+    def _start(self, user_id: str, snapshot: Snapshot, update_id: int | None) -> None:
         self.records.start_session(
             session_id=snapshot.session_id, mode=snapshot.mode, channel=self.channel, user_id=user_id,
             call_type=snapshot.call_type, stage=snapshot.path[0] if snapshot.path else snapshot.stage,
             started_at=snapshot.started_at, scenario_id=snapshot.scenario_id, customer_id=snapshot.customer_id,
         )
-        self._save(None, snapshot)
+        self._save(None, snapshot, update_id)
 
     def abandon(self, snapshot: Snapshot) -> None:
         self.records.abandon_session(snapshot.session_id, self._now())
@@ -42,7 +43,7 @@ class ConversationRunner:
     def _now(self) -> str:
         return self.engine.clock().isoformat(timespec="seconds")
 
-    def _save(self, before: Snapshot | None, after: Snapshot) -> None:
+    def _save(self, before: Snapshot | None, after: Snapshot, update_id: int | None) -> None:
         now = self._now()
         done_lines = len(before.lines) if before else 0
         done_orders = len(before.orders) if before else 0
@@ -61,5 +62,6 @@ class ConversationRunner:
                     for product in after.orders[done_orders:]],
             scorecard=after.mode_state.get("scorecard") if after.finished else None,
             snapshot=None if after.finished else after.model_dump(mode="json"),
+            update_id=update_id,
         )
         self.records.save_turn(write)

@@ -101,9 +101,11 @@ def _v2(db: sqlite_utils.Database) -> None:
 
 
 def _v3(db: sqlite_utils.Database) -> None:
-    """The latest snapshot of each session, written with its turn: a conversation survives the loss of the
-    dialogue state store (a Redis restarted without persistence)."""
+    """The latest snapshot of each session, written with its turn, and the front end's id of the update that made
+    it: a conversation survives the loss of the dialogue state store (a Redis restarted without persistence), and a
+    replayed update is still known as handled."""
     db["sessions"].add_column("snapshot", str)
+    db["sessions"].add_column("last_update", int)
     db["sessions"].create_index(["user_id", "channel", "status"])
 
 
@@ -124,6 +126,7 @@ class TurnWrite:
     finished_at: str | None = None
     scorecard: dict[str, Any] | None = None
     snapshot: dict[str, Any] | None = None
+    update_id: int | None = None
 
 
 class RecordStoreError(Exception):
@@ -219,17 +222,20 @@ class Records:
                                       if write.snapshot is not None else None}
             if write.finished_at:
                 update["finished_at"] = write.finished_at
+            if write.update_id is not None:
+                update["last_update"] = write.update_id
             if write.scorecard is not None:
                 update.update(score=write.scorecard.get("score"), passed=int(bool(write.scorecard.get("passed"))),
                               scorecard=json.dumps(write.scorecard, ensure_ascii=False))
             self.db["sessions"].update(write.session_id, update)
 
-    def active_snapshot(self, user_id: str, channel: str) -> dict[str, Any] | None:
-        """The latest snapshot of this user's unfinished session on this channel, if any."""
-        row = self.db.execute("select snapshot from sessions where user_id = ? and channel = ? and status = 'active' "
-                              "and snapshot is not null order by started_at desc limit 1",
+    def active_snapshot(self, user_id: str, channel: str) -> tuple[dict[str, Any], int | None] | None:
+        """The latest snapshot of this user's unfinished session on this channel and the id of the update that made
+        it, if there is one."""
+        row = self.db.execute("select snapshot, last_update from sessions where user_id = ? and channel = ? and "
+                              "status = 'active' and snapshot is not null order by started_at desc limit 1",
                               [user_id, channel]).fetchone()
-        return json.loads(row[0]) if row else None
+        return (json.loads(row[0]), row[1]) if row else None
 
     def abandon_session(self, session_id: str, finished_at: str) -> None:
         """A session that cannot go on (its turn failed, or a new one replaced it unscored) is ``abandoned``, never

@@ -14,7 +14,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 from redis.exceptions import RedisError
 
 from .services import Services
-from .talk import deliver
+from .talk import deliver, restore
 
 log = logging.getLogger("sobesednik.telegram")
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -111,14 +111,24 @@ class ErrorApology(BaseMiddleware):
 
 
 class ReplayGuard(BaseMiddleware):
-    """An update handled before (a restart delivers again the updates that were not confirmed) changes nothing
-    twice: the replies of its turn that were not sent go out, nothing else happens (see talk.Conversation)."""
+    """The user's conversation state before a handler sees it: put back from the records when the state store lost
+    it (a Redis restarted without persistence), so it goes on where it was and is never left behind active; and an
+    update handled before (a restart delivers again the updates that were not confirmed) changes nothing twice —
+    the replies of its turn that were not sent go out, nothing else happens (see talk.Conversation)."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         state: FSMContext | None = data.get("state")
         if not isinstance(event, Update) or state is None:
             return await handler(event, data)
         stored = await state.get_data()
+        _, user_id, _ = _where(event)
+        if not stored and user_id is not None:
+            services: Services = data["services"]
+            recorded = await services.recorded_conversation(user_id)
+            if recorded is not None:
+                log.warning("the state store lost the conversation of user %s: taken up from the records", user_id)
+                await restore(state, *recorded)
+                stored = await state.get_data()
         handled = stored.get("handled")
         if handled is not None and event.update_id <= handled:
             chat_id, _, _ = _where(event)

@@ -65,13 +65,18 @@ class RenewedRedisLock(BaseEventIsolation):
 
     @asynccontextmanager
     async def lock(self, key: StorageKey) -> AsyncGenerator[None, None]:
-        async with self.redis.lock(self.key_builder.build(key, "lock"), timeout=LOCK_TTL) as held:
-            renewing = asyncio.create_task(self._renew(held))
+        held = self.redis.lock(self.key_builder.build(key, "lock"), timeout=LOCK_TTL)
+        await held.acquire()
+        renewing = asyncio.create_task(self._renew(held))
+        try:
+            yield
+        finally:
+            renewing.cancel()
+            await asyncio.gather(renewing, return_exceptions=True)
             try:
-                yield
-            finally:
-                renewing.cancel()
-                await asyncio.gather(renewing, return_exceptions=True)
+                await held.release()
+            except RedisError as exc:  # the turn is done; the lock expires by itself
+                log.warning("could not release a user's lock: %s", exc)
 
     @staticmethod
     async def _renew(held) -> None:

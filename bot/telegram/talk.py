@@ -65,6 +65,12 @@ async def load(state: FSMContext) -> Snapshot | None:
     return Snapshot.model_validate(raw) if raw else None
 
 
+async def restore(state: FSMContext, snapshot: Snapshot, handled: int | None) -> None:
+    """A conversation the state store lost, put back as the records last saved it."""
+    await state.set_state(Talk.trainee if snapshot.mode == "trainee" else Talk.customer)
+    await state.set_data({"snapshot": snapshot.model_dump(mode="json"), "handled": handled})
+
+
 async def reset(state: FSMContext, update_id: int, **kept: Any) -> None:
     """No conversation any more; what the handled update said stays, so a replay of it changes nothing."""
     await state.set_state(None)
@@ -155,17 +161,7 @@ class Conversation:
         self.update_id = update_id
 
     async def snapshot(self) -> Snapshot | None:
-        """The conversation going on: from the state store or, when the store lost it (a Redis restarted without
-        persistence), from the records — the conversation goes on where it was, and is never left behind active."""
-        snapshot = await load(self.state)
-        if snapshot is not None:
-            return snapshot
-        snapshot = await self.services.recorded_snapshot(self.user_id)
-        if snapshot is not None:
-            log.warning("the state store lost the conversation of user %s: taken up from the records", self.user_id)
-            await self.state.set_state(Talk.trainee if snapshot.mode == "trainee" else Talk.customer)
-            await self.state.update_data(snapshot=snapshot.model_dump(mode="json"))
-        return snapshot
+        return await load(self.state)
 
     async def begin(self, mode: Mode, **options: Any) -> Snapshot:
         """A new conversation; a previous one is hung up first and recorded as finished or, if it cannot finish
@@ -174,7 +170,7 @@ class Conversation:
         try:
             previous = await self.snapshot()
             if previous is not None:
-                ended = await self.services.turn(previous, Event(hang_up=True), self.user_id)
+                ended = await self.services.turn(previous, Event(hang_up=True), self.user_id, self.update_id)
                 if not ended.snapshot.finished:
                     await self.services.abandon(ended.snapshot)
         except Exception:
@@ -183,12 +179,14 @@ class Conversation:
             if previous is not None:
                 await self.services.abandon(previous)
         await reset(self.state, self.update_id)
-        result = await thinking(self.bot, self.chat_id, self.services.start(mode, self.user_id, **options))
+        result = await thinking(self.bot, self.chat_id, self.services.start(mode, self.user_id, self.update_id,
+                                                                            **options))
         await self._after(result)
         return result.snapshot
 
     async def turn(self, snapshot: Snapshot, event: Event) -> TurnResult:
-        result = await thinking(self.bot, self.chat_id, self.services.turn(snapshot, event, self.user_id))
+        result = await thinking(self.bot, self.chat_id, self.services.turn(snapshot, event, self.user_id,
+                                                                           self.update_id))
         await self._after(result)
         return result
 
