@@ -229,6 +229,34 @@ def customers_import(
     raise typer.Exit(1 if report.rejected and not skip_bad else 0)
 
 
+@customers_app.command("forget")
+def customers_forget(
+    customer_id: str = typer.Argument(..., help="The id of the customer to forget"),
+    db: Optional[Path] = typer.Option(None, "--db", envvar="DB_PATH", help="SQLite file of the records"),
+) -> None:
+    """The right to be forgotten: erase a customer's personal data from the records, keep the anonymous counts."""
+    import datetime as dt
+
+    from engine.content.self_service import DEMO_PREFIX
+
+    if customer_id.startswith(DEMO_PREFIX):
+        typer.echo(f"{customer_id}: demo customers are content, not personal data", err=True)
+        raise typer.Exit(2)
+    records = _open_records(db)
+    try:
+        known = records.customer(customer_id) or {}
+        words = [known.get(part) or "" for part in ("first_name", "patronymic", "last_name")]
+        done = records.forget_customer(customer_id, [word for word in words if word],
+                                       dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+    finally:
+        records.close()
+    if done is None:
+        typer.echo(f"{customer_id}: no such customer in the records", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"{customer_id} forgotten: {done['customers']} customer row, {done['sessions']} sessions and "
+               f"{done['lines']} lines redacted")
+
+
 @customers_app.command("list")
 def customers_list(
     db: Optional[Path] = typer.Option(None, "--db", envvar="DB_PATH", help="SQLite file of the customer base"),

@@ -15,18 +15,13 @@ import secrets as random_secrets
 import sys
 import threading
 from collections.abc import Iterable
-from functools import lru_cache
 from pathlib import Path
 
+from engine.privacy import redact
 from engine.records import owner_only
-from engine.russian import morph
 
 TOKEN_IN_URL = re.compile(r"bot\d+:[\w-]+")
 TOKEN = re.compile(r"\b\d{5,}:[\w-]{20,}")
-DIGITS = re.compile(r"\+?\d(?:[\s().-]{0,2}\d){4,}")
-WORD = re.compile(r"[^\W\d_]+")
-NAME_PARTS = frozenset({"Name", "Surn", "Patr"})
-NAME_MIN_SCORE = 0.1
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _KEY = random_secrets.token_bytes(16)
 
@@ -36,24 +31,13 @@ def _tag(match: re.Match[str]) -> str:
     return "#" + hashlib.blake2s(digits.encode(), key=_KEY, digest_size=3).hexdigest()
 
 
-@lru_cache(maxsize=16384)
-def _is_name(word: str) -> bool:
-    return any(NAME_PARTS & parse.tag.grammemes and parse.score >= NAME_MIN_SCORE for parse in morph().parse(word))
-
-
-def _name(match: re.Match[str]) -> str:
-    word = match.group()
-    return "<name>" if _is_name(word) else word
-
-
 def mask(text: str, secrets: Iterable[str] = (), *, names: bool = True) -> str:
     for secret in secrets:
         if secret:
             text = text.replace(secret, "<secret>")
     text = TOKEN_IN_URL.sub("bot<token>", text)
     text = TOKEN.sub("<token>", text)
-    text = DIGITS.sub(_tag, text)
-    return WORD.sub(_name, text) if names else text
+    return redact(text, digits=_tag, names=names)
 
 
 class PrivacyFilter(logging.Filter):

@@ -26,6 +26,8 @@ from typing import Any
 
 import sqlite_utils
 
+from .privacy import REDACTED, redact
+
 log = logging.getLogger("sobesednik.records")
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB_PATH = PROJECT_ROOT / "var" / "sobesednik.sqlite"
@@ -136,6 +138,21 @@ class RecordStoreError(Exception):
 class RecordsRecreated(Exception):
     """The records file was deleted (or replaced) under the running process: a new one was created, empty, and the
     write that found out was not made; the caller writes the whole session again."""
+
+
+def _redact_json(text: str, customer_id: str, words: list[str]) -> str:
+    """Every string in a JSON text redacted (the customer's id too); numbers and structure kept."""
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return REDACTED if value == customer_id else redact(value, words=words)
+        if isinstance(value, list):
+            return [walk(item) for item in value]
+        if isinstance(value, dict):
+            return {key: walk(item) for key, item in value.items()}
+        return value
+
+    return json.dumps(walk(json.loads(text)), ensure_ascii=False)
 
 
 class Records:
@@ -283,6 +300,37 @@ class Records:
                 [(row["id"], row["contract"], row.get("phone"), row["last_name"], row["first_name"],
                   json.dumps(row, ensure_ascii=False), updated_at) for row in rows])
         return len(rows), len(set(ids) - known)
+
+    def forget_customer(self, customer_id: str, words: list[str], at: str) -> dict[str, int] | None:
+        """The right to be forgotten: the customer's row goes, and in every session he was identified in the texts
+        of the lines and hand-off transcripts lose digit runs (contract, phones, passport) and names (also ``words``,
+        his own name), the snapshot goes and an unfinished session is abandoned; sessions, offers with their response
+        codes, orders and tickets stay as anonymous counts (no customer id). None when nothing is known of him."""
+        with self.db.conn:
+            self.db.execute("BEGIN IMMEDIATE")
+            deleted = self.db.execute("delete from customers where id = ?", [customer_id]).rowcount
+            sessions = [row[0] for row in self.db.execute("select id from sessions where customer_id = ?",
+                                                          [customer_id]).fetchall()]
+            if not deleted and not sessions:
+                return None
+            lines = 0
+            for session_id in sessions:
+                for n, text, analysis in self.db.execute("select n, text, analysis from turns where session_id = ?",
+                                                         [session_id]).fetchall():
+                    self.db.execute("update turns set text = ?, analysis = ? where session_id = ? and n = ?",
+                                    [redact(text, words=words), _redact_json(analysis, customer_id, words),
+                                     session_id, n])
+                    lines += 1
+                for handoff_id, transcript in self.db.execute("select id, transcript from handoffs where "
+                                                              "session_id = ?", [session_id]).fetchall():
+                    self.db.execute("update handoffs set transcript = ? where id = ?",
+                                    [_redact_json(transcript, customer_id, words), handoff_id])
+                self.db.execute("update sessions set status = 'abandoned', finished_at = ? where id = ? and "
+                                "status = 'active'", [at, session_id])
+            for table in ("sessions", "offers", "orders", "opt_outs", "tickets", "handoffs"):
+                extra = ", snapshot = null" if table == "sessions" else ""
+                self.db.execute(f"update {table} set customer_id = null{extra} where customer_id = ?", [customer_id])
+        return {"customers": deleted, "sessions": len(sessions), "lines": lines}
 
     def customer_count(self) -> int:
         return self.db["customers"].count

@@ -190,3 +190,39 @@ def test_an_import_writes_in_short_batches_and_leaves_the_database_free_between_
     assert batches == [2, 2, 1] and (report.written, report.new) == (5, 5)
     again = import_customers(tmp_path / "base.csv", content, records)
     assert (again.written, again.new) == (5, 0) and records.customer_count() == 5
+
+
+def test_a_forgotten_customer_leaves_only_anonymous_counts(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from main import app
+
+    db = tmp_path / "r.sqlite"
+    runner = CliRunner()
+    assert runner.invoke(app, ["customers", "import", str(write(tmp_path / "base.csv", HEADER, IVANOVA, PETROV)),
+                               "--db", str(db)]).exit_code == 0
+    script = write(tmp_path / "ivanova.txt", "500100200300 Иванова Мария", "у меня вирус, звоните на 8 914 555-00-01",
+                   "паспорт 4510 123456, Иванову Марию Петровну все знают", "Да, получилось", "позовите оператора")
+    played = runner.invoke(app, ["play", "--mode", "customer", "--script", str(script), "--json", "--db", str(db)])
+    session_id = json.loads(played.stdout)["session_id"]
+    records = Records(db)
+    offers_before = [(o["product"], o["response"]) for o in records.offers(session_id)]
+    records.close()
+
+    done = runner.invoke(app, ["customers", "forget", "c_ivanova", "--db", str(db)])
+    assert done.exit_code == 0, done.output
+    records = Records(db)
+    try:
+        assert records.customer("c_ivanova") is None and records.customer("c_petrov") is not None
+        session = records.session(session_id)
+        assert session["customer_id"] is None and session["snapshot"] is None and session["status"] != "active"
+        stored = json.dumps([records.turns(session_id), records.handoffs(session_id), records.tickets(session_id)],
+                            ensure_ascii=False)
+        for personal in ("500100200300", "Иванов", "Мари", "Петровн", "555-00-01", "4510 123456", "c_ivanova"):
+            assert personal not in stored, personal
+        assert [(o["product"], o["response"]) for o in records.offers(session_id)] == offers_before
+        assert len(records.turns(session_id)) == len(json.loads(played.stdout)["transcript"])
+    finally:
+        records.close()
+    again = runner.invoke(app, ["customers", "forget", "c_ivanova", "--db", str(db)])
+    assert again.exit_code == 2 and "no such customer" in again.stderr
