@@ -171,3 +171,34 @@ async def test_a_button_pressed_twice_is_taken_once(start_bot, user, live, tg, t
     assert tg.calls_of("answerCallbackQuery")[-1].params["text"] == live.content.label("tg_stale_button")
     [session] = sessions_of(tmp_path / "records.sqlite", user.id)
     assert session["status"] == "finished" and session["score"] is not None
+
+
+async def test_a_full_disk_is_an_apology_nothing_half_written_and_the_call_goes_on(start_bot, user, live, tmp_path,
+                                                                                    monkeypatch):
+    import sqlite3
+
+    bot = await start_bot()
+    await choose_scenario(user, live)
+    await user.send(GOOD_CALL[0])
+    await user.receive()
+    records = bot.services.records
+    write_turn = records.save_turn
+
+    def disk_full(write):
+        # SQLite's own error on a full disk, raised inside the turn's transaction after its first row
+        with records.db.conn:
+            records.db.execute("BEGIN IMMEDIATE")
+            records.db["turns"].insert({**write.turns[0], "session_id": write.session_id, "analysis": "{}"},
+                                       replace=True)
+            raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(records, "save_turn", disk_full)
+    await user.send(GOOD_CALL[1])
+    [apology] = await user.receive()
+    assert apology["text"] == live.content.label("tg_apology")
+    monkeypatch.setattr(records, "save_turn", write_turn)  # space is freed
+    await user.send(GOOD_CALL[1])
+    [answer] = await user.receive()
+    assert "работает" in answer["text"]
+    [session] = sessions_of(tmp_path / "records.sqlite", user.id)
+    assert operator_lines(session) == GOOD_CALL[:2]  # the failed turn left nothing behind
