@@ -4,7 +4,6 @@ in tests/conftest.py (fixed examples, derandomized)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
