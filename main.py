@@ -344,8 +344,11 @@ def offers() -> None:
 
 def main() -> None:
     """Run a command; an unforeseen failure is one line for the user, its traceback goes to the error log."""
+    from bot.logs import configure_logging
+
     for stream in (sys.stdin, sys.stdout, sys.stderr):
         stream.reconfigure(encoding="utf-8", errors="replace")
+    configure_logging(level=logging.WARNING)  # every command logs masked; play and bot set their own place
     try:
         app()
     except Exception as exc:  # noqa: BLE001 — the last resort: no traceback ever reaches a user

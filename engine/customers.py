@@ -309,8 +309,8 @@ class _RowChecker:
         first = self.seen_contracts.get(customer.contract)
         if first is not None and first[1] != customer.id:
             problems.append(f"contract {customer.contract} is also {first[1]!r}'s (row {first[0]})")
-        others = [row["id"] for row in self.records.customers_where(contract=customer.contract)
-                  if row["id"] != customer.id]
+        others = [holder for holder in self.records.customer_ids_with_contract(customer.contract)
+                  if holder != customer.id]
         if others:
             problems.append(f"contract {customer.contract} already belongs to {others[0]!r} in the base")
         if problems:

@@ -332,6 +332,10 @@ class Records:
                 self.db.execute(f"update {table} set customer_id = null{extra} where customer_id = ?", [customer_id])
         return {"customers": deleted, "sessions": len(sessions), "lines": lines}
 
+    def customer_ids_with_contract(self, contract: str) -> list[str]:
+        return [row[0] for row in self.db.execute("select id from customers where contract = ? order by id",
+                                                  [contract]).fetchall()]
+
     def customer_count(self) -> int:
         return self.db["customers"].count
 

@@ -202,3 +202,30 @@ async def test_a_full_disk_is_an_apology_nothing_half_written_and_the_call_goes_
     assert "работает" in answer["text"]
     [session] = sessions_of(tmp_path / "records.sqlite", user.id)
     assert operator_lines(session) == GOOD_CALL[:2]  # the failed turn left nothing behind
+
+
+async def test_a_users_redis_lock_is_short_lived_and_renewed_while_held(redis_url, monkeypatch):
+    import asyncio
+
+    import redis.asyncio
+
+    from aiogram.fsm.storage.base import StorageKey
+    from aiogram.fsm.storage.redis import DefaultKeyBuilder
+
+    import bot.telegram.storage as storage
+
+    client = redis.asyncio.Redis.from_url(redis_url)
+    key_builder = DefaultKeyBuilder(prefix=storage.KEY_PREFIX, with_bot_id=True)
+    key = StorageKey(bot_id=1, chat_id=2, user_id=2)
+    name = key_builder.build(key, "lock")
+    try:
+        async with storage.RenewedRedisLock(client, key_builder).lock(key):
+            assert 0 < await client.pttl(name) <= storage.LOCK_TTL * 1000  # a killed holder blocks him briefly
+        assert not await client.exists(name)
+        monkeypatch.setattr(storage, "LOCK_TTL", 1.0)
+        monkeypatch.setattr(storage, "LOCK_RENEW", 0.1)
+        async with storage.RenewedRedisLock(client, key_builder).lock(key):
+            await asyncio.sleep(2.5)  # a long turn: well past the lock's life, which renewal keeps extending
+            assert await client.exists(name)
+    finally:
+        await client.aclose()
