@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Optional
 
@@ -12,7 +13,7 @@ import typer
 from engine.content.loader import DEFAULT_DIALOGUES, DEFAULT_SCRIPTS, load_content
 from engine.content.schema import SCHEMA_FILE, write_schema
 from engine.content.yaml_source import ContentError
-from engine.json_io import dump, stdout_writer
+from engine.json_io import decode_utf8, dump, line_too_long, read_lines, stdout_writer
 from state_machines.call_stage import mermaid
 
 DEMO_CUSTOMERS_SHOWN = 4
@@ -122,7 +123,8 @@ def play(
     db: Optional[Path] = typer.Option(None, "--db", envvar="DB_PATH", help="SQLite file for records"),
 ) -> None:
     """The console simulator: trainee mode (the program plays the customer) or customer mode (the self-service bot)."""
-    from bot.console import ConsoleSession, dump_json, run_interactive, run_script, transcript_json
+    from bot.console import ConsoleSession, dump_json, run_interactive, transcript_json
+    from bot.logs import configure_logging
     from bot.runner import ConversationRunner
 
     if mode not in ("trainee", "customer"):
@@ -146,22 +148,11 @@ def play(
         raise typer.Exit(2)
     options = {"seed": seed, "scenario_id": scenario, "customer_id": customer, "call_type": call_type}
     session = ConsoleSession(ConversationRunner(engine, records, "script" if script else "console"))
+    configure_logging(file=records.path.with_name("console.log"), level=logging.WARNING)
     try:
         if script is not None:
-            try:
-                lines = script.read_text(encoding="utf-8").splitlines()
-            except (OSError, UnicodeDecodeError) as exc:
-                typer.echo(f"cannot read the script {script}: {exc}", err=True)
-                raise typer.Exit(2)
-            try:
-                snapshot = run_script(session, mode, iter(lines), **options)
-            except Exception as exc:  # noqa: BLE001 — one line for the calling program, the rest in the log
-                logging.getLogger("sobesednik.console").exception("scripted session failed")
-                typer.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
-                raise typer.Exit(1)
+            snapshot = _play_script(session, mode, script, options)
         else:
-            logging.basicConfig(filename=str(records.path.with_name("console.log")), level=logging.WARNING,
-                                format="%(asctime)s %(levelname)s %(name)s: %(message)s")
             labels = {label_id: label.text for label_id, label in content.labels.items()}
             intro = _demo_customers_hint(content, engine, records) if mode == "customer" and not customer else ""
             snapshot = run_interactive(session, mode, labels, sys.stdin, intro, **options)
@@ -169,6 +160,40 @@ def play(
         records.close()
     if as_json:
         dump_json(transcript_json(snapshot), sys.stdout)
+
+
+class _ScriptLineError(ValueError):
+    """A line of a --script file that cannot be read: the call stops there (exit 2)."""
+
+
+def _script_lines(script: Path, stream) -> Iterator[str]:
+    for number, raw in enumerate(read_lines(stream), 1):
+        if raw is None:
+            raise _ScriptLineError(line_too_long(f"{script}:{number}"))
+        try:
+            yield decode_utf8(raw, f"{script}:{number}")
+        except ValueError as exc:
+            raise _ScriptLineError(str(exc)) from None
+
+
+def _play_script(session, mode: str, script: Path, options: dict):
+    """A scripted call: a bad script line is one line and exit 2, a failing turn one line and exit 1 (its traceback
+    in console.log); either way the session is recorded as abandoned."""
+    from bot.console import run_script
+
+    try:
+        with script.open("rb") as stream:
+            return run_script(session, mode, _script_lines(script, stream), **options)
+    except OSError as exc:
+        typer.echo(f"cannot read the script {script}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(2)
+    except _ScriptLineError as exc:
+        typer.echo(f"cannot read the script: {exc}", err=True)
+        raise typer.Exit(2)
+    except Exception as exc:  # noqa: BLE001 — one line for the calling program, the rest in the log
+        logging.getLogger("sobesednik.console").exception("scripted session failed")
+        typer.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
+        raise typer.Exit(1)
 
 
 def _demo_customers_hint(content, engine, records) -> str:
@@ -220,6 +245,34 @@ def customers_import(
     raise typer.Exit(1 if report.rejected and not skip_bad else 0)
 
 
+@customers_app.command("forget")
+def customers_forget(
+    customer_id: str = typer.Argument(..., help="The id of the customer to forget"),
+    db: Optional[Path] = typer.Option(None, "--db", envvar="DB_PATH", help="SQLite file of the records"),
+) -> None:
+    """The right to be forgotten: erase a customer's personal data from the records, keep the anonymous counts."""
+    import datetime as dt
+
+    from engine.content.self_service import DEMO_PREFIX
+
+    if customer_id.startswith(DEMO_PREFIX):
+        typer.echo(f"{customer_id}: demo customers are content, not personal data", err=True)
+        raise typer.Exit(2)
+    records = _open_records(db)
+    try:
+        known = records.customer(customer_id) or {}
+        words = [known.get(part) or "" for part in ("first_name", "patronymic", "last_name")]
+        done = records.forget_customer(customer_id, [word for word in words if word],
+                                       dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+    finally:
+        records.close()
+    if done is None:
+        typer.echo(f"{customer_id}: no such customer in the records", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"{customer_id} forgotten: {done['customers']} customer row, {done['sessions']} sessions and "
+               f"{done['lines']} lines redacted")
+
+
 @customers_app.command("list")
 def customers_list(
     db: Optional[Path] = typer.Option(None, "--db", envvar="DB_PATH", help="SQLite file of the customer base"),
@@ -265,7 +318,7 @@ def classify(
     """Classify utterances, one per line on stdin, into JSON lines on stdout."""
     from engine.understanding import run_classify
 
-    raise typer.Exit(run_classify(side, sys.stdin, stdout_writer(), DEFAULT_DIALOGUES))
+    raise typer.Exit(run_classify(side, read_lines(sys.stdin.buffer), stdout_writer(), DEFAULT_DIALOGUES))
 
 
 @app.command()
@@ -294,7 +347,7 @@ def eligibility() -> None:
     """«Когда не предлагаем»: a JSON context per line on stdin → allowed and every reason, a JSON line each."""
     from engine.rules_cli import run_eligibility
 
-    raise typer.Exit(run_eligibility(sys.stdin, stdout_writer(), _load_or_exit()))
+    raise typer.Exit(run_eligibility(read_lines(sys.stdin.buffer), stdout_writer(), _load_or_exit()))
 
 
 @app.command()
@@ -302,27 +355,30 @@ def offers() -> None:
     """Next best offers: a JSON context per line on stdin → the ranked, explained offers as a JSON line."""
     from engine.rules_cli import run_offers
 
-    raise typer.Exit(run_offers(sys.stdin, stdout_writer(), _load_or_exit()))
+    raise typer.Exit(run_offers(read_lines(sys.stdin.buffer), stdout_writer(), _load_or_exit()))
 
 
 def main() -> None:
     """Run a command; an unforeseen failure is one line for the user, its traceback goes to the error log."""
+    from bot.logs import configure_logging
+
     for stream in (sys.stdin, sys.stdout, sys.stderr):
         stream.reconfigure(encoding="utf-8", errors="replace")
+    configure_logging(level=logging.WARNING)  # every command logs masked; play and bot set their own place
     try:
         app()
     except Exception as exc:  # noqa: BLE001 — the last resort: no traceback ever reaches a user
-        from engine.records import default_db_path
+        from bot.logs import mask
+        from engine.records import default_db_path, owner_only
 
         log_path = default_db_path().with_name("error.log")  # beside the records (DB_PATH)
         try:
-            log_path.parent.mkdir(parents=True, exist_ok=True)
-            with log_path.open("a", encoding="utf-8") as log:
-                log.write(f"{sys.argv!r}\n{traceback.format_exc()}\n")
+            with owner_only(log_path).open("a", encoding="utf-8") as log:
+                log.write(mask(f"{sys.argv!r}\n{traceback.format_exc()}\n"))
         except OSError:
             log_path = None
         where = f" (details in {log_path})" if log_path else ""
-        sys.stderr.write(f"internal error: {type(exc).__name__}: {exc}{where}\n")
+        sys.stderr.write(f"internal error: {type(exc).__name__}: {mask(str(exc))}{where}\n")
         sys.exit(1)
 
 

@@ -38,6 +38,10 @@ class ConsoleSession:
     def hang_up(self) -> list[Reply]:
         return self._take(Event(hang_up=True))
 
+    def abandon(self) -> None:
+        if self.snapshot is not None and not self.snapshot.finished:
+            self.runner.abandon(self.snapshot)
+
     @property
     def finished(self) -> bool:
         return self.snapshot is not None and self.snapshot.finished
@@ -51,7 +55,7 @@ class ConsoleSession:
         return Event(text=text)
 
     def _take(self, event: Event) -> list[Reply]:
-        result = self.runner.turn(self.snapshot, event)
+        result = self.runner.turn(self.snapshot, event, CONSOLE_USER)
         self.snapshot = result.snapshot
         return self._shown(result.replies)
 
@@ -92,16 +96,21 @@ def transcript_json(snapshot: Snapshot) -> dict[str, Any]:
 
 
 def run_script(session: ConsoleSession, mode: Mode, lines: Iterator[str], **options: Any) -> Snapshot:
-    """Feed the human side's lines one by one; the call ends when they run out."""
+    """Feed the human side's lines one by one; the call ends when they run out. Whatever stops it early (a bad
+    line, a failing turn) leaves the session recorded as abandoned, never active."""
     session.begin(mode, **options)
-    for line in lines:
-        if session.finished:
-            break
-        text = line.rstrip("\n")
-        if text.strip():
-            session.send(text)
-    if not session.finished:
-        session.hang_up()
+    try:
+        for line in lines:
+            if session.finished:
+                break
+            text = line.rstrip("\n")
+            if text.strip():
+                session.send(text)
+        if not session.finished:
+            session.hang_up()
+    except BaseException:
+        session.abandon()
+        raise
     return session.snapshot
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from engine.conversation import Event, Mode, Snapshot, TurnResult
 from engine.dialogue import DialogueEngine
-from engine.records import Records, TurnWrite
+from engine.records import Records, RecordsRecreated, TurnWrite
 
 
 class ConversationRunner:
@@ -12,24 +12,39 @@ class ConversationRunner:
         self.records = records
         self.channel = channel
 
-    def start(self, mode: Mode, user_id: str, **options) -> TurnResult:
+    def start(self, mode: Mode, user_id: str, update_id: int | None = None, **options) -> TurnResult:
+        """``update_id``: the front end's id of the input that started it, kept with the session's snapshot."""
         result = self.engine.start(mode, **options)
-        snapshot = result.snapshot
-        self.records.start_session(
-            session_id=snapshot.session_id, mode=mode, channel=self.channel, user_id=user_id,
-            call_type=snapshot.call_type, stage=snapshot.stage, started_at=snapshot.started_at,
-            scenario_id=snapshot.scenario_id, customer_id=snapshot.customer_id,
-        )
-        self._save(None, snapshot)
+        try:
+            self._start(user_id, result.snapshot, update_id)
+        except RecordsRecreated:
+            self._start(user_id, result.snapshot, update_id)
         return result
 
-    def turn(self, snapshot: Snapshot, event: Event) -> TurnResult:
+    def turn(self, snapshot: Snapshot, event: Event, user_id: str, update_id: int | None = None) -> TurnResult:
         result = self.engine.handle(snapshot, event)
-        self._save(snapshot, result.snapshot)
+        try:
+            self._save(snapshot, result.snapshot, update_id)
+        except RecordsRecreated:
+            self._start(user_id, result.snapshot, update_id)  # the whole conversation so far goes into the new file
         return result
 
-    def _save(self, before: Snapshot | None, after: Snapshot) -> None:
-        now = self.engine.clock().isoformat(timespec="seconds")
+    def _start(self, user_id: str, snapshot: Snapshot, update_id: int | None) -> None:
+        self.records.start_session(
+            session_id=snapshot.session_id, mode=snapshot.mode, channel=self.channel, user_id=user_id,
+            call_type=snapshot.call_type, stage=snapshot.path[0] if snapshot.path else snapshot.stage,
+            started_at=snapshot.started_at, scenario_id=snapshot.scenario_id, customer_id=snapshot.customer_id,
+        )
+        self._save(None, snapshot, update_id)
+
+    def abandon(self, snapshot: Snapshot) -> None:
+        self.records.abandon_session(snapshot.session_id, self._now())
+
+    def _now(self) -> str:
+        return self.engine.clock().isoformat(timespec="seconds")
+
+    def _save(self, before: Snapshot | None, after: Snapshot, update_id: int | None) -> None:
+        now = self._now()
         done_lines = len(before.lines) if before else 0
         done_orders = len(before.orders) if before else 0
         shown = {offer.product for offer in before.offers} if before else set()
@@ -46,5 +61,7 @@ class ConversationRunner:
             orders=[{"product": product, "customer_id": after.customer_id, "created_at": now}
                     for product in after.orders[done_orders:]],
             scorecard=after.trainee.scorecard if after.finished and after.trainee is not None else None,
+            snapshot=None if after.finished else after.model_dump(mode="json"),
+            update_id=update_id,
         )
         self.records.save_turn(write)

@@ -20,16 +20,18 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from pydantic import ValidationError
 
 from .content.self_service import DEMO_PREFIX, DemoCustomer, phone_digits
+from .limits import IMPORT_BATCH_ROWS, MAX_CSV_FIELD_CHARS, MAX_JSON_IMPORT_BYTES
 from .next_best_offer import PastResponse
 
 if TYPE_CHECKING:
@@ -135,7 +137,7 @@ class Rejected:
 class ImportReport:
     path: str
     read: int = 0
-    valid: list[DemoCustomer] = field(default_factory=list)
+    valid: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     written: int = 0
     new: int = 0
@@ -145,7 +147,7 @@ class ImportReport:
         return not self.rejected
 
     def as_json(self) -> dict[str, Any]:
-        return {"file": self.path, "read": self.read, "valid": len(self.valid), "imported": self.written,
+        return {"file": self.path, "read": self.read, "valid": self.valid, "imported": self.written,
                 "new": self.new, "updated": self.written - self.new,
                 "rejected": [{"row": r.row, "id": r.customer_id, "reason": r.reason} for r in self.rejected]}
 
@@ -206,39 +208,59 @@ def csv_row_to_customer(row: dict[str, str]) -> dict[str, Any]:
     return data
 
 
-def read_rows(path: Path) -> tuple[list[tuple[int, Any]], bool]:
-    """(row number, raw row) pairs and whether the rows are flat CSV rows: CSV rows are numbered by their line (the
-    header is line 1), JSON items from 1."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CustomerFileError(f"cannot read {path}: {exc}") from exc
-    if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CustomerFileError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from exc
-        if isinstance(data, dict) and isinstance(data.get("customers"), list):
-            data = data["customers"]
-        if not isinstance(data, list):
-            raise CustomerFileError(f"{path}: expected a list of customers or {{\"customers\": [...]}}")
-        return list(enumerate(data, 1)), False
-    if path.suffix.lower() != ".csv":
+@contextmanager
+def open_rows(path: Path) -> Iterator[tuple[Iterator[tuple[int, Any]], bool]]:
+    """(row number, raw row) pairs read as they are needed, and whether the rows are flat CSV rows. CSV streams (its
+    rows are numbered by their line, the header is line 1); JSON items are numbered from 1 and the file is read at
+    once, so it is limited in size. Raises CustomerFileError for a file that cannot be read."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".json"):
         raise CustomerFileError(f"{path}: use a .csv or .json file")
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
-    unknown = [name for name in header if name not in CSV_COLUMNS]
-    missing = [name for name in ("id", "contract", "first_name", "last_name", "gender") if name not in header]
-    if unknown or missing:
-        problems = [f"unknown columns {unknown}"] if unknown else []
-        problems += [f"missing columns {missing}"] if missing else []
-        raise CustomerFileError(f"{path}:1: {'; '.join(problems)}; columns: {', '.join(CSV_COLUMNS)}")
-    rows = []
-    line = 1
-    for row in reader:
-        rows.append((line + 1, row))
-        line = reader.line_num
-    return rows, True
+    try:
+        stream = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise CustomerFileError(f"cannot read {path}: {exc}") from exc
+    with stream:
+        yield (_json_rows(path, stream), False) if suffix == ".json" else (_csv_rows(path, stream), True)
+
+
+def _json_rows(path: Path, stream: TextIO) -> Iterator[tuple[int, Any]]:
+    text = stream.read(MAX_JSON_IMPORT_BYTES + 1)
+    if len(text) > MAX_JSON_IMPORT_BYTES:
+        raise CustomerFileError(f"{path}: a JSON base may have at most {MAX_JSON_IMPORT_BYTES} characters; "
+                                "import a larger base as CSV")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CustomerFileError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from exc
+    except ValueError as exc:
+        raise CustomerFileError(f"{path}: not valid JSON: {exc}") from exc
+    if isinstance(data, dict) and isinstance(data.get("customers"), list):
+        data = data["customers"]
+    if not isinstance(data, list):
+        raise CustomerFileError(f"{path}: expected a list of customers or {{\"customers\": [...]}}")
+    yield from enumerate(data, 1)
+
+
+def _csv_rows(path: Path, stream: TextIO) -> Iterator[tuple[int, Any]]:
+    csv.field_size_limit(MAX_CSV_FIELD_CHARS)
+    reader = csv.DictReader(stream)
+    try:
+        header = reader.fieldnames or []
+        unknown = [name for name in header if name not in CSV_COLUMNS]
+        missing = [name for name in ("id", "contract", "first_name", "last_name", "gender") if name not in header]
+        if unknown or missing:
+            problems = [f"unknown columns {unknown}"] if unknown else []
+            problems += [f"missing columns {missing}"] if missing else []
+            raise CustomerFileError(f"{path}:1: {'; '.join(problems)}; columns: {', '.join(CSV_COLUMNS)}")
+        line = 1
+        for row in reader:
+            yield line + 1, row
+            line = reader.line_num
+    except csv.Error as exc:
+        raise CustomerFileError(f"{path}:{reader.line_num + 1}: {exc}") from exc  # the line it failed to read
+    except UnicodeDecodeError as exc:
+        raise CustomerFileError(f"cannot read {path}: not UTF-8 ({exc.reason})") from exc
 
 
 def _content_problems(customer: DemoCustomer, content: Content) -> list[str]:
@@ -261,58 +283,71 @@ def _validation_reason(exc: ValidationError) -> str:
     return "; ".join(f"{'.'.join(str(p) for p in error['loc']) or 'row'}: {error['msg']}" for error in exc.errors())
 
 
-def validate_rows(rows: Iterable[tuple[int, Any]], content: Content, records: Records | None = None,
-                  path: str = "", *, flat: bool = False) -> ImportReport:
-    """Every row checked; the report holds the valid customers and each rejected row with its reason."""
-    report = ImportReport(path=path)
-    seen_ids: dict[str, int] = {}
-    seen_contracts: dict[str, tuple[int, str]] = {}
-    for number, raw in rows:
-        report.read += 1
+class _RowChecker:
+    """Checks rows one by one, remembering ids and contracts seen so far in the file."""
+
+    def __init__(self, content: Content, records: Records, *, flat: bool):
+        self.content = content
+        self.records = records
+        self.flat = flat
+        self.seen_ids: dict[str, int] = {}
+        self.seen_contracts: dict[str, tuple[int, str]] = {}
+
+    def check(self, number: int, raw: Any) -> DemoCustomer | Rejected:
         raw_id = raw.get("id") if isinstance(raw, dict) else None
         try:
             if not isinstance(raw, dict):
                 raise ValueError("a customer must be an object")
-            data = csv_row_to_customer(raw) if flat else raw
-            customer = DemoCustomer.model_validate(data)
+            customer = DemoCustomer.model_validate(csv_row_to_customer(raw) if self.flat else raw)
         except ValidationError as exc:
-            report.rejected.append(Rejected(number, raw_id, _validation_reason(exc)))
-            continue
+            return Rejected(number, raw_id, _validation_reason(exc))
         except ValueError as exc:
-            report.rejected.append(Rejected(number, raw_id, str(exc)))
-            continue
-        problems = _content_problems(customer, content)
-        if customer.id in seen_ids:
-            problems.append(f"id {customer.id!r} repeats row {seen_ids[customer.id]}")
-        first = seen_contracts.get(customer.contract)
+            return Rejected(number, raw_id, str(exc))
+        problems = _content_problems(customer, self.content)
+        if customer.id in self.seen_ids:
+            problems.append(f"id {customer.id!r} repeats row {self.seen_ids[customer.id]}")
+        first = self.seen_contracts.get(customer.contract)
         if first is not None and first[1] != customer.id:
             problems.append(f"contract {customer.contract} is also {first[1]!r}'s (row {first[0]})")
-        if records is not None:
-            holders = [row["id"] for row in records.customers_where(contract=customer.contract)]
-            others = [holder for holder in holders if holder != customer.id]
-            if others:
-                problems.append(f"contract {customer.contract} already belongs to {others[0]!r} in the base")
+        others = [holder for holder in self.records.customer_ids_with_contract(customer.contract)
+                  if holder != customer.id]
+        if others:
+            problems.append(f"contract {customer.contract} already belongs to {others[0]!r} in the base")
         if problems:
-            report.rejected.append(Rejected(number, customer.id, "; ".join(problems)))
-            continue
-        seen_ids[customer.id] = number
-        seen_contracts.setdefault(customer.contract, (number, customer.id))
-        report.valid.append(customer)
-    return report
+            return Rejected(number, customer.id, "; ".join(problems))
+        self.seen_ids[customer.id] = number
+        self.seen_contracts.setdefault(customer.contract, (number, customer.id))
+        return customer
 
 
 def import_customers(path: Path, content: Content, records: Records, *, skip_bad: bool = False,
                      now: dt.datetime | None = None) -> ImportReport:
     """Validate the file and upsert its customers by id — all of them, or none when a row is bad (unless
     ``skip_bad``: then the valid rows go in and the bad ones are reported). Raises CustomerFileError for an unreadable
-    file."""
-    rows, flat = read_rows(path)
-    report = validate_rows(rows, content, records, str(path), flat=flat)
+    file.
+
+    Two passes, so that no row is held in memory: the first validates every row; the second validates them again
+    and writes them in batches of IMPORT_BATCH_ROWS, each in a short transaction of its own, so a bot turn waits at
+    most one batch for the database."""
+    report = ImportReport(path=str(path))
+    with open_rows(path) as (rows, flat):
+        checker = _RowChecker(content, records, flat=flat)
+        for number, raw in rows:
+            report.read += 1
+            checked = checker.check(number, raw)
+            if isinstance(checked, Rejected):
+                report.rejected.append(checked)
+            else:
+                report.valid += 1
     if report.rejected and not skip_bad:
         return report
     moment = (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
-    existing = {row["id"] for row in records.all_customers()}
-    report.new = sum(1 for customer in report.valid if customer.id not in existing)
-    report.written = records.upsert_customers((customer.model_dump(mode="json") for customer in report.valid),
-                                              moment)
+    with open_rows(path) as (rows, flat):
+        checker = _RowChecker(content, records, flat=flat)
+        valid = (checked for checked in (checker.check(number, raw) for number, raw in rows)
+                 if isinstance(checked, DemoCustomer))
+        while batch := [customer.model_dump(mode="json") for customer in islice(valid, IMPORT_BATCH_ROWS)]:
+            written, new = records.upsert_customers(batch, moment)
+            report.written += written
+            report.new += new
     return report

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt
 
 from .content.catalog import Product, Service
+from .limits import MAX_MONEY
 
 if TYPE_CHECKING:
     from .content.loader import Content
@@ -53,6 +54,7 @@ class Reason(str, Enum):
 UNRESOLVED_ISSUE_EXCEPTION = "guarantee_plus"
 # Ticket lines whose open tickets block offers (2ЛТП/3ЛТП; a 1st-line failure is ``unresolved_issue``).
 TICKET_MIN_LINE = 2
+MAX_TICKET_LINE = 3
 
 
 class InputModel(BaseModel):
@@ -63,7 +65,7 @@ class Ticket(InputModel):
     """Открытое задание по услуге клиента."""
 
     service: str | None = Field(default=None, description="Услуга задания (не указана — задание по договору)")
-    line: NonNegativeInt = Field(default=TICKET_MIN_LINE, description="Линия поддержки: 1, 2 или 3 (1ЛТП/2ЛТП/3ЛТП)")
+    line: NonNegativeInt = Field(default=TICKET_MIN_LINE, le=MAX_TICKET_LINE, description="Линия поддержки: 1, 2 или 3 (1ЛТП/2ЛТП/3ЛТП)")
     kind: Literal["repair", "extra_works", "termination"] = Field(
         default="repair", description="repair — ремонт; extra_works — доп. работы; termination — расторжение")
 
@@ -78,7 +80,9 @@ class Customer(InputModel):
     options: list[str] = Field(default_factory=list, description="Уже подключённые продукты (id из каталога)")
     payment: Literal["advance", "credit"] = Field(
         default="credit", description="advance — авансовая модель; credit — кредитная")
-    balance: float = Field(default=0.0, description="Деньги на счёте, руб.")
+    # finite and bounded: NaN would pass every comparison of the funds rule (fail open)
+    balance: float = Field(default=0.0, allow_inf_nan=False, ge=-MAX_MONEY, le=MAX_MONEY,
+                           description="Деньги на счёте, руб.")
     financial_block: bool = Field(default=False, description="Финансовая блокировка")
     voluntary_blocks: list[str] = Field(default_factory=list, description="Услуги под добровольной блокировкой")
     contract_terminated: bool = Field(default=False, description="Договор расторгнут")

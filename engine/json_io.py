@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from typing import Any, TextIO, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO, TextIO, TypeVar
 
 from pydantic import BaseModel, ValidationError
+
+from .limits import MAX_INTEGER_DIGITS, MAX_LINE_BYTES
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -33,6 +35,23 @@ def validation_message(exc: ValidationError, root: str = "input") -> str:
     )
 
 
+def read_lines(stream: BinaryIO, limit: int = MAX_LINE_BYTES) -> Iterator[bytes | None]:
+    """The lines of a byte stream without their ends, read lazily; a line longer than ``limit`` bytes comes as None
+    and the rest of it is skipped unread into memory, so even a stream without newlines (/dev/zero) is bounded."""
+    while line := stream.readline(limit + 2):  # room for the line's own "\r\n"
+        text = line.rstrip(b"\r\n")
+        if len(text) <= limit:
+            yield text
+            continue
+        yield None
+        while not line.endswith(b"\n") and (line := stream.readline(limit)):
+            pass  # the rest of the long line is skipped only when the reader asks for the next one
+
+
+def line_too_long(where: str, limit: int = MAX_LINE_BYTES) -> str:
+    return f"{where}: longer than {limit} bytes"
+
+
 def decode_utf8(raw: bytes, where: str) -> str:
     try:
         return raw.decode("utf-8").lstrip("\ufeff")
@@ -40,12 +59,30 @@ def decode_utf8(raw: bytes, where: str) -> str:
         raise ValueError(f"{where}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
 
 
+class _NotANumber(ValueError):
+    pass
+
+
+def _not_a_number(constant: str) -> float:
+    """JSON has no NaN nor Infinity (Python's json reads them): a rule fed NaN would pass every comparison."""
+    raise _NotANumber(f"{constant} is not a number")
+
+
+def _integer(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise _NotANumber(f"a number of {len(text.lstrip('-'))} digits is too large")
+    return int(text)
+
+
 def parse_object(text: str, model: type[Model], where: str, not_an_object: str) -> Model:
     """``text`` as one JSON object validated by ``model``; ValueError with a one-line message otherwise."""
     try:
-        data = json.loads(text.lstrip("\ufeff"))
+        data = json.loads(text.lstrip("\ufeff").rstrip("\r\n"), parse_constant=_not_a_number, parse_int=_integer)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"{where}: invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+        position = f"column {exc.colno}" if exc.doc.count("\n") == 0 else f"line {exc.lineno}, column {exc.colno}"
+        raise ValueError(f"{where}: invalid JSON: {exc.msg} ({position})") from None
+    except _NotANumber as exc:
+        raise ValueError(f"{where}: invalid JSON: {exc}") from None
     if not isinstance(data, dict):
         raise ValueError(f"{where}: {not_an_object}")
     try:

@@ -232,7 +232,8 @@ def next_best_offers(request: OfferRequest, content: Content, call_type: CallTyp
         raise ContextError(problems)
     policy = content.offer_policy[DEFAULT_POLICY]
     segment = request.segment or segment_of(request.customer.services)
-    candidates = request.campaigns if request.campaigns is not None else sorted(content.products)
+    candidates = request.campaigns if request.campaigns is not None else sorted(
+        pid for pid, product in content.products.items() if product.family in call_type.offer_families)
     held_back = _holding_back(request, policy)
 
     scored: list[tuple[float, str, float, float, float, list[Factor]]] = []

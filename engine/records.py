@@ -15,8 +15,10 @@ The customer base (``customers``) is kept here too; engine/customers.py validate
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,12 +26,28 @@ from typing import Any
 
 import sqlite_utils
 
+from .privacy import REDACTED, redact
+
+log = logging.getLogger("sobesednik.records")
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB_PATH = PROJECT_ROOT / "var" / "sobesednik.sqlite"
 
 
 def default_db_path() -> Path:
     return Path(os.environ.get("DB_PATH") or DEFAULT_DB_PATH)
+
+
+def owner_only(path: Path) -> Path:
+    """Create ``path`` readable and writable by its owner only (0600) in a folder only he may enter (0700); a
+    shared folder with the sticky bit (/tmp) is left as it is."""
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    mode = folder.stat().st_mode
+    if not mode & stat.S_ISVTX and stat.S_IMODE(mode) != 0o700:
+        os.chmod(folder, 0o700)
+    os.close(os.open(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600))
+    os.chmod(path, 0o600)
+    return path
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -84,8 +102,17 @@ def _v2(db: sqlite_utils.Database) -> None:
     db["handoffs"].create_index(["session_id"], unique=True)
 
 
+def _v3(db: sqlite_utils.Database) -> None:
+    """The latest snapshot of each session, written with its turn, and the front end's id of the update that made
+    it: a conversation survives the loss of the dialogue state store (a Redis restarted without persistence), and a
+    replayed update is still known as handled."""
+    db["sessions"].add_column("snapshot", str)
+    db["sessions"].add_column("last_update", int)
+    db["sessions"].create_index(["user_id", "channel", "status"])
+
+
 # Explicit, append-only: migration N brings the schema from version N to N + 1.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
 
 
 @dataclass
@@ -100,27 +127,70 @@ class TurnWrite:
     orders: list[dict[str, Any]] = field(default_factory=list)
     finished_at: str | None = None
     scorecard: dict[str, Any] | None = None
+    snapshot: dict[str, Any] | None = None
+    update_id: int | None = None
 
 
 class RecordStoreError(Exception):
     """The records database cannot be opened, created or brought to the current schema."""
 
 
+class RecordsRecreated(Exception):
+    """The records file was deleted (or replaced) under the running process: a new one was created, empty, and the
+    write that found out was not made; the caller writes the whole session again."""
+
+
+def _redact_json(text: str, customer_id: str, words: list[str]) -> str:
+    """Every string in a JSON text redacted (the customer's id too); numbers and structure kept."""
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return REDACTED if value == customer_id else redact(value, words=words)
+        if isinstance(value, list):
+            return [walk(item) for item in value]
+        if isinstance(value, dict):
+            return {key: walk(item) for key, item in value.items()}
+        return value
+
+    return json.dumps(walk(json.loads(text)), ensure_ascii=False)
+
+
 class Records:
     def __init__(self, path: Path | str | None = None):
         self.path = Path(path) if path is not None else default_db_path()
+        self.in_memory = str(self.path) == ":memory:"
+        self._open()
+
+    def _open(self) -> None:
         try:
-            if str(self.path) != ":memory:":
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.in_memory:
+                owner_only(self.path)
+                self._inode = self.path.stat().st_ino
             conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
             self.db = sqlite_utils.Database(conn)
-            if str(self.path) != ":memory:":
+            if not self.in_memory:
                 self.db.enable_wal()
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA busy_timeout = 5000")
             self._migrate()
         except (OSError, sqlite3.Error) as exc:
             raise RecordStoreError(f"cannot open the records database {self.path}: {exc}") from None
+
+    def _check_file(self) -> None:
+        """SQLite keeps writing to a file deleted under it, and every record goes with it: before each write the
+        file must still be the one opened; otherwise a new one is opened and the caller told (loudly, in the log)."""
+        if self.in_memory:
+            return
+        try:
+            same = self.path.stat().st_ino == self._inode
+        except FileNotFoundError:
+            same = False
+        if same:
+            return
+        log.error("the records file %s was deleted or replaced while in use: a new one is created", self.path)
+        self.db.conn.close()
+        self._open()
+        raise RecordsRecreated(str(self.path))
 
     @property
     def schema_version(self) -> int:
@@ -139,6 +209,7 @@ class Records:
     def start_session(self, *, session_id: str, mode: str, channel: str, user_id: str, call_type: str,
                       stage: str, started_at: str, scenario_id: str | None = None,
                       customer_id: str | None = None) -> None:
+        self._check_file()
         with self.db.conn:
             self.db["sessions"].insert(
                 {"id": session_id, "mode": mode, "channel": channel, "user_id": user_id, "call_type": call_type,
@@ -148,6 +219,7 @@ class Records:
             )
 
     def save_turn(self, write: TurnWrite) -> None:
+        self._check_file()
         with self.db.conn:
             self.db.execute("BEGIN IMMEDIATE")
             for turn in write.turns:
@@ -162,13 +234,32 @@ class Records:
                 self.db["offers"].upsert({**offer, "session_id": write.session_id}, pk=("session_id", "product"))
             for order in write.orders:
                 self.db["orders"].insert({**order, "session_id": write.session_id, "status": "new"}, ignore=True)
-            update: dict[str, Any] = {"stage": write.stage, "status": write.status}
+            update: dict[str, Any] = {"stage": write.stage, "status": write.status,
+                                      "snapshot": json.dumps(write.snapshot, ensure_ascii=False)
+                                      if write.snapshot is not None else None}
             if write.finished_at:
                 update["finished_at"] = write.finished_at
+            if write.update_id is not None:
+                update["last_update"] = write.update_id
             if write.scorecard is not None:
                 update.update(score=write.scorecard.get("score"), passed=int(bool(write.scorecard.get("passed"))),
                               scorecard=json.dumps(write.scorecard, ensure_ascii=False))
             self.db["sessions"].update(write.session_id, update)
+
+    def active_snapshot(self, user_id: str, channel: str) -> tuple[dict[str, Any], int | None] | None:
+        """The latest snapshot of this user's unfinished session on this channel and the id of the update that made
+        it, if there is one."""
+        row = self.db.execute("select snapshot, last_update from sessions where user_id = ? and channel = ? and "
+                              "status = 'active' and snapshot is not null order by started_at desc limit 1",
+                              [user_id, channel]).fetchone()
+        return (json.loads(row[0]), row[1]) if row else None
+
+    def abandon_session(self, session_id: str, finished_at: str) -> None:
+        """A session that cannot go on (its turn failed, or a new one replaced it unscored) is ``abandoned``, never
+        left ``active``; a finished one stays as it is."""
+        with self.db.conn:
+            self.db.execute("update sessions set status = 'abandoned', finished_at = ?, snapshot = null where id = ? "
+                            "and status = 'active'", [finished_at, session_id])
 
     def _line_records(self, session_id: str, turn: dict[str, Any]) -> None:
         """What one line of the customer mode did (see the module docstring), inside the turn's transaction."""
@@ -193,20 +284,57 @@ class Records:
                                         "transcript": json.dumps(transcript, ensure_ascii=False)}, ignore=True)
 
     # -- the customer base ------------------------------------------------------------------------------------------
-    def upsert_customers(self, rows: Iterable[dict[str, Any]], updated_at: str) -> int:
-        """Insert or replace customers by id, all in one transaction; ``rows`` are validated customer dicts."""
-        count = 0
+    def upsert_customers(self, rows: list[dict[str, Any]], updated_at: str) -> tuple[int, int]:
+        """Insert or replace one batch of validated customer dicts by id, in one short transaction; returns how many
+        were written and how many of them were new."""
+        ids = [row["id"] for row in rows]
         with self.db.conn:
             self.db.execute("BEGIN IMMEDIATE")
-            for row in rows:
-                self.db["customers"].upsert(
-                    {"id": row["id"], "contract": row["contract"], "phone": row.get("phone"),
-                     "last_name": row["last_name"], "first_name": row["first_name"],
-                     "data": json.dumps(row, ensure_ascii=False), "updated_at": updated_at},
-                    pk="id",
-                )
-                count += 1
-        return count
+            known = {row[0] for row in self.db.execute(
+                f"select id from customers where id in ({', '.join('?' * len(ids))})", ids).fetchall()} if ids else set()
+            self.db.conn.executemany(
+                "insert into customers (id, contract, phone, last_name, first_name, data, updated_at) "
+                "values (?, ?, ?, ?, ?, ?, ?) on conflict(id) do update set contract = excluded.contract, "
+                "phone = excluded.phone, last_name = excluded.last_name, first_name = excluded.first_name, "
+                "data = excluded.data, updated_at = excluded.updated_at",
+                [(row["id"], row["contract"], row.get("phone"), row["last_name"], row["first_name"],
+                  json.dumps(row, ensure_ascii=False), updated_at) for row in rows])
+        return len(rows), len(set(ids) - known)
+
+    def forget_customer(self, customer_id: str, words: list[str], at: str) -> dict[str, int] | None:
+        """The right to be forgotten: the customer's row goes, and in every session he was identified in the texts
+        of the lines and hand-off transcripts lose digit runs (contract, phones, passport) and names (also ``words``,
+        his own name), the snapshot goes and an unfinished session is abandoned; sessions, offers with their response
+        codes, orders and tickets stay as anonymous counts (no customer id). None when nothing is known of him."""
+        with self.db.conn:
+            self.db.execute("BEGIN IMMEDIATE")
+            deleted = self.db.execute("delete from customers where id = ?", [customer_id]).rowcount
+            sessions = [row[0] for row in self.db.execute("select id from sessions where customer_id = ?",
+                                                          [customer_id]).fetchall()]
+            if not deleted and not sessions:
+                return None
+            lines = 0
+            for session_id in sessions:
+                for n, text, analysis in self.db.execute("select n, text, analysis from turns where session_id = ?",
+                                                         [session_id]).fetchall():
+                    self.db.execute("update turns set text = ?, analysis = ? where session_id = ? and n = ?",
+                                    [redact(text, words=words), _redact_json(analysis, customer_id, words),
+                                     session_id, n])
+                    lines += 1
+                for handoff_id, transcript in self.db.execute("select id, transcript from handoffs where "
+                                                              "session_id = ?", [session_id]).fetchall():
+                    self.db.execute("update handoffs set transcript = ? where id = ?",
+                                    [_redact_json(transcript, customer_id, words), handoff_id])
+                self.db.execute("update sessions set status = 'abandoned', finished_at = ? where id = ? and "
+                                "status = 'active'", [at, session_id])
+            for table in ("sessions", "offers", "orders", "opt_outs", "tickets", "handoffs"):
+                extra = ", snapshot = null" if table == "sessions" else ""
+                self.db.execute(f"update {table} set customer_id = null{extra} where customer_id = ?", [customer_id])
+        return {"customers": deleted, "sessions": len(sessions), "lines": lines}
+
+    def customer_ids_with_contract(self, contract: str) -> list[str]:
+        return [row[0] for row in self.db.execute("select id from customers where contract = ? order by id",
+                                                  [contract]).fetchall()]
 
     def customer_count(self) -> int:
         return self.db["customers"].count

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from .eligibility import ContextError, EligibilityContext, check_eligibility
-from .json_io import decode_utf8, dump, parse_object
+from .json_io import decode_utf8, dump, line_too_long, parse_object
 from .next_best_offer import OfferRequest, next_best_offers
 
 if TYPE_CHECKING:
@@ -20,17 +20,19 @@ if TYPE_CHECKING:
 Write = Callable[[str], Any]
 
 
-def _parse(raw: str | bytes, number: int, model: type[BaseModel]) -> BaseModel:
+def _parse(raw: str | bytes | None, number: int, model: type[BaseModel]) -> BaseModel:
     where = f"line {number}"
+    if raw is None:
+        raise ValueError(line_too_long(where))
     text = decode_utf8(raw, where) if isinstance(raw, bytes) else raw
     return parse_object(text, model, where, "a context must be a JSON object")
 
 
-def _run(lines: Iterable[str | bytes], write: Write, model: type[BaseModel],
+def _run(lines: Iterable[str | bytes | None], write: Write, model: type[BaseModel],
          answer: Callable[[Any], dict]) -> int:
     status = 0
     for number, raw in enumerate(lines, 1):
-        if not raw.strip():
+        if raw is not None and not raw.strip():
             continue
         try:
             result = answer(_parse(raw, number, model))
@@ -44,11 +46,11 @@ def _run(lines: Iterable[str | bytes], write: Write, model: type[BaseModel],
     return status
 
 
-def run_eligibility(lines: Iterable[str | bytes], write: Write, content: Content) -> int:
+def run_eligibility(lines: Iterable[str | bytes | None], write: Write, content: Content) -> int:
     """Contexts (JSON lines) → ``{"offer", "allowed", "reasons"}`` lines; returns the exit code (0 or 1)."""
     return _run(lines, write, EligibilityContext, lambda context: check_eligibility(context, content).as_json())
 
 
-def run_offers(lines: Iterable[str | bytes], write: Write, content: Content) -> int:
+def run_offers(lines: Iterable[str | bytes | None], write: Write, content: Content) -> int:
     """Offer requests (JSON lines) → ranked offers with explanations; returns the exit code (0 or 1)."""
     return _run(lines, write, OfferRequest, lambda request: next_best_offers(request, content).as_json())

@@ -1,16 +1,34 @@
 """Russian morphology shared by speech rendering and understanding (one analyzer per process)."""
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 import pymorphy3
+from pymorphy3.lang.ru.config import DEFAULT_UNITS
+from pymorphy3.units import LatinAnalyzer
 
 CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct"})
 
 
+class _LatinByName(LatinAnalyzer):
+    """pymorphy3's Latin check asks ``unicodedata.name()`` of every letter, which raises for letters that have no
+    name (Tangut ideographs, Khitan characters): such a letter is simply not Latin."""
+
+    def check_shape(self, word: str, word_lower: str) -> bool:
+        letters = [char for char in word if char.isalpha()]
+        return bool(letters) and all("LATIN" in unicodedata.name(char, "") for char in letters)
+
+
+def _units(units: list) -> list:
+    return [_units(unit) if isinstance(unit, list) else _LatinByName() if type(unit) is LatinAnalyzer else unit
+            for unit in units]
+
+
 @lru_cache(maxsize=1)
 def morph() -> pymorphy3.MorphAnalyzer:
-    return pymorphy3.MorphAnalyzer(lang="ru")
+    """The analyzer every caller shares; it takes any Unicode text without raising."""
+    return pymorphy3.MorphAnalyzer(lang="ru", units=_units(DEFAULT_UNITS))
 
 
 def _keep_case_shape(original: str, inflected: str) -> str:

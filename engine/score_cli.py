@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .json_io import decode_utf8, dump, parse_object
+from .limits import MAX_DIALOGUE_BYTES
 from .scorecard import ScoreInput, ScoreInputError, score_dialogue
 
 if TYPE_CHECKING:
@@ -23,9 +24,15 @@ STDIN = "-"
 
 def _read(path: Path) -> str:
     try:
-        raw = sys.stdin.buffer.read() if str(path) == STDIN else path.read_bytes()
+        if str(path) == STDIN:
+            raw = sys.stdin.buffer.read(MAX_DIALOGUE_BYTES + 1)
+        else:
+            with path.open("rb") as stream:
+                raw = stream.read(MAX_DIALOGUE_BYTES + 1)
     except OSError as exc:
         raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_DIALOGUE_BYTES:
+        raise ValueError(f"{path}: larger than {MAX_DIALOGUE_BYTES} bytes")
     return decode_utf8(raw, str(path))
 
 

@@ -8,6 +8,7 @@ apart from the model so that no fact shadows a trigger.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable, Protocol
 
 from .compiled import AuthoredTransition, CompiledMachine
@@ -44,6 +45,7 @@ class CustomerFacts:
     said_yes: bool = False        # his decision is «yes»
     decision_maker: bool = True   # he owns the contract (the number)
     identity_given: bool = False  # he has told his identification data
+    situation: frozenset[str] = frozenset()  # the circumstances of the call the scenario sets
 
 
 CUSTOMER_GUARDS: dict[str, Callable[[CustomerFacts], bool]] = {
@@ -55,6 +57,17 @@ CUSTOMER_GUARDS: dict[str, Callable[[CustomerFacts], bool]] = {
     "decision_maker": lambda facts: facts.decision_maker,
     "identity_given": lambda facts: facts.identity_given,
 }
+SITUATION = "situation:"  # a guard ``situation:<flag>``: the scenario sets this circumstance of the call
+
+
+def guards_of(transitions: list[CustomerTransitionSpec]) -> dict[str, Callable[[CustomerFacts], bool]]:
+    """The registry plus a ``situation:<flag>`` guard for every flag a transition names."""
+    named = {name for t in transitions for name in [*t.conditions, *t.unless] if name.startswith(SITUATION)}
+    return {**CUSTOMER_GUARDS, **{name: partial(_in_situation, name.removeprefix(SITUATION)) for name in named}}
+
+
+def _in_situation(flag: str, facts: CustomerFacts) -> bool:
+    return flag in facts.situation
 
 
 @dataclass
@@ -91,7 +104,7 @@ class CustomerMachine:
         self.spec = spec
         self.final_states = frozenset(state.id for state in spec.states if state.final)
         self._machine = CompiledMachine([state.id for state in spec.states], spec.initial, spec.transitions,
-                                        CUSTOMER_GUARDS, lambda transition: transition)
+                                        guards_of(spec.transitions), lambda transition: transition)
 
     def triggers(self, state: str) -> list[str]:
         return self._machine.triggers(state)

@@ -1,13 +1,24 @@
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
 
 from engine.content.loader import DEFAULT_DIALOGUES, DEFAULT_SCRIPTS, Content, load_content
 
 PROJECT = Path(__file__).resolve().parents[1]
+
+# The property-based tests' budget: a fixed number of examples, the same ones on every run (a failure is
+# reproducible, never a flake); no per-example deadline, since a busy machine is not a bug. `HYPOTHESIS_PROFILE=deep`
+# explores further by hand.
+settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True, database=None,
+                          print_blob=True)
+settings.register_profile("deep", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")

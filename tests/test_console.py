@@ -25,7 +25,7 @@ class FlakyRunner:
                             started_at="2026-11-16T10:00:00")
         return TurnResult(snapshot, [Reply("hello")])
 
-    def turn(self, snapshot: Snapshot, event: Event) -> TurnResult:
+    def turn(self, snapshot: Snapshot, event: Event, user_id: str) -> TurnResult:
         if event.hang_up:
             return TurnResult(snapshot.model_copy(update={"finished": True}), [])
         if event.text == "boom":

@@ -38,7 +38,8 @@ products:
 # A call type with everything required but its stages and transitions (the cases add them).
 CALL_TYPE_HEAD = (
     "call_types:\n  - id: extra\n    name: Тест\n    initial: start\n    customer_machine: inbound_caller\n"
-    "    rubric: inbound_upsell\n    codes: [agreed]\n    default_code: agreed\n    outcomes:\n"
+    "    rubric: inbound_upsell\n    codes: [agreed]\n    default_code: agreed\n    offer_families: [security]\n"
+    "    outcomes:\n"
     "      - {id: ok, code: agreed, why: ок}\n    judge:\n      - {outcome: ok}\n"
 )
 CASES = {
@@ -75,7 +76,7 @@ CASES = {
         "dialogues/call_types/extra.yaml",
         CALL_TYPE_HEAD + "    stages:\n      - id: start\n"
         "        name: Начало\n    transitions:\n      - trigger: go\n        source: start\n        dest: nowhere\n",
-        "dialogues/call_types/extra.yaml:19: transition to unknown stage 'nowhere'"),
+        "dialogues/call_types/extra.yaml:20: transition to unknown stage 'nowhere'"),
     "expected code contradicts the rules": (
         "dialogues/scenarios/extra.yaml",
         "scenarios:\n  - id: extra_scenario\n    title: Тест\n    difficulty: easy\n"
@@ -89,7 +90,7 @@ CASES = {
         CALL_TYPE_HEAD + "    stages:\n      - id: start\n"
         "        name: Начало\n    transitions:\n      - trigger: go\n        source: start\n        dest: start\n"
         "        conditions: [offer_allowed, lucky_day]\n",
-        "dialogues/call_types/extra.yaml:20: unknown condition 'lucky_day'"),
+        "dialogues/call_types/extra.yaml:21: unknown condition 'lucky_day'"),
 }
 
 

@@ -139,3 +139,90 @@ def test_the_console_identifies_imported_customers_and_keeps_demo_ids(tmp_path: 
     assert [line.split("\t")[:2] for line in listed] == [["base", "c_ivanova"], ["base", "c_petrov"]]
     unknown = cli("play", "--mode", "customer", "--customer", "c_nobody", "--script", str(egor), "--db", str(db))
     assert unknown.returncode == 2 and "unknown customer" in unknown.stderr
+
+
+def test_nan_infinite_and_absurd_balances_are_rejected_rows(tmp_path: Path, content: Content) -> None:
+    rows = [f"c_{n},50010020040{n},Сидоров,Олег,,m,,owner,internet,,advance,{balance},,,,,,"
+            for n, balance in enumerate(["nan", "-inf", "1" * 5000, "1e12"])]
+    records = Records(tmp_path / "r.sqlite")
+    report = import_customers(write(tmp_path / "base.csv", HEADER, *rows), content, records)
+    assert [r.row for r in report.rejected] == [2, 3, 4, 5]
+    assert all("profile.balance" in r.reason for r in report.rejected)
+    assert records.customer_count() == 0
+
+
+def test_a_csv_field_over_the_limit_is_one_clear_error(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from engine.limits import MAX_CSV_FIELD_CHARS
+    from main import app
+
+    huge = write(tmp_path / "base.csv", HEADER, IVANOVA.replace("Мария", "М" * (MAX_CSV_FIELD_CHARS + 1)))
+    done = CliRunner().invoke(app, ["customers", "import", str(huge), "--db", str(tmp_path / "r.sqlite")])
+    assert done.exit_code == 2
+    assert done.stderr == f"{huge}:2: field larger than field limit ({MAX_CSV_FIELD_CHARS})\n"
+
+
+def test_an_import_writes_in_short_batches_and_leaves_the_database_free_between_them(
+        tmp_path: Path, content: Content, monkeypatch) -> None:
+    import engine.customers
+
+    monkeypatch.setattr(engine.customers, "IMPORT_BATCH_ROWS", 2)
+    db = tmp_path / "r.sqlite"
+    records = Records(db)
+    rows = [f"c_{n},5001002005{n:02},Сидоров,Олег,,m,,owner,internet,,credit,0,,,,,," for n in range(5)]
+    batches: list[int] = []
+    write_batch = records.upsert_customers
+
+    def spy(batch, updated_at):
+        batches.append(len(batch))
+        bot = Records(db)  # another connection, as the bot's, writes a turn between two batches at once
+        try:
+            bot.db.execute("PRAGMA busy_timeout = 0")
+            bot.start_session(session_id=f"s{len(batches)}", mode="customer", channel="test", user_id="u",
+                              call_type="inbound_upsell", stage="greeting", started_at="2026-11-16T10:00:00")
+        finally:
+            bot.close()
+        return write_batch(batch, updated_at)
+
+    monkeypatch.setattr(records, "upsert_customers", spy)
+    report = import_customers(write(tmp_path / "base.csv", HEADER, *rows), content, records)
+    assert batches == [2, 2, 1] and (report.written, report.new) == (5, 5)
+    again = import_customers(tmp_path / "base.csv", content, records)
+    assert (again.written, again.new) == (5, 0) and records.customer_count() == 5
+
+
+def test_a_forgotten_customer_leaves_only_anonymous_counts(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from main import app
+
+    db = tmp_path / "r.sqlite"
+    runner = CliRunner()
+    assert runner.invoke(app, ["customers", "import", str(write(tmp_path / "base.csv", HEADER, IVANOVA, PETROV)),
+                               "--db", str(db)]).exit_code == 0
+    script = write(tmp_path / "ivanova.txt", "500100200300 Иванова Мария", "у меня вирус, звоните на 8 914 555-00-01",
+                   "паспорт 4510 123456, Иванову Марию Петровну все знают", "Да, получилось", "позовите оператора")
+    played = runner.invoke(app, ["play", "--mode", "customer", "--script", str(script), "--json", "--db", str(db)])
+    session_id = json.loads(played.stdout)["session_id"]
+    records = Records(db)
+    offers_before = [(o["product"], o["response"]) for o in records.offers(session_id)]
+    records.close()
+
+    done = runner.invoke(app, ["customers", "forget", "c_ivanova", "--db", str(db)])
+    assert done.exit_code == 0, done.output
+    records = Records(db)
+    try:
+        assert records.customer("c_ivanova") is None and records.customer("c_petrov") is not None
+        session = records.session(session_id)
+        assert session["customer_id"] is None and session["snapshot"] is None and session["status"] != "active"
+        stored = json.dumps([records.turns(session_id), records.handoffs(session_id), records.tickets(session_id)],
+                            ensure_ascii=False)
+        for personal in ("500100200300", "Иванов", "Мари", "Петровн", "555-00-01", "4510 123456", "c_ivanova"):
+            assert personal not in stored, personal
+        assert [(o["product"], o["response"]) for o in records.offers(session_id)] == offers_before
+        assert len(records.turns(session_id)) == len(json.loads(played.stdout)["transcript"])
+    finally:
+        records.close()
+    again = runner.invoke(app, ["customers", "forget", "c_ivanova", "--db", str(db)])
+    assert again.exit_code == 2 and "no such customer" in again.stderr

@@ -81,10 +81,17 @@ def test_the_interactive_console_tells_a_new_user_the_demo_customers_and_saves_o
     assert session["status"] == "finished"  # EOF is a hang-up, and the conversation is saved
 
 
-def test_an_unforeseen_failure_is_one_line_and_the_traceback_goes_to_the_log(tmp_path: Path) -> None:
+def test_an_unforeseen_failure_is_one_line_and_the_traceback_goes_to_the_log_masked(tmp_path: Path) -> None:
+    import stat
+
     env = {**os.environ, "DB_PATH": str(tmp_path / "records.sqlite")}
-    done = subprocess.run([sys.executable, "main.py", "graph", "-o", str(tmp_path / "missing" / "graph.md")],
+    personal = tmp_path / "Журавлёв Егор 89123456789"  # personal data in a path end up in the error message
+    done = subprocess.run([sys.executable, "main.py", "graph", "-o", str(personal / "graph.md")],
                           cwd=PROJECT, capture_output=True, text=True, timeout=60, env=env)
     assert done.returncode == 1
     assert done.stderr.startswith("internal error: FileNotFoundError") and len(done.stderr.splitlines()) == 1
-    assert "Traceback" in (tmp_path / "error.log").read_text(encoding="utf-8")
+    log = tmp_path / "error.log"
+    assert "Traceback" in log.read_text(encoding="utf-8")
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    for secret in ("Журавлёв", "Егор", "89123456789"):
+        assert secret not in done.stderr and secret not in log.read_text(encoding="utf-8")

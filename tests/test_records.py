@@ -88,3 +88,20 @@ def test_the_cli_reports_a_bad_database_in_one_line(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.strip().startswith("cannot open the records database")
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_the_records_file_and_its_folder_are_the_owners_only(tmp_path) -> None:
+    import stat
+
+    folder = tmp_path / "var"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    records = Records(folder / "records.sqlite")
+    try:
+        records.start_session(session_id="s", mode="trainee", channel="test", user_id="u", call_type="inbound_upsell",
+                              stage="greeting", started_at="2026-11-16T10:00:00")
+    finally:
+        records.close()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for path in folder.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path

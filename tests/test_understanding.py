@@ -190,12 +190,12 @@ def test_unknown_intent_in_lexicon_is_reported(tmp_path: Path) -> None:
 def test_run_classify_streams_one_line_per_line() -> None:
     written: list[str] = []
 
-    def lines() -> Iterator[str]:
-        yield "дорого\n"
+    def lines() -> Iterator[bytes]:
+        yield "дорого".encode()
         assert len(written) == 1  # the first answer is out before the second line is read
-        yield "\n"
-        yield "да" * 5000 + "\r\n"
-        yield "нет\x00\x1b\n"
+        yield b""
+        yield ("да" * 5000).encode()
+        yield "нет\x00\x1b".encode()
 
     code = run_classify("client", lines(), written.append, DIALOGUES)
     assert code == 0
@@ -208,23 +208,24 @@ def test_run_classify_streams_one_line_per_line() -> None:
 
 def test_run_classify_operator_side_sorts_tags() -> None:
     written: list[str] = []
-    code = run_classify("operator", ["Понимаю вас. Оформляю?\n"], written.append, DIALOGUES)
+    code = run_classify("operator", ["Понимаю вас. Оформляю?".encode()], written.append, DIALOGUES)
     assert code == 0
     assert json.loads(written[0]) == {"text": "Понимаю вас. Оформляю?", "tags": ["call_to_action", "empathy"]}
 
 
 def test_run_classify_reports_a_bad_line_and_goes_on() -> None:
     written: list[str] = []
-    code = run_classify("client", ["да\n", "\udcff\udcfe\n", "нет\n"], written.append, DIALOGUES)
+    code = run_classify("client", ["да".encode(), b"\xff\xfe", None, "нет".encode()], written.append, DIALOGUES)
     rows = [json.loads(line) for line in written]
     assert code == 1
-    assert [("error" in row) for row in rows] == [False, True, False]
-    assert rows[2]["intent"] == "decline"
+    assert [row.get("error") for row in rows] == [None, "line 2: not UTF-8 (invalid start byte at byte 0)",
+                                                  "line 3: longer than 65536 bytes", None]
+    assert rows[3]["intent"] == "decline"
 
 
 def test_run_classify_rejects_an_unknown_side() -> None:
     written: list[str] = []
-    assert run_classify("robot", ["да\n"], written.append, DIALOGUES) == 2
+    assert run_classify("robot", ["да".encode()], written.append, DIALOGUES) == 2
     assert "error" in json.loads(written[0])
 
 

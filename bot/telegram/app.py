@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Callable
-from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramUnauthorizedError
+from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
@@ -22,7 +22,9 @@ from aiohttp import web
 from engine.content.yaml_source import ContentError
 from engine.records import Records, RecordStoreError
 
-from .middlewares import ErrorApology, Throttling, UpdateLedger
+from ..logs import configure_logging
+from .middlewares import ErrorApology, ReplayGuard, Throttling, UpdateLedger
+from .polling import Poller
 from .routers import all_routers
 from .services import Live, Services, build_live
 from .settings import Settings, load_settings
@@ -55,10 +57,14 @@ def setup_dispatcher(settings: Settings, *, live: Live | None = None, records: R
         storage, isolation = make_storage(settings.redis_url)
     services = Services(live, records, dialogues=settings.dialogues_dir,
                         scripts=settings.scripts_dir, admins=settings.admins)
-    dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
+    # aiogram's FSM middleware (state store, per-user lock) is put inside ours, not outside: the ledger counts an
+    # update until its lock is released, and the apology also covers a failing state store
+    dispatcher = Dispatcher(storage=storage, events_isolation=isolation, disable_fsm=True)
     ledger = UpdateLedger()
     dispatcher.update.outer_middleware(ledger)
     dispatcher.update.outer_middleware(ErrorApology())
+    dispatcher.update.outer_middleware(dispatcher.fsm)
+    dispatcher.update.outer_middleware(ReplayGuard())
     throttling = Throttling(settings.throttle_rate, settings.throttle_period, **({"clock": clock} if clock else {}))
     for observer in (dispatcher.message, dispatcher.edited_message, dispatcher.callback_query):
         observer.outer_middleware(throttling)
@@ -66,6 +72,10 @@ def setup_dispatcher(settings: Settings, *, live: Live | None = None, records: R
     dispatcher.workflow_data.update(services=services, settings=settings, ledger=ledger,
                                     max_text_length=settings.max_text_length)
     dispatcher.startup.register(_on_startup)
+    # aiogram closes the storage in a shutdown handler of its own, registered first; ours closes it after the
+    # turns in flight are done, so aiogram's goes
+    dispatcher.shutdown.handlers = [handler for handler in dispatcher.shutdown.handlers
+                                    if handler.callback != dispatcher.fsm.close]
     dispatcher.shutdown.register(_on_shutdown)
     return dispatcher
 
@@ -101,24 +111,22 @@ async def check_bot(bot: Bot, settings: Settings) -> list[str]:
         me = await bot.get_me()
     except TelegramUnauthorizedError:
         return ["BOT_TOKEN: rejected by the Bot API server (Unauthorized)"]
-    except (TelegramNetworkError, TelegramAPIError) as exc:
+    except Exception as exc:  # noqa: BLE001 — network errors, or a proxy answering HTML (ClientDecodeError)
         where = settings.telegram_api_url or "https://api.telegram.org"
-        return [f"TELEGRAM_API_URL: cannot talk to the Bot API at {where}: {exc}"]
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return [f"TELEGRAM_API_URL: cannot talk to the Bot API at {where}: {reason}"]
     log.info("bot @%s (id %s) ready", me.username, me.id)
     return []
 
 
-async def run_polling(dispatcher: Dispatcher, bot: Bot, settings: Settings, **kwargs: Any) -> None:
-    await bot.delete_webhook(drop_pending_updates=False)
-    await dispatcher.start_polling(bot, polling_timeout=settings.polling_timeout,
-                                   allowed_updates=dispatcher.resolve_used_update_types(), **kwargs)
 
 
 async def start_webhook(dispatcher: Dispatcher, bot: Bot, settings: Settings) -> web.AppRunner:
     """Serve updates posted by the Bot API; every request's X-Telegram-Bot-Api-Secret-Token is checked."""
     app = web.Application()
-    SimpleRequestHandler(dispatcher, bot, secret_token=settings.webhook_secret.get_secret_value()).register(
-        app, path=settings.webhook_path)
+    # handled before the answer: Telegram delivers again what the bot did not finish (at least once)
+    SimpleRequestHandler(dispatcher, bot, handle_in_background=False,
+                         secret_token=settings.webhook_secret.get_secret_value()).register(app, path=settings.webhook_path)
     setup_application(app, dispatcher, bot=bot)
     runner = web.AppRunner(app, handle_signals=False)
     await runner.setup()
@@ -152,16 +160,20 @@ async def _main(settings: Settings) -> int:
         await dispatcher.storage.close()
         dispatcher["services"].close()
         return 1
-    if not settings.webhook_url:
-        await run_polling(dispatcher, bot, settings)
-        return 0
-    runner = await start_webhook(dispatcher, bot, settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    import signal
-
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    if not settings.webhook_url:
+        poller = Poller(dispatcher, bot, settings)
+        polling = asyncio.create_task(poller.run())
+        stopped = asyncio.create_task(stop.wait())
+        await asyncio.wait({polling, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        poller.stop()
+        await polling
+        return 0
+    runner = await start_webhook(dispatcher, bot, settings)
     try:
         await stop.wait()
     finally:
@@ -178,7 +190,8 @@ def run_bot(settings: Settings | None = None) -> int:
             for line in problems:
                 print(line, file=sys.stderr)
             return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(secrets=[settings.bot_token.get_secret_value(),
+                               settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""])
     try:
         return asyncio.run(_main(settings))
     except KeyboardInterrupt:

@@ -9,9 +9,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
+from redis.exceptions import RedisError
 
 from .services import Services
+from .talk import deliver, restore
 
 log = logging.getLogger("sobesednik.telegram")
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -55,13 +58,27 @@ def _where(update: Update) -> tuple[int | None, int | None, str]:
     return (chat.id if chat else None), (user.id if user else None), update.event_type
 
 
+class RetryLater(Exception):
+    """The update could not be handled because a store is unreachable: it must not be confirmed, so that it is
+    delivered again (and handled) once the store is back."""
+
+
+UNREACHABLE = (ConnectionError, TimeoutError, OSError, RedisError)
+
+
 class ErrorApology(BaseMiddleware):
-    """Any failure in a handler: logged with its context, and the user gets a short apology — never silence."""
+    """Any failure while handling an update — in a handler or in aiogram's FSM storage around it: logged with its
+    context, and the user gets a short apology — never silence. When a store is unreachable (Redis down) the
+    update is also left unconfirmed (RetryLater) and handled when it comes again; the apology is said once."""
+
+    def __init__(self, remember: int = 10_000):
+        self._apologised: OrderedDict[int, None] = OrderedDict()
+        self._remember = remember
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         try:
             return await handler(event, data)
-        except Exception:
+        except Exception as exc:
             if not isinstance(event, Update):
                 raise
             chat_id, user_id, kind = _where(event)
@@ -69,7 +86,13 @@ class ErrorApology(BaseMiddleware):
             text = getattr(event.event, "text", None) or getattr(event.event, "data", None)
             log.exception("update %s failed: %s from user %s in chat %s, state %s, input %r",
                           event.update_id, kind, user_id, chat_id, state, (text or "")[:200])
-            await self._apologise(event, data, chat_id)
+            if event.update_id not in self._apologised:
+                self._apologised[event.update_id] = None
+                while len(self._apologised) > self._remember:
+                    self._apologised.popitem(last=False)
+                await self._apologise(event, data, chat_id)
+            if isinstance(exc, UNREACHABLE):
+                raise RetryLater(str(exc)) from exc
             return None
 
     @staticmethod
@@ -85,6 +108,36 @@ class ErrorApology(BaseMiddleware):
             await bot.send_message(chat_id=chat_id, text=text)
         except Exception:
             log.exception("could not apologise in chat %s", chat_id)
+
+
+class ReplayGuard(BaseMiddleware):
+    """The user's conversation state before a handler sees it: put back from the records when the state store lost
+    it (a Redis restarted without persistence), so it goes on where it was and is never left behind active; and an
+    update handled before (a restart delivers again the updates that were not confirmed) changes nothing twice —
+    the replies of its turn that were not sent go out, nothing else happens (see talk.Conversation)."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        state: FSMContext | None = data.get("state")
+        if not isinstance(event, Update) or state is None:
+            return await handler(event, data)
+        stored = await state.get_data()
+        _, user_id, _ = _where(event)
+        if not stored and user_id is not None:
+            services: Services = data["services"]
+            recorded = await services.recorded_conversation(user_id)
+            if recorded is not None:
+                log.warning("the state store lost the conversation of user %s: taken up from the records", user_id)
+                await restore(state, *recorded)
+                stored = await state.get_data()
+        handled = stored.get("handled")
+        if handled is not None and event.update_id <= handled:
+            chat_id, _, _ = _where(event)
+            if stored.get("outbox") and chat_id is not None:
+                await deliver(data["bot"], chat_id, state)
+            log.info("update %s was handled before: not taken again", event.update_id)
+            return None
+        data["update_id"] = event.update_id
+        return await handler(event, data)
 
 
 class Throttling(BaseMiddleware):

@@ -90,13 +90,23 @@ class Services:
         """Synchronous engine/SQLite work on the single worker thread."""
         return await asyncio.get_running_loop().run_in_executor(self._worker, fn, *args)
 
-    async def start(self, mode: Mode, user_id: int, **options: Any) -> TurnResult:
+    async def start(self, mode: Mode, user_id: int, update_id: int, **options: Any) -> TurnResult:
         runner = ConversationRunner(self.live.engine, self.records, CHANNEL)
-        return await self.run(lambda: runner.start(mode, str(user_id), **options))
+        return await self.run(lambda: runner.start(mode, str(user_id), update_id, **options))
 
-    async def turn(self, snapshot: Snapshot, event: Event) -> TurnResult:
+    async def turn(self, snapshot: Snapshot, event: Event, user_id: int, update_id: int) -> TurnResult:
         runner = ConversationRunner(self.live.engine, self.records, CHANNEL)
-        return await self.run(runner.turn, snapshot, event)
+        return await self.run(runner.turn, snapshot, event, str(user_id), update_id)
+
+    async def abandon(self, snapshot: Snapshot) -> None:
+        runner = ConversationRunner(self.live.engine, self.records, CHANNEL)
+        await self.run(runner.abandon, snapshot)
+
+    async def recorded_conversation(self, user_id: int) -> tuple[Snapshot, int | None] | None:
+        """The user's unfinished conversation as the records last saved it, with the id of the update that made
+        it (for when the dialogue state store lost it)."""
+        found = await self.run(self.records.active_snapshot, str(user_id), CHANNEL)
+        return (Snapshot.model_validate(found[0]), found[1]) if found else None
 
     async def reload(self) -> Live:
         """Validate new content off the loop and swap it in at once; on ContentError the old content keeps serving."""

@@ -65,12 +65,52 @@ async def load(state: FSMContext) -> Snapshot | None:
     return Snapshot.model_validate(raw) if raw else None
 
 
-async def save(state: FSMContext, snapshot: Snapshot, **extra: Any) -> None:
+async def restore(state: FSMContext, snapshot: Snapshot, handled: int | None) -> None:
+    """A conversation the state store lost, put back as the records last saved it."""
+    await state.set_state(Talk.trainee if snapshot.mode == "trainee" else Talk.customer)
+    await state.set_data({"snapshot": snapshot.model_dump(mode="json"), "handled": handled})
+
+
+async def reset(state: FSMContext, update_id: int, **kept: Any) -> None:
+    """No conversation any more; what the handled update said stays, so a replay of it changes nothing."""
+    await state.set_state(None)
+    await state.set_data({"handled": update_id, **kept})
+
+
+async def save(state: FSMContext, snapshot: Snapshot, update_id: int, **extra: Any) -> None:
+    """The snapshot after a turn, with the id of the update that made it, in one write."""
     if snapshot.finished:
-        await state.clear()
+        await reset(state, update_id, **extra)
         return
     await state.set_state(Talk.trainee if snapshot.mode == "trainee" else Talk.customer)
-    await state.update_data(snapshot=snapshot.model_dump(mode="json"), **extra)
+    await state.update_data(snapshot=snapshot.model_dump(mode="json"), handled=update_id, **extra)
+
+
+def _markup_json(markup: Markup | None) -> dict[str, Any] | None:
+    if markup is None:
+        return None
+    kind = {InlineKeyboardMarkup: "inline", ReplyKeyboardMarkup: "reply", ReplyKeyboardRemove: "remove"}[type(markup)]
+    return {"kind": kind, "markup": markup.model_dump(mode="json", exclude_none=True)}
+
+
+def _markup(stored: dict[str, Any] | None) -> Markup | None:
+    if stored is None:
+        return None
+    model = {"inline": InlineKeyboardMarkup, "reply": ReplyKeyboardMarkup, "remove": ReplyKeyboardRemove}
+    return model[stored["kind"]].model_validate(stored["markup"])
+
+
+async def deliver(bot: Bot, chat_id: int, state: FSMContext) -> None:
+    """Send the outbox of the last turn, then mark it sent (and which message carries the buttons to press). A
+    restart between the two sends it again: the user may see a reply twice, never miss one."""
+    outbox = (await state.get_data()).get("outbox") or []
+    buttons_message = None
+    for message in outbox:
+        markup = _markup(message["markup"])
+        sent = await bot.send_message(chat_id=chat_id, text=message["text"], reply_markup=markup)
+        if isinstance(markup, InlineKeyboardMarkup):
+            buttons_message = sent.message_id
+    await state.update_data(outbox=None, buttons_message=buttons_message)
 
 
 def _html(text: str, kind: str = "speech") -> str:
@@ -78,12 +118,15 @@ def _html(text: str, kind: str = "speech") -> str:
     return f"<i>{text}</i>" if kind == "note" else text
 
 
-async def send_text(bot: Bot, chat_id: int, text: str, markup: Markup | None = None, *, kind: str = "speech") -> None:
-    """One text, cut for a phone screen; the keyboard goes with the last piece."""
+def _pieces(text: str, markup: Markup | None, kind: str) -> list[tuple[str, Markup | None]]:
+    """One text cut for a phone screen, as HTML; the keyboard goes with the last piece."""
     pieces = chunks(text)
-    for index, piece in enumerate(pieces):
-        await bot.send_message(chat_id=chat_id, text=_html(piece, kind),
-                               reply_markup=markup if index == len(pieces) - 1 else None)
+    return [(_html(piece, kind), markup if index == len(pieces) - 1 else None) for index, piece in enumerate(pieces)]
+
+
+async def send_text(bot: Bot, chat_id: int, text: str, markup: Markup | None = None, *, kind: str = "speech") -> None:
+    for html_text, piece_markup in _pieces(text, markup, kind):
+        await bot.send_message(chat_id=chat_id, text=html_text, reply_markup=piece_markup)
 
 
 def joined(replies: list[Reply]) -> list[Reply]:
@@ -101,42 +144,59 @@ def joined(replies: list[Reply]) -> list[Reply]:
 
 
 class Conversation:
-    """One user's conversation, for one update: the handlers call begin/turn and nothing else."""
+    """One user's conversation, for one update: the handlers call begin/turn and nothing else.
 
-    def __init__(self, services: Services, bot: Bot, state: FSMContext, chat_id: int, user_id: int):
+    Every turn is at least once and changes things once: the records are written first (idempotent by session and
+    line number), then the snapshot with the update's id and the replies to send (the outbox) in one write to the
+    state store, then the replies go out. A restart at any point redelivers the update: before the snapshot write it
+    is taken again, after it only the unsent replies go out (middlewares.ReplayGuard).
+    """
+
+    def __init__(self, services: Services, bot: Bot, state: FSMContext, chat_id: int, user_id: int, update_id: int):
         self.services = services
         self.bot = bot
         self.state = state
         self.chat_id = chat_id
         self.user_id = user_id
+        self.update_id = update_id
 
     async def snapshot(self) -> Snapshot | None:
         return await load(self.state)
 
     async def begin(self, mode: Mode, **options: Any) -> Snapshot:
-        """A new conversation (any previous one is hung up first)."""
+        """A new conversation; a previous one is hung up first and recorded as finished or, if it cannot finish
+        without more answers (a trainee's response codes), as abandoned — never left active."""
+        previous: Snapshot | None = None
         try:
-            previous = await load(self.state)
+            previous = await self.snapshot()
             if previous is not None:
-                # the old conversation ends as a hang-up, recorded, before the new one starts
-                await self.services.turn(previous, Event(hang_up=True))
+                ended = await self.services.turn(previous, Event(hang_up=True), self.user_id, self.update_id)
+                if not ended.snapshot.finished:
+                    await self.services.abandon(ended.snapshot)
         except Exception:
             # a damaged or orphaned conversation must not stand in the way of a new one
             log.exception("could not close the previous conversation of user %s", self.user_id)
-        await self.state.clear()
-        result = await thinking(self.bot, self.chat_id, self.services.start(mode, self.user_id, **options))
-        await self._after(None, result)
+            if previous is not None:
+                await self.services.abandon(previous)
+        await reset(self.state, self.update_id)
+        result = await thinking(self.bot, self.chat_id, self.services.start(mode, self.user_id, self.update_id,
+                                                                            **options))
+        await self._after(result)
         return result.snapshot
 
     async def turn(self, snapshot: Snapshot, event: Event) -> TurnResult:
-        result = await thinking(self.bot, self.chat_id, self.services.turn(snapshot, event))
-        await self._after(snapshot, result)
+        result = await thinking(self.bot, self.chat_id, self.services.turn(snapshot, event, self.user_id,
+                                                                           self.update_id))
+        await self._after(result)
         return result
 
-    async def _after(self, before: Snapshot | None, result: TurnResult) -> None:
+    async def abandon(self, snapshot: Snapshot) -> None:
+        await self.services.abandon(snapshot)
+        await reset(self.state, self.update_id)
+
+    async def _after(self, result: TurnResult) -> None:
         snapshot = result.snapshot
         contact_shown = bool((await self.state.get_data()).get("contact_keyboard"))
-        await save(self.state, snapshot)
         texts = self.services.texts
         replies = joined(list(result.replies))
         if snapshot.finished:
@@ -148,12 +208,17 @@ class Conversation:
         elif contact_shown:
             plain = ReplyKeyboardRemove()
         plain_at = next((i for i in range(len(replies) - 1, -1, -1) if not replies[i].buttons), None)
+        extra: dict[str, Any] = {}
         if plain is not None and plain_at is not None and not snapshot.finished:
-            await self.state.update_data(contact_keyboard=isinstance(plain, ReplyKeyboardMarkup))
+            extra["contact_keyboard"] = isinstance(plain, ReplyKeyboardMarkup)
+        outbox = []
         for index, reply in enumerate(replies):
             markup: Markup | None = None
             if reply.buttons:
                 markup = keyboards.reply_buttons(snapshot.session_id, reply.buttons)
             elif index == plain_at:
                 markup = plain
-            await send_text(self.bot, self.chat_id, reply.text, markup, kind=reply.kind)
+            outbox.extend({"text": text, "markup": _markup_json(piece_markup)}
+                          for text, piece_markup in _pieces(reply.text, markup, reply.kind))
+        await save(self.state, snapshot, self.update_id, outbox=outbox, **extra)
+        await deliver(self.bot, self.chat_id, self.state)

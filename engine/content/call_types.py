@@ -115,6 +115,8 @@ class CallType(Authored):
     rubric: Identifier = Field(description="Чек-лист оценки стажёра (rubrics)")
     codes: list[Identifier] = Field(min_length=1, description="Коды, которые сохраняют в этом звонке")
     default_code: Identifier = Field(description="Код предложения, на которое клиент ничего не ответил")
+    offer_families: list[Identifier] = Field(
+        min_length=1, description="Семейства продуктов, которые предлагают в этом звонке (catalog family)")
     waived_reasons: list[Identifier] = Field(
         default_factory=list, description="Причины «когда не предлагаем», которые в этом звонке не действуют "
                                           "(удержание предлагают именно уходящему клиенту)")

@@ -42,6 +42,12 @@ class Product(Authored):
     reward: NonNegativeFloat | None = Field(default=None, description="Вознаграждение оператору за продажу, руб.")
     speech: TemplatePath = Field(description="Речевой модуль в scripts_ru/")
     benefits: list[str] = Field(default_factory=list, description="Выгоды продукта коротко, для подсказок и оценки")
+    code: str | None = Field(default=None, description="Код предложения в CRM (удержание MNP, seed 003)")
+    discount_percent: PositiveInt | None = Field(default=None, le=100, description="Скидка на абонентскую плату, %")
+    period_months: PositiveInt | None = Field(default=None, description="На сколько месяцев действует условие")
+    period_days: PositiveInt | None = Field(default=None, description="На сколько дней действует условие")
+    day_rate: NonNegativeFloat | None = Field(default=None, description="Плата за сутки на время условия, руб.")
+    allowance: str = Field(default="", description="Что входит в пакет: «10 ГБ», «100 минут по России»")
     source: str = Field(description="Откуда взяты условия: семинар (seed) и раздел")
     demo_values: list[str] = Field(
         default_factory=list, description="Поля с демонстрационными значениями, которых нет в материалах"

@@ -9,7 +9,7 @@ from typing import Any
 
 from state_machines.compiled import ANY_STATE
 from state_machines.guards import GUARDS
-from state_machines.simulated_customer import CUSTOMER_GUARDS
+from state_machines.simulated_customer import CUSTOMER_GUARDS, SITUATION
 
 from ..vocabulary import FATES, INTENT_KINDS
 from .base import section_problem
@@ -150,6 +150,10 @@ def _call_type(call_type: CallType, merged: dict[str, dict[str, Any]], speech: S
     for index, reason in enumerate(call_type.waived_reasons):
         if reason not in known_reasons:
             problems.append(call_type.problem(f"unknown reason {reason!r}", "waived_reasons", index))
+    families = {product.family for product in merged["products"].values()}
+    for index, family in enumerate(call_type.offer_families):
+        if family not in families:
+            problems.append(call_type.problem(f"no product of family {family!r}", "offer_families", index))
     if call_type.customer_machine not in merged["customer_machines"]:
         problems.append(call_type.problem(f"unknown customer machine {call_type.customer_machine!r}",
                                           "customer_machine"))
@@ -200,7 +204,7 @@ def _machine_events(spec: Any, merged: dict[str, dict[str, Any]]) -> set[str]:
 
 def check_machine(spec: Any, merged: dict[str, dict[str, Any]], speech: Speech, language: Language,
                   problems: list[Problem]) -> None:
-    from ..trainee.reading import CHATTED, CONDITIONS, FED_UP
+    from ..trainee.reading import CHATTED, CONDITIONS, FED_UP, PICKED_UP
     from .scenarios import DYNAMIC_LINES
 
     states = {state.id for state in spec.states}
@@ -213,12 +217,11 @@ def check_machine(spec: Any, merged: dict[str, dict[str, Any]], speech: Speech, 
         if required not in triggers:
             problems.append(spec.problem(f"the machine must handle the event {required!r}", "transitions"))
     for index, line in enumerate(spec.lines):
-        if not speech.exists(f"client/{line.id}.j2"):
-            problems.append(spec.problem(f"no speech module 'client/{line.id}.j2' in scripts_ru/", "lines", index))
+        if not speech.exists(spec.template(line.id)):
+            problems.append(spec.problem(f"no speech module {spec.template(line.id)!r} in scripts_ru/", "lines",
+                                         index))
         if line.intent not in language.intents:
             problems.append(spec.problem(f"unknown intent {line.intent!r}", "lines", index, "intent"))
-    if spec.opening_line is not None and spec.opening_line not in lines:
-        problems.append(spec.problem(f"unknown line {spec.opening_line!r}; add it to lines", "opening_line"))
     answers = {answer.id for answer in spec.answers}
     for index, answer in enumerate(spec.answers):
         if answer.call not in events:
@@ -240,15 +243,17 @@ def check_machine(spec: Any, merged: dict[str, dict[str, Any]], speech: Speech, 
         if event not in events:
             problems.append(spec.problem(f"trap_events: no call type of this machine has the event {event!r}",
                                          "trap_events"))
+    situation = {f"{SITUATION}{flag}" for ct in merged["call_types"].values() if ct.customer_machine == spec.id
+                 for flag in ct.situation}
     for transition in spec.transitions:
-        _transition(transition, states, CUSTOMER_GUARDS, "state", problems)
+        _transition(transition, states, {*CUSTOMER_GUARDS, *situation}, "state", problems)
         if transition.say is not None and transition.say not in lines | set(DYNAMIC_LINES):
             problems.append(transition.problem(f"unknown line {transition.say!r}; add it to lines", "say"))
         for index, trigger in enumerate(transition.call):
             if trigger not in events:
                 problems.append(transition.problem(f"no call type of this machine has the event {trigger!r}",
                                                    "call", index))
-    fired = {FED_UP, CHATTED}
+    fired = {FED_UP, CHATTED, PICKED_UP}
     for where, rules in [(("reads",), spec.reads),
                          *[(("states", i, "reads"), state.reads) for i, state in enumerate(spec.states)]]:
         for index, rule in enumerate(rules):

@@ -38,6 +38,9 @@ def check_scenario(scenario: Any, merged: dict[str, dict[str, Any]], speech: Spe
     for index, product_id in enumerate(scenario.offers):
         if product_id not in products:
             problems.append(scenario.problem(f"unknown product {product_id!r}", "offers", index))
+        elif products[product_id].family not in call_type.offer_families:
+            problems.append(scenario.problem(f"{product_id!r} is not offered in a {call_type.id} call (its "
+                                             f"offer_families)", "offers", index))
     for index, step in enumerate(scenario.objections):
         if step.id not in merged["objections"]:
             problems.append(scenario.problem(f"unknown objection {step.id!r}", "objections", index))

@@ -131,6 +131,7 @@ class Question(Authored):
 
 class LineSpec(Authored):
     id: Identifier = Field(description="Реплика клиента: scripts_ru/client/<id>.j2 (варианты через строку ---)")
+    template: TemplatePath | None = Field(default=None, description="Свой шаблон реплики вместо client/<id>.j2")
     intent: Identifier = Field(description="Намерение реплики для оценки (agree, decline, other…)")
     chatty: bool = Field(default=False, description="Разговорчивый клиент может добавить к ней пару слов от себя")
     repeats_objection: bool = Field(default=False, description="Клиент повторяет неотработанное возражение")
@@ -183,8 +184,6 @@ class CustomerMachineSpec(Authored):
     id: Identifier
     name: str
     initial: Identifier
-    opening_line: Identifier | None = Field(default=None, description="Что клиент говорит первым (исходящий "
-                                                                      "звонок: «Алло»)")
     states: list[CustomerState]
     reads: list[ReadRule] = Field(default_factory=list, description="Правила чтения до правил состояния")
     transitions: list[CustomerTransition]
@@ -212,6 +211,11 @@ class CustomerMachineSpec(Authored):
 
     def line(self, line_id: str) -> LineSpec | None:
         return next((line for line in self.lines if line.id == line_id), None)
+
+    def template(self, line_id: str) -> str:
+        """The speech module of a line: its own, else scripts_ru/client/<id>.j2."""
+        line = self.line(line_id)
+        return line.template if line is not None and line.template else f"client/{line_id}.j2"
 
     def answer(self, answer_id: str) -> Answer | None:
         return next((answer for answer in self.answers if answer.id == answer_id), None)

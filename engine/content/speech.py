@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import calendar
+import ctypes
 import datetime as dt
 import re
+import threading
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +16,7 @@ from typing import Any
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..limits import TEMPLATE_RENDER_SECONDS
 from ..russian import agree_with_number, inflect_person
 from .catalog import Product
 from .yaml_source import Problem
@@ -102,6 +107,41 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+class RenderTimeout(Exception):
+    """A template took longer than TEMPLATE_RENDER_SECONDS to render at validation."""
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Interrupt the code in this block (in this thread) with RenderTimeout after ``seconds``.
+
+    Jinja's sandbox guards against unsafe access, not against work: nested loops can run for hours. The exception is
+    raised asynchronously in the validating thread, which may be a worker thread (the bot's /reload), where signals
+    cannot reach.
+    """
+    thread = ctypes.c_ulong(threading.get_ident())
+    guard = threading.Lock()
+    state = {"active": True, "fired": False}
+
+    def interrupt() -> None:
+        with guard:
+            if state["active"]:
+                state["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, ctypes.py_object(RenderTimeout))
+
+    timer = threading.Timer(seconds, interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with guard:
+            state["active"] = False
+            if state["fired"]:  # not raised yet: it must not land in the caller's code
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, None)
+        timer.cancel()
+
+
 class Speech:
     """The compiled speech modules of one content root."""
 
@@ -154,15 +194,24 @@ class Speech:
                 )
             if problems and problems[-1].file == shown:
                 continue
-            for sample in samples:
-                context = {key: value for key, value in sample.items() if key in allowed}
-                try:
-                    self.render(name, **context)
-                except (TemplateError, TypeError, ValueError, ArithmeticError, AttributeError, LookupError) as exc:
-                    line = _template_line(exc, self.root / name)
-                    problems.append(Problem(shown, line, f"template error: {exc}"))
-                    break
+            problem = self._check_renders(name, shown, [{key: value for key, value in sample.items()
+                                                         if key in allowed} for sample in samples])
+            if problem is not None:
+                problems.append(problem)
         return problems
+
+    def _check_renders(self, name: str, shown: str, contexts: list[dict[str, Any]]) -> Problem | None:
+        try:
+            with _deadline(TEMPLATE_RENDER_SECONDS):
+                for context in contexts:
+                    self.render(name, **context)
+        except RenderTimeout as exc:
+            return Problem(shown, _template_line(exc, self.root / name),
+                           f"template takes more than {TEMPLATE_RENDER_SECONDS:g} s to render (a loop too long?)")
+        except (TemplateError, TypeError, ValueError, ArithmeticError, AttributeError, LookupError, RecursionError,
+                MemoryError) as exc:
+            return Problem(shown, _template_line(exc, self.root / name), f"template error: {exc}")
+        return None
 
 
 def _first_line_of(source: str, variable: str) -> int:

@@ -2,6 +2,10 @@
 
 Trainers get errors as ``file:line: message``; pydantic reports a ``loc`` path, so while converting the
 round-trip tree into plain data we record the line of each path.
+
+Content is data: a file is refused, with the line to fix, before it is turned into Python objects when it is too
+big, nested too deep, uses a tag (``!!python/…`` or any other), a merge key (``<<``), an alias of itself, or aliases
+that expand beyond a limit (engine/limits.py).
 """
 from __future__ import annotations
 
@@ -11,7 +15,15 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+
+from ..limits import MAX_YAML_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES
+
+PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}"
+                       for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map"))
+MERGE_TAG = "tag:yaml.org,2002:merge"
 
 Loc = tuple[str | int, ...]
 
@@ -78,17 +90,76 @@ def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
     return node
 
 
-def load_yaml(path: Path, display: str | None = None) -> YamlDocument:
-    """Read one YAML file; a syntax error becomes a ContentError with its line."""
-    shown = display or str(path)
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
+class _Refused(Exception):
+    def __init__(self, node: Node, message: str):
+        super().__init__(message)
+        self.line = node.start_mark.line + 1
+
+
+def _expanded_size(node: Node, sizes: dict[int, int], open_nodes: set[int]) -> int:
+    """How many values ``node`` stands for once every alias in it is expanded; refuses what content must not be."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    if id(node) in open_nodes:
+        raise _Refused(node, "an alias refers to the node that contains it")
+    tag = str(node.tag.value if hasattr(node.tag, "value") else node.tag)
+    if tag == MERGE_TAG:
+        raise _Refused(node, "merge keys (<<) are not supported: write the keys out")
+    if tag not in PLAIN_TAGS:
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
+        raise _Refused(node, f"tag {shown!r} is not allowed: content is plain data")
+    open_nodes.add(id(node))
+    size = 1
+    if isinstance(node, MappingNode):
+        children = [child for pair in node.value for child in pair]
+    elif isinstance(node, SequenceNode):
+        children = node.value
+    else:
+        children = []
+    for child in children:
+        size += _expanded_size(child, sizes, open_nodes)
+        if size > MAX_YAML_NODES:
+            raise _Refused(node, f"its aliases expand to more than {MAX_YAML_NODES} values (the limit of a "
+                                 "content file)")
+    open_nodes.discard(id(node))
+    sizes[id(node)] = size
+    return size
+
+
+def _read_text(path: Path, shown: str) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise ContentError([Problem(shown, 1, f"the file has {size} bytes; a content file may have at most "
+                                                  f"{MAX_YAML_BYTES}")])
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_YAML_BYTES + 1)  # the file may grow after stat()
+        if len(raw) > MAX_YAML_BYTES:
+            raise ContentError([Problem(shown, 1, f"a content file may have at most {MAX_YAML_BYTES} bytes")])
+        return raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError([Problem(shown, 1, f"cannot read the file: {exc}")]) from None
+
+
+def load_yaml(path: Path, display: str | None = None) -> YamlDocument:
+    """Read one YAML file within the limits; a syntax error or a refused construct becomes a ContentError with
+    its line."""
+    shown = display or str(path)
+    text = _read_text(path, shown)
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    yaml.max_depth = MAX_YAML_DEPTH
     try:
-        tree = yaml.load(text)
+        node = yaml.compose(text)
+        if node is not None:
+            _expanded_size(node, {}, set())
+        tree = yaml.constructor.construct_document(node) if node is not None else None
+    except _Refused as exc:
+        raise ContentError([Problem(shown, exc.line, str(exc))]) from None
+    except MaxDepthExceededError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 1
+        raise ContentError([Problem(shown, line, f"nested deeper than {MAX_YAML_DEPTH} levels")]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

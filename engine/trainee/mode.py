@@ -18,7 +18,7 @@ from ..judge import Rules, ScenarioJudge
 from ..vocabulary import HUNG_UP
 from .closing import Closing
 from .coach import hint
-from .reading import CHATTED, FED_UP, Turn, pending_traps, read
+from .reading import CHATTED, FED_UP, PICKED_UP, Turn, pending_traps, read
 from .state import TraineeState
 from .voice import Voice
 
@@ -90,9 +90,14 @@ class TraineeMode:
         replies = [self.note(snapshot, self.call_type(snapshot).trainee_briefing, title=scenario.title,
                              difficulty=self.content.label(f"difficulty_{scenario.difficulty}"),
                              briefing=scenario.briefing, traps=briefing, offers=offers)]
-        if spec.opening_line is not None:
-            said = voice.line(self._template(scenario, spec.opening_line), None, spec.opening_line)
-            replies.append(self._say(snapshot, said, spec.opening_line, self._intent(spec, spec.opening_line)))
+        machine = self.machines[spec.id]
+        if PICKED_UP in machine.triggers(spec.initial):  # an outbound call: he picks up and speaks first
+            reaction = machine.react(CustomerModel(state=spec.initial, facts=self._facts(snapshot)), PICKED_UP)
+            replies += self._respond(snapshot, reaction, None, None, [])
+            if machine.is_final(snapshot.trainee.customer_state):
+                snapshot.hang_up("client")
+                self.engine.fire(snapshot, HUNG_UP)
+                replies += self.closing.ask(snapshot)
         return replies
 
     def handle(self, snapshot: Snapshot, event: Event) -> list[Reply]:
@@ -110,7 +115,7 @@ class TraineeMode:
         client, _ = self.voice(snapshot).people()
         moves = self.engine.nlu.operator_moves(text, client.io)
         snapshot.say("operator", text, tags=sorted(moves.tags), addresses_by_name=moves.addresses_by_name)
-        replies = self._react(snapshot, text, frozenset(moves.tags))
+        replies = self._react(snapshot, text, frozenset(moves.tags), moves.addresses_by_name)
         if self.machines[self.spec(snapshot).id].is_final(snapshot.trainee.customer_state):
             if not self.engine.machines[snapshot.call_type].is_final(snapshot.stage):
                 snapshot.hang_up("client")
@@ -143,13 +148,14 @@ class TraineeMode:
             said_yes=answer is not None and answer.agrees,
             decision_maker=scenario.persona.identity.decision_maker,
             identity_given=state.identity_given,
+            situation=frozenset(flag for flag, on in scenario.situation.items() if on),
         )
 
     # --- how the customer reacts ----------------------------------------------------------------------------
-    def _react(self, snapshot: Snapshot, text: str, moves: frozenset[str]) -> list[Reply]:
+    def _react(self, snapshot: Snapshot, text: str, moves: frozenset[str], by_name: bool) -> list[Reply]:
         state, scenario, spec = snapshot.trainee, self.scenario(snapshot), self.spec(snapshot)
         machine = self.machines[spec.id]
-        reading = read(Turn(text, moves, state, scenario, spec, self.engine.nlu, self._solution(scenario)))
+        reading = read(Turn(text, moves, by_name, state, scenario, spec, self.engine.nlu, self._solution(scenario)))
         trigger = reading.trigger
         annoying = [move for move in sorted(moves) if move in spec.complaints]
         state.irritation = max(0, state.irritation + spec.irritation.get(trigger, 0)
@@ -161,24 +167,28 @@ class TraineeMode:
             or Reaction(trigger, model.state, model.state, "off_script")
         if reaction.offer:
             self._note_offer(snapshot, text)
+        complaints = [] if trigger == FED_UP else [spec.complaints[move] for move in annoying]
+        return self._respond(snapshot, reaction, reading.trap, reading.question, complaints)
+
+    def _respond(self, snapshot: Snapshot, reaction: Reaction, trap: Trap | None, question: Question | None,
+                 complaints: list[str]) -> list[Reply]:
+        """Say the reaction's line (with what annoyed him first, and a trap he lets slip), then move the call."""
+        state, scenario, spec = snapshot.trainee, self.scenario(snapshot), self.spec(snapshot)
         state.customer_state = reaction.dest
         if reaction.resolves_issue and reaction.moved:
             snapshot.issue_resolved = True
-        line_id, parts, intent, events = self._line(snapshot, reaction, reading.trap, reading.question)
+        line_id, parts, intent, events = self._line(snapshot, reaction, trap, question)
         if reaction.say != "trap":  # a trap he lets slip at this moment of the call
             for slipped in pending_traps(scenario, state, reaction.moments):
                 parts.append(self._reveal(snapshot, slipped))
                 intent = slipped.intent if slipped.intent != "other" else intent
-        if trigger != FED_UP:
-            voice = self.voice(snapshot)
-            for move in annoying:
-                complaint = spec.complaints[move]
-                parts.insert(0, voice.line(self._template(scenario, complaint), self.offered_product(snapshot),
-                                           complaint))
+        voice = self.voice(snapshot)
+        for complaint in complaints:
+            parts.insert(0, voice.line(self._template(scenario, complaint), self.offered_product(snapshot), complaint))
         line = spec.line(line_id)
         if scenario.persona.talkativeness == "chatty" and line is not None and line.chatty \
-                and self.voice(snapshot).rng("chatter").random() < CHATTY_SHARE:
-            parts.append(self.voice(snapshot).line("client/chatter.j2", self.offered_product(snapshot), "chatter"))
+                and voice.rng("chatter").random() < CHATTY_SHARE:
+            parts.append(voice.line("client/chatter.j2", self.offered_product(snapshot), "chatter"))
         reply = self._say(snapshot, " ".join(part for part in parts if part), line_id, intent)
         for event in [*reaction.call, *events]:
             self._fire(snapshot, event)
@@ -191,9 +201,9 @@ class TraineeMode:
         snapshot.trainee.last_line = said
         return Reply(said)
 
-    @staticmethod
-    def _template(scenario: Scenario, line_id: str) -> str:
-        return scenario.lines.get(line_id, f"client/{line_id}.j2")
+    def _template(self, scenario: Scenario, line_id: str) -> str:
+        return scenario.lines.get(line_id) or self.content.customer_machines[
+            self.content.call_type_of(scenario).customer_machine].template(line_id)
 
     @staticmethod
     def _intent(spec: CustomerMachineSpec, line_id: str) -> str:

@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from .state import TraineeState
 
 # Triggers the engine fires on the customer's machine by itself (every machine handles them).
-CHATTED = "chatted"  # nothing the customer reacts to in particular: also the fallback of any trigger that fails
-FED_UP = "fed_up"    # an annoying move took him past his patience
+CHATTED = "chatted"      # nothing the customer reacts to in particular: also the fallback of any trigger that fails
+FED_UP = "fed_up"        # an annoying move took him past his patience
+PICKED_UP = "picked_up"  # an outbound call: he picks up the phone before the trainee says a word
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Turn:
 
     text: str
     moves: frozenset[str]
+    by_name: bool
     state: TraineeState
     scenario: Scenario
     machine: CustomerMachineSpec
@@ -95,6 +97,7 @@ CONDITIONS: dict[str, Callable[[Turn], bool]] = {
     "solves": solves,
     "vzor_worked": vzor_worked,
     "at_start": lambda turn: turn.state.customer_state == turn.machine.initial,
+    "by_name": lambda turn: turn.by_name,
 }
 
 

@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from engine.content.yaml_source import ContentError
-from engine.json_io import dump
+from engine.json_io import decode_utf8, dump, line_too_long
 
 from .understanding import Understanding
 
@@ -13,8 +13,9 @@ SIDES = ("client", "operator")
 _CONTROL = dict.fromkeys(c for c in range(32) if c not in (9,))
 
 
-def run_classify(side: str, lines: Iterable[str], write: Callable[[str], None], dialogues_dir: Path) -> int:
-    """Classify each line; ``write`` gets one JSON text per line (no newline) and must emit and flush it.
+def run_classify(side: str, lines: Iterable[bytes | None], write: Callable[[str], None], dialogues_dir: Path) -> int:
+    """Classify each line (bytes without its end, as ``json_io.read_lines`` gives them, None for a line too long);
+    ``write`` gets one JSON text per line (no newline) and must emit and flush it.
 
     Returns the exit code: 0, or 1 when a line could not be classified or the lexicon is invalid, 2 for a bad side.
     """
@@ -29,11 +30,12 @@ def run_classify(side: str, lines: Iterable[str], write: Callable[[str], None], 
         return 1
     failed = False
     for number, raw in enumerate(lines, start=1):
-        text = raw.rstrip("\r\n")
         try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            write(dump({"error": f"line {number}: not valid UTF-8"}))
+            if raw is None:
+                raise ValueError(line_too_long(f"line {number}"))
+            text = decode_utf8(raw, f"line {number}")
+        except ValueError as exc:
+            write(dump({"error": str(exc)}))
             failed = True
             continue
         clean = text.translate(_CONTROL)

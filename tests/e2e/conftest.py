@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.telegram.app import create_bot, run_polling, setup_dispatcher
+from bot.telegram.app import create_bot, setup_dispatcher
+from bot.telegram.polling import Poller
 from bot.telegram.services import Live, build_live
 from bot.telegram.settings import Settings
 from engine.content.loader import DEFAULT_DIALOGUES, DEFAULT_SCRIPTS
@@ -94,7 +95,8 @@ class RunningBot:
         self.dispatcher = setup_dispatcher(self.settings, live=self.live)
         self.bot = create_bot(self.settings)
         polls = self.tg.polls
-        self.task = asyncio.create_task(run_polling(self.dispatcher, self.bot, self.settings, handle_signals=False))
+        self.poller = Poller(self.dispatcher, self.bot, self.settings)
+        self.task = asyncio.create_task(self.poller.run())
         await self.tg.wait_for(lambda: self.tg.polls > polls or self.task.done())
         if self.task.done():
             await self.task
@@ -103,8 +105,7 @@ class RunningBot:
     async def stop(self) -> None:
         if self.task is None:
             return
-        if not self.task.done():
-            await self.dispatcher.stop_polling()
+        self.poller.stop()
         await self.task
         self.task = None
 

@@ -17,7 +17,7 @@ from typing import Any
 from aiohttp import ClientSession, web
 
 BOT_USERNAME = "sobesednik_test_bot"
-WAIT = 20.0  # a guard against hanging forever, not a timing assertion
+WAIT = 60.0  # a guard against hanging forever (a bot process starting on a busy machine), not a timing assertion
 
 
 @dataclass
@@ -50,10 +50,13 @@ class FakeTelegram:
         self.calls: list[Call] = []
         self.chats: dict[int, Chat] = {}
         self.pending: list[dict[str, Any]] = []
+        self.sent_updates: dict[int, dict[str, Any]] = {}  # every update ever pushed, by id (to replay one)
         self.webhook: dict[str, Any] | None = None
         self.webhook_responses: list[int] = []
         self.polls = 0
         self.closing = False
+        self.stalled: set[str] = set()  # methods whose calls are taken but never answered (a bot stuck mid-turn)
+        self.bad_gateway = False  # a proxy in front answers 502 with an HTML page
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -103,7 +106,16 @@ class FakeTelegram:
         if request.match_info["token"] != self.token:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         method = request.match_info["method"]
+        if self.bad_gateway:
+            return web.Response(status=502, content_type="text/html",
+                                text="<html>\n<head><title>502 Bad Gateway</title></head>\n<body>nginx</body>\n</html>")
         params, files = await self._params(request)
+        if method.lower() in self.stalled:
+            self.calls.append(Call(method, params))
+            async with self._changed:
+                self._changed.notify_all()
+                await self._changed.wait_for(lambda: self.closing)
+            return web.json_response({"ok": False, "error_code": 500, "description": "stalled"}, status=500)
         handler = getattr(self, f"_api_{method.lower()}", None)
         if handler is None:
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found: method not found"},
@@ -220,6 +232,7 @@ class FakeTelegram:
     async def push(self, kind: str, payload: dict[str, Any]) -> int:
         """A new update: queued for getUpdates, or posted to the webhook when one is set."""
         update = {"update_id": next(self._update_ids), kind: payload}
+        self.sent_updates[update["update_id"]] = update
         if self.webhook is not None:
             await self.post_webhook(update, self.webhook.get("secret_token"))
             return update["update_id"]

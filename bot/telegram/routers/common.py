@@ -32,30 +32,33 @@ def make_router() -> Router:
         await message.answer(texts.render("help", trainer=services.is_trainer(message.from_user.id)))
 
     @router.callback_query(ModeChoice.filter(F.mode == "customer"))
-    async def choose_customer(query: CallbackQuery, bot: Bot, state: FSMContext, services: Services) -> None:
+    async def choose_customer(query: CallbackQuery, bot: Bot, state: FSMContext, services: Services,
+                              update_id: int) -> None:
         await query.answer()
-        await Conversation(services, bot, state, query.message.chat.id, query.from_user.id).begin("customer")
+        await Conversation(services, bot, state, query.message.chat.id, query.from_user.id, update_id).begin(
+            "customer")
 
     @router.message(Command("stop"))
-    async def stop(message: Message, bot: Bot, state: FSMContext, services: Services) -> None:
+    async def stop(message: Message, bot: Bot, state: FSMContext, services: Services, update_id: int) -> None:
         texts = services.texts
-        talk = Conversation(services, bot, state, message.chat.id, message.from_user.id)
+        talk = Conversation(services, bot, state, message.chat.id, message.from_user.id, update_id)
         snapshot = await talk.snapshot()
         if snapshot is None:
             await message.answer(texts.label("tg_nothing_to_stop"))
             return
         if (await state.get_data()).get("hung_up"):
-            # the call is already over and the trainee would rather not pick a response code: end it here
-            await state.clear()
+            # the call is already over and the trainee would rather not pick a response code: end it here, recorded
+            # as abandoned (it cannot be scored without the codes)
+            await talk.abandon(snapshot)
             await message.answer(texts.label("tg_stopped"))
             return
         await state.update_data(hung_up=True)
         await talk.turn(snapshot, Event(hang_up=True))
 
     @router.message(Command("hint"))
-    async def hint(message: Message, bot: Bot, state: FSMContext, services: Services) -> None:
+    async def hint(message: Message, bot: Bot, state: FSMContext, services: Services, update_id: int) -> None:
         texts = services.texts
-        talk = Conversation(services, bot, state, message.chat.id, message.from_user.id)
+        talk = Conversation(services, bot, state, message.chat.id, message.from_user.id, update_id)
         snapshot = await talk.snapshot()
         if snapshot is None or snapshot.mode != "trainee":
             await message.answer(texts.label("tg_hint_trainee_only"))

@@ -24,12 +24,14 @@ def make_router() -> Router:
     router.callback_query.filter(F.message.chat.type == "private")
 
     @router.callback_query(F.data.startswith("t:"))
-    async def pressed(query: CallbackQuery, bot: Bot, state: FSMContext, services: Services) -> None:
+    async def pressed(query: CallbackQuery, bot: Bot, state: FSMContext, services: Services, update_id: int) -> None:
         texts = services.texts
-        talk = Conversation(services, bot, state, query.message.chat.id, query.from_user.id)
+        talk = Conversation(services, bot, state, query.message.chat.id, query.from_user.id, update_id)
         snapshot = await talk.snapshot()
         parsed = parse_turn_data(query.data or "")
-        if snapshot is None or parsed is None or not snapshot.session_id.startswith(parsed[0]):
+        # only the buttons of the latest message count: a second press of the same button (or of older ones) is stale
+        current = (await state.get_data()).get("buttons_message") == query.message.message_id
+        if snapshot is None or parsed is None or not current or not snapshot.session_id.startswith(parsed[0]):
             await query.answer(texts.label("tg_stale_button"))
             return
         _, data = parsed
@@ -45,9 +47,9 @@ def make_router() -> Router:
         await talk.turn(snapshot, Event(button=data))
 
     @router.message(F.contact)
-    async def contact(message: Message, state: FSMContext, services: Services) -> None:
+    async def contact(message: Message, state: FSMContext, services: Services, update_id: int) -> None:
         texts = services.texts
-        talk = Conversation(services, message.bot, state, message.chat.id, message.from_user.id)
+        talk = Conversation(services, message.bot, state, message.chat.id, message.from_user.id, update_id)
         snapshot = await talk.snapshot()
         if message.contact.user_id != message.from_user.id:
             await message.answer(texts.label("tg_contact_not_own"))
@@ -62,12 +64,13 @@ def make_router() -> Router:
         await talk.turn(snapshot, Event(text=phone, verified_phone=phone))
 
     @router.message(F.text & ~F.text.startswith("/"))
-    async def text(message: Message, state: FSMContext, services: Services, max_text_length: int) -> None:
+    async def text(message: Message, state: FSMContext, services: Services, max_text_length: int,
+                   update_id: int) -> None:
         texts = services.texts
         if len(message.text) > max_text_length:
             await message.answer(texts.render("too_long", limit=max_text_length, length=len(message.text)))
             return
-        talk = Conversation(services, message.bot, state, message.chat.id, message.from_user.id)
+        talk = Conversation(services, message.bot, state, message.chat.id, message.from_user.id, update_id)
         snapshot = await talk.snapshot()
         if snapshot is None:
             snapshot = await talk.begin("customer")

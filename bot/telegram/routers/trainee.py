@@ -37,13 +37,13 @@ def make_router() -> Router:
 
     @router.callback_query(ScenarioChoice.filter())
     async def choose_scenario(query: CallbackQuery, callback_data: ScenarioChoice, bot: Bot, state: FSMContext,
-                              services: Services) -> None:
+                              services: Services, update_id: int) -> None:
         texts = services.texts
         if callback_data.scenario_id not in texts.content.scenarios:
             await query.answer(texts.label("tg_stale_button"), show_alert=True)
             return
         await query.answer()
-        talk = Conversation(services, bot, state, query.message.chat.id, query.from_user.id)
+        talk = Conversation(services, bot, state, query.message.chat.id, query.from_user.id, update_id)
         await talk.begin("trainee", scenario_id=callback_data.scenario_id)
 
     return router
