@@ -1,13 +1,15 @@
-"""Operator moves: every tag whose phrases in the utterance reach the threshold, plus addressing by name."""
+"""Operator moves: every move the model finds likely enough, plus whether the customer is addressed by name."""
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .lexicon import OperatorFile
+import numpy as np
+
+from .model import Head, sigmoid
 from .names import addresses_by_name
-from .patterns import PatternSet
-from .text import Analyzer
+from .text import Utterance
 
 
 @dataclass(frozen=True)
@@ -16,16 +18,18 @@ class OperatorMoves:
     addresses_by_name: bool
 
 
-class OperatorTagger:
-    def __init__(self, analyzer: Analyzer, patterns: PatternSet, lexicon: OperatorFile):
-        self._analyze = analyzer
-        self._patterns = patterns
-        self._threshold = lexicon.threshold
+class OperatorReader:
+    def __init__(self, head: Head, implies: Mapping[str, Sequence[str]], threshold: float,
+                 logits: Callable[[str], np.ndarray], analyze: Callable[[str], Utterance]):
+        self._head = head
+        self._implies = implies
+        self._threshold = threshold
+        self._logits = logits
+        self._analyze = analyze
+        self.read = lru_cache(maxsize=8192)(self._read)
 
-    def tag(self, text: str, client_name: str | None = None) -> OperatorMoves:
-        utterance = self._analyze(text)
-        scores: dict[str, float] = defaultdict(float)
-        for match in self._patterns.find(utterance.tokens):
-            scores[match.pattern.label] += match.pattern.weight
-        tags = frozenset(tag for tag, score in scores.items() if score >= self._threshold)
-        return OperatorMoves(tags, addresses_by_name(utterance.tokens, client_name))
+    def _read(self, text: str, client_name: str | None) -> OperatorMoves:
+        likely = sigmoid(self._logits(text)) >= self._threshold
+        tags = {label for label, on in zip(self._head.labels, likely) if on}
+        tags.update(implied for tag in list(tags) for implied in self._implies.get(tag, ()))
+        return OperatorMoves(frozenset(tags), addresses_by_name(self._analyze(text).tokens, client_name))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .text import Token
 
 GAP = 4
+GAP_MARK = "..."
 NUMBER = "#"
 
 
@@ -28,7 +29,8 @@ class Slot:
     def accepts(self, token: Token) -> bool:
         if self.number:
             return token.is_number
-        if token.word in self.exact or token.lemma in self.exact or token.word in self.surface:
+        if (token.word in self.exact or token.lemma in self.exact or token.word in self.surface
+                or token.raw in self.exact or token.raw in self.surface):
             return True
         return any(token.word.startswith(p) or token.lemma.startswith(p) for p in self.prefixes)
 
@@ -39,6 +41,7 @@ class Pattern:
     weight: float
     slots: tuple[Slot, ...]
     gaps: tuple[int, ...]  # gaps[k]: how many words may precede slots[k + 1]
+    negative: bool = False  # the phrase itself says «не …»: a negation before its words is its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +50,19 @@ class Match:
     start: int
     end: int  # exclusive
 
+    def affirmed(self, tokens: Sequence[Token]) -> bool:
+        """Said, not denied: «предлагаю» is not said in «не буду вам ничего предлагать»."""
+        return self.pattern.negative or not tokens[self.start].negated
 
-def compile_pattern(phrase: str, label: str, weight: float, lemmatize: Callable[[str], str]) -> Pattern:
+
+def compile_pattern(phrase: str, label: str, weight: float, lemmatize: Callable[[str], str],
+                    negation_words: frozenset[str] = frozenset()) -> Pattern:
     """``phrase`` as a Pattern; ValueError with a message for an author when the syntax is wrong."""
     slots: list[Slot] = []
     gaps: list[int] = []
     pending_gap = 0
     for part in phrase.split():
-        if part == "...":
+        if part == GAP_MARK:
             if not slots or pending_gap:
                 raise ValueError(f"«{phrase}»: '...' must stand between two words")
             pending_gap = GAP
@@ -67,7 +75,8 @@ def compile_pattern(phrase: str, label: str, weight: float, lemmatize: Callable[
         raise ValueError("an empty phrase")
     if pending_gap:
         raise ValueError(f"«{phrase}»: '...' must stand between two words")
-    return Pattern(label, weight, tuple(slots), tuple(gaps))
+    negative = any(slot.exact & negation_words or slot.surface & negation_words for slot in slots)
+    return Pattern(label, weight, tuple(slots), tuple(gaps), negative)
 
 
 def _compile_slot(part: str, phrase: str, lemmatize: Callable[[str], str]) -> Slot:

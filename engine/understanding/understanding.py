@@ -1,35 +1,108 @@
-"""The facade both modes use: load the lexicon once, then read customers and operators."""
+"""The facade every reader of Russian uses (customer mode, trainee mode, the simulated customer, the scorecard):
+load the lexicon and its trained models once, then read customers and operators."""
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from engine.content.yaml_source import ContentError
+import numpy as np
 
-from .client import ClientClassifier, ClientIntent
-from .lexicon import LEXICON_DIR, files_signature, load_lexicon
-from .operator import OperatorMoves, OperatorTagger
+from engine.content.yaml_source import ContentError
+from engine.russian import morph
+
+from .client import ClientIntent, ClientReader
+from .features import phrase_scores, utterance_features
+from .lexicon import INTENTS, LABEL_SECTIONS, LEXICON_DIR, MOVES, REASONS, TOPICS, Lexicon, files_signature, \
+    load_lexicon
+from .model import Model, load_model
+from .operator import OperatorMoves, OperatorReader
 from .patterns import PatternSet
-from .text import Analyzer, normalize_word
+from .phrases import PhraseSet, compile_phrases
+from .text import Analyzer
+from .topics import TopicReader, TopicReading
 
 
 class Understanding:
-    def __init__(self, client: ClientClassifier, operator: OperatorTagger):
-        self._client = client
-        self._operator = operator
+    def __init__(self, lexicon: Lexicon, analyzer: Analyzer):
+        self._lexicon = lexicon
+        self._analyze = analyzer
+        self._patterns = {section: PatternSet(lexicon.patterns[section]) for section in LABEL_SECTIONS}
+        self._negated_as = {name: intent.when_negated for name, intent in lexicon.intents.items()}
+        self._features = lru_cache(maxsize=8192)(self._vector)
+        model = load_model(lexicon, self._counts, self._phrases_of)
+        self._model = model
+        self._client = ClientReader(model.heads[INTENTS], lexicon.intents, lexicon.client,
+                                    lambda text: self._logits(INTENTS, text), self._is_empty)
+        implies = {name: move.implies for name, move in lexicon.moves.items()}
+        self._operator = OperatorReader(model.heads[MOVES], implies, lexicon.operator.threshold,
+                                        lambda text: self._logits(MOVES, text), analyzer)
+        self._topics = TopicReader({s: model.heads[s] for s in (TOPICS, REASONS) if s in model.heads},
+                                   lexicon.topic, self._logits, self._is_empty)
+        self._phrase_sets = lru_cache(maxsize=1024)(self._compile_phrases)
 
     @classmethod
     def load(cls, dialogues_dir: Path) -> Understanding:
-        """The understanding built from ``dialogues_dir/lexicon``; ContentError if invalid. Cached per folder while
-        its files are unchanged, so a content reload picks up an edited lexicon."""
+        """The understanding taught by ``dialogues_dir/lexicon``; ContentError if the lexicon is invalid. Cached per
+        folder while its files are unchanged, so a content reload picks up an edited lexicon."""
         folder = Path(dialogues_dir).resolve()
         return _load(folder, files_signature(folder / LEXICON_DIR))
 
-    def client_intent(self, text: str, context: str | None = None) -> ClientIntent:
-        return self._client.classify(text, context)
+    # --- the customer ----------------------------------------------------------------------------------------------
+    def client_intent(self, text: str, context: str | None = None, call_type: str | None = None) -> ClientIntent:
+        """What the customer means; ``context`` is the call stage (the lexicon's ``client.contexts``), ``call_type``
+        adds the intents only that type of call has."""
+        return self._client.read(text, context, call_type)
 
+    def intent_kind(self, intent: str) -> str:
+        """The declared kind of an intent (agreement, refusal, objection, …); KeyError for an unknown intent."""
+        return self._lexicon.intents[intent].kind
+
+    def intents(self, call_type: str | None = None) -> tuple[str, ...]:
+        return self._client.intents(call_type)
+
+    def topic(self, text: str, among: Collection[str] | None = None) -> TopicReading:
+        """The self-service topic or the reason for leaving the customer names (``among``: the labels possible here;
+        None: all), or no topic for a greeting, thanks, identification data or anything off-topic."""
+        return self._topics.among(text, among)
+
+    def topics(self) -> tuple[str, ...]:
+        return tuple(self._lexicon.topics)
+
+    def reasons(self) -> tuple[str, ...]:
+        return tuple(self._lexicon.reasons)
+
+    # --- the operator ----------------------------------------------------------------------------------------------
     def operator_moves(self, text: str, client_name: str | None = None) -> OperatorMoves:
-        return self._operator.tag(text, client_name)
+        return self._operator.read(text, client_name)
+
+    def moves(self) -> tuple[str, ...]:
+        return tuple(self._lexicon.moves)
+
+    # --- exact phrases ---------------------------------------------------------------------------------------------
+    def phrases(self, phrases: Sequence[str]) -> PhraseSet:
+        """A matcher of ``phrases`` (patterns.py syntax) read like everything else; ValueError for a bad phrase."""
+        return self._phrase_sets(tuple(phrases))
+
+    def _compile_phrases(self, phrases: tuple[str, ...]) -> PhraseSet:
+        return compile_phrases(phrases, self._analyze)
+
+    # --- plumbing --------------------------------------------------------------------------------------------------
+    def _is_empty(self, text: str) -> bool:
+        return not self._analyze(text).tokens
+
+    def _counts(self, text: str) -> dict[str, float]:
+        return utterance_features(self._analyze(text), self._lexicon.language.signals)
+
+    def _phrases_of(self, section: str, text: str) -> dict[str, float]:
+        negated_as = self._negated_as if section == INTENTS else None
+        return phrase_scores(self._patterns[section], self._analyze(text), negated_as)
+
+    def _vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        return self._model.vector(self._counts(text))
+
+    def _logits(self, section: str, text: str) -> np.ndarray:
+        return self._model.heads[section].logits(self._features(text), self._phrases_of(section, text))
 
 
 @lru_cache(maxsize=8)
@@ -39,10 +112,8 @@ def _load(dialogues_dir: Path, signature: tuple[tuple[str, int, int], ...]) -> U
         raise ContentError(problems)
     language = lexicon.language
     analyzer = Analyzer(symbols=language.symbols, slang=language.slang, boundaries=language.boundaries,
-                        vocabulary=lexicon.words(), fuzzy_min_length=language.fuzzy.min_length,
+                        negation_words=language.negation.words, negation_scope=language.negation.scope,
+                        vocabulary=lexicon.words(morph().word_is_known), fuzzy_min_length=language.fuzzy.min_length,
                         fuzzy_min_score=language.fuzzy.min_score)
-    negation = frozenset(normalize_word(w) for w in language.negation.words)
-    client = ClientClassifier(analyzer, PatternSet(lexicon.client_patterns), lexicon.client, negation,
-                              language.negation.scope)
-    operator = OperatorTagger(analyzer, PatternSet(lexicon.operator_patterns), lexicon.operator)
-    return Understanding(client, operator)
+    return Understanding(lexicon, analyzer)
+
