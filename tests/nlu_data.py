@@ -15,7 +15,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from engine.understanding.lexicon import load_lexicon, comparable
+from engine.understanding import Understanding
+from engine.understanding.lexicon import OPERATOR_TAGS, Lexicon, comparable, load_lexicon
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -195,3 +196,69 @@ def report(title: str, table: dict[str, Scores], summary: str) -> str:
     lines += [f"  {label:<22}{s.precision:>6.2f}{s.recall:>6.2f}{s.f1:>6.2f}{s.support:>5}"
               for label, s in table.items()]
     return "\n".join(lines)
+
+
+# --- evaluation ------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Evaluation:
+    kind: str
+    figure: float  # client: macro-F1; operator: micro-F1 over the contract's moves; topic: accuracy
+    table: dict[str, Scores]
+    errors: list[str]
+    size: int
+
+    def report(self, title: str) -> str:
+        name = {"client": "intent macro-F1", "operator": "move micro-F1 over the contract's 13",
+                "topic": "topic accuracy"}[self.kind]
+        return report(title, self.table, f"{name} {self.figure:.3f} on {self.size} rows")
+
+
+def evaluate(nlu: Understanding, kind: str, rows: Sequence[Row], dialogues: Path = ROOT / "dialogues") -> Evaluation:
+    lexicon, problems = load_lexicon(dialogues)
+    assert lexicon is not None, problems
+    if kind == "client":
+        return _evaluate_client(nlu, rows, lexicon)
+    if kind == "operator":
+        return _evaluate_operator(nlu, rows)
+    return _evaluate_topics(nlu, rows, lexicon)
+
+
+def _evaluate_client(nlu: Understanding, rows: Sequence[Row], lexicon: Lexicon) -> Evaluation:
+    gold = {label for row in rows for label in row.labels}
+    special = sorted({c for label in gold if label in lexicon.intents for c in lexicon.intents[label].call_types})
+    call_type = special[0] if special else None  # a file of one type of call is read as in that call
+    pairs, errors = [], []
+    for row in rows:
+        (expected,) = row.labels
+        got = nlu.client_intent(row.text, call_type=call_type).intent
+        pairs.append((expected, got))
+        if got != expected:
+            errors.append(f"{row.where}: {expected} → {got}: {row.text}")
+    table = per_label([(frozenset({g}), frozenset({p})) for g, p in pairs])
+    return Evaluation("client", macro_f1(pairs), table, errors, len(rows))
+
+
+def _evaluate_operator(nlu: Understanding, rows: Sequence[Row]) -> Evaluation:
+    pairs, errors = [], []
+    for row in rows:
+        got = nlu.operator_moves(row.text, row.client_name).tags
+        pairs.append((row.labels, got))
+        if got != row.labels:
+            errors.append(f"{row.where}: {','.join(sorted(row.labels)) or '-'} → {','.join(sorted(got)) or '-'}: "
+                          f"{row.text}")
+    return Evaluation("operator", micro_f1(pairs, OPERATOR_TAGS), per_label(pairs), errors, len(rows))
+
+
+def _evaluate_topics(nlu: Understanding, rows: Sequence[Row], lexicon: Lexicon) -> Evaluation:
+    gold = {label for row in rows for label in row.labels}
+    among = tuple(lexicon.reasons) if gold and gold <= set(lexicon.reasons) else tuple(lexicon.topics)
+    right, pairs, errors = 0, [], []
+    for row in rows:
+        got = nlu.topic(row.text, among).topic
+        ok = got in row.labels if row.labels else got is None
+        right += ok
+        expected = sorted(row.labels)[0] if row.labels and not ok else (got if ok else "-")
+        pairs.append((frozenset({expected or "-"}), frozenset({got or "-"})))
+        if not ok:
+            errors.append(f"{row.where}: {'/'.join(sorted(row.labels)) or '-'} → {got or '-'}: {row.text}")
+    return Evaluation("topic", right / len(rows), per_label(pairs), errors, len(rows))

@@ -120,6 +120,17 @@ class Intent(Label):
     when_negated: Identifier = KEEP  # KEEP, DROP, or the intent a negated phrase stands for («не дорого»: agree)
 
 
+class Topic(Label):
+    learn_from: list[Identifier] = []  # intents whose examples teach this topic too («жалоба» from complaint)
+
+
+class NoTopic(Authored):
+    """Messages that name no topic and no reason: greetings, thanks, identification data, small talk."""
+
+    examples: list[Example] = []
+    learn_from: list[Identifier] = []  # intents whose examples name no topic either (greeting, other…)
+
+
 class TaggedExample(Authored):
     """An operator's line with several moves: listed under one of them, the others in ``also``."""
 
@@ -160,10 +171,10 @@ class LabelFile(Authored):
     topic: TopicSettings | None = None
     intents: dict[Identifier, Intent] = {}
     moves: dict[Identifier, Move] = {}
-    topics: dict[Identifier, Label] = {}
-    reasons: dict[Identifier, Label] = {}
+    topics: dict[Identifier, Topic] = {}
+    reasons: dict[Identifier, Topic] = {}
     no_move: list[Example] = []
-    no_topic: list[Example] = []
+    no_topic: NoTopic | None = None
 
 
 @dataclass(frozen=True)
@@ -184,8 +195,8 @@ class Lexicon:
     topic: TopicSettings
     intents: Mapping[str, Intent]
     moves: Mapping[str, Move]
-    topics: Mapping[str, Label]
-    reasons: Mapping[str, Label]
+    topics: Mapping[str, Topic]
+    reasons: Mapping[str, Topic]
     examples: Mapping[str, tuple[Taught, ...]]  # per section (no_move lines under moves, no_topic under both topics)
     patterns: Mapping[str, tuple[Pattern, ...]]  # per section
     digest: str  # changes with any byte of the lexicon files
@@ -240,13 +251,14 @@ class _Merged:
     labels: dict[str, dict[str, tuple[Label, YamlDocument]]]
     settings: dict[str, tuple[Authored, YamlDocument]]
     plain: dict[str, list[tuple[str, YamlDocument, Loc]]]  # no_move / no_topic lines
+    no_topic_from: list[tuple[str, YamlDocument, Loc]]  # intents whose examples name no topic
 
     def where(self, section: str, name: str) -> YamlDocument:
         return self.labels[section][name][1]
 
 
 def _merge(files: list[tuple[LabelFile, YamlDocument]], problems: list[Problem], complete: bool) -> _Merged:
-    merged = _Merged({s: {} for s in LABEL_SECTIONS}, {}, {NO_MOVE: [], NO_TOPIC: []})
+    merged = _Merged({s: {} for s in LABEL_SECTIONS}, {}, {NO_MOVE: [], NO_TOPIC: []}, [])
     for parsed, doc in files:
         for name in SETTINGS:
             value = getattr(parsed, name)
@@ -265,8 +277,12 @@ def _merge(files: list[tuple[LabelFile, YamlDocument]], problems: list[Problem],
                                                                       f"in {other} ({twin})"))
                     continue
                 merged.labels[section][label_id] = (label, doc)
-        for section in (NO_MOVE, NO_TOPIC):
-            merged.plain[section] += [(text, doc, (section, i)) for i, text in enumerate(getattr(parsed, section))]
+        merged.plain[NO_MOVE] += [(text, doc, (NO_MOVE, i)) for i, text in enumerate(parsed.no_move)]
+        if parsed.no_topic is not None:
+            merged.plain[NO_TOPIC] += [(text, doc, (NO_TOPIC, "examples", i))
+                                       for i, text in enumerate(parsed.no_topic.examples)]
+            merged.no_topic_from += [(intent, doc, (NO_TOPIC, "learn_from", i))
+                                     for i, intent in enumerate(parsed.no_topic.learn_from)]
     for name in SETTINGS:
         if complete and name not in merged.settings:
             problems.append(Problem(LEXICON_DIR, 1, f"the '{name}' settings are missing from the lexicon"))
@@ -297,7 +313,7 @@ def _examples(section: str, merged: _Merged, problems: list[Problem]) -> list[tu
     """The examples of one section with their labels; a label taught by nothing is a problem."""
     found: list[tuple[Taught, YamlDocument, Loc]] = []
     for name, (label, doc) in merged.labels[section].items():
-        if not label.examples:
+        if not label.examples and not getattr(label, "learn_from", None):
             problems.append(doc.problem((section, name), f"{section}.{name}: no examples; a label is taught by "
                                                          f"examples (add a few lines under 'examples:')"))
         for index, item in enumerate(label.examples):
@@ -307,12 +323,38 @@ def _examples(section: str, merged: _Merged, problems: list[Problem]) -> list[tu
                 if other == name or other not in merged.labels[MOVES]:
                     problems.append(doc.problem((*loc, "also"), f"{section}.{name}: 'also: {other}' is not another "
                                                                 f"move; use one of {list(merged.labels[MOVES])}"))
-            implied = tuple(m for m in getattr(label, "implies", ()) if m not in also)
-            found.append((Taught(text, (name, *also, *implied), doc.path, doc.line_of(loc)), doc, loc))
+            labels = (name, *also)
+            implied = {m for move in labels if section == MOVES and move in merged.labels[MOVES]
+                       for m in merged.labels[MOVES][move][0].implies} - set(labels)  # type: ignore[attr-defined]
+            found.append((Taught(text, (*labels, *sorted(implied)), doc.path, doc.line_of(loc)), doc, loc))
     plain = {MOVES: NO_MOVE, TOPICS: NO_TOPIC, REASONS: NO_TOPIC}.get(section)
     if plain is not None:
         found += [(Taught(text, (), doc.path, doc.line_of(loc)), doc, loc) for text, doc, loc in merged.plain[plain]]
     return found
+
+
+def _learnt(section: str, merged: _Merged, own: list[tuple[Taught, YamlDocument, Loc]],
+            intents: list[tuple[Taught, YamlDocument, Loc]], problems: list[Problem]) -> list[Taught]:
+    """Examples a topic or reason borrows from intents (``learn_from``), unless the section teaches them already."""
+    by_intent: dict[str, list[Taught]] = {}
+    for taught, _, _ in intents:
+        by_intent.setdefault(taught.labels[0], []).append(taught)
+    sources = [(name, intent, doc, (section, name, "learn_from", i))
+               for name, (label, doc) in merged.labels[section].items()
+               for i, intent in enumerate(label.learn_from)]  # type: ignore[attr-defined]
+    sources += [(None, intent, doc, loc) for intent, doc, loc in merged.no_topic_from]
+    seen = {comparable(taught.text) for taught, _, _ in own}
+    learnt: list[Taught] = []
+    for name, intent, doc, loc in sources:
+        if intent not in merged.labels[INTENTS]:
+            problems.append(doc.problem(loc, f"learn_from: unknown intent '{intent}'; use one of "
+                                             f"{list(merged.labels[INTENTS])}"))
+        for taught in by_intent.get(intent, []):
+            key = comparable(taught.text)
+            if key not in seen:
+                seen.add(key)
+                learnt.append(Taught(taught.text, (name,) if name else (), taught.file, taught.line))
+    return learnt
 
 
 def _check_duplicates(groups: list[list[tuple[Taught, YamlDocument, Loc]]], problems: list[Problem]) -> None:
@@ -425,6 +467,9 @@ def _load_lexicon(dialogues_dir: Path, signature: tuple[tuple[str, int, int], ..
     _check_duplicates([examples[INTENTS]], problems)
     _check_duplicates([examples[MOVES]], problems)
     _check_duplicates([examples[TOPICS], [e for e in examples[REASONS] if e[0].labels]], problems)
+    taught = {section: tuple(t for t, _, _ in found) for section, found in examples.items()}
+    for section in (TOPICS, REASONS):
+        taught[section] += tuple(_learnt(section, merged, examples[section], examples[INTENTS], problems))
     if problems or language is None:
         return None, tuple(problems)
     digest = hashlib.sha256()
@@ -435,7 +480,7 @@ def _load_lexicon(dialogues_dir: Path, signature: tuple[tuple[str, int, int], ..
     settings = {name: value for name, (value, _) in merged.settings.items()}
     return Lexicon(language, settings["client"], settings["operator"], settings["topic"],  # type: ignore[arg-type]
                    labels[INTENTS], labels[MOVES], labels[TOPICS], labels[REASONS],  # type: ignore[arg-type]
-                   {s: tuple(t for t, _, _ in found) for s, found in examples.items()}, patterns,
+                   taught, patterns,
                    digest.hexdigest()), ()
 
 

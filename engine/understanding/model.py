@@ -23,8 +23,10 @@ from .features import CHARS, SIGNALS
 NONE = ""  # the class of «no label» in a topic or reason model
 CACHE_DIR = Path(__file__).resolve().parents[2] / "var" / "cache" / "understanding"
 _CODE = ("features.py", "lexicon.py", "model.py", "patterns.py", "text.py")
-KEEP_FILES = 8  # trained models of the most recent lexicon versions kept in the cache
-C = 20.0  # inverse regularisation strength of every logistic regression
+KEEP_FILES = 8
+W_GROUP = [float(x) for x in os.environ.get('NLU_W', '1,1').split(',')]  # trained models of the most recent lexicon versions kept in the cache
+import os
+C = float(os.environ.get("NLU_C", "20"))  # inverse regularisation strength of every logistic regression
 Features = Callable[[str], dict[str, float]]
 PhraseFeatures = Callable[[str, str], dict[str, float]]
 
@@ -75,7 +77,7 @@ class Model:
             indices.append(index)
             values.append(value)
             groups.append(group)
-        scale = [1 / math.sqrt(n) if n else 0.0 for n in norms]
+        scale = [W_GROUP[i] / math.sqrt(n) if n else 0.0 for i, n in enumerate(norms)]
         weighted = [v if g < 0 else v * scale[g] for v, g in zip(values, groups)]
         return np.fromiter(indices, dtype=np.int64, count=len(indices)), np.array(weighted, dtype=np.float32)
 
