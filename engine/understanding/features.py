@@ -3,8 +3,8 @@ letter n-grams of the repaired words (typos and endings), message signals, and t
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Mapping
+from functools import lru_cache
 
 from .lexicon import DROP, KEEP, Signals
 from .patterns import PatternSet
@@ -19,24 +19,29 @@ def _key(token: Token) -> str:
     return "~" + word if token.negated else word
 
 
-def utterance_features(utterance: Utterance, signals: Signals) -> dict[str, float]:
-    """Counts of the features of one utterance (the model weighs and normalises them)."""
-    counts: Counter[str] = Counter()
+@lru_cache(maxsize=65536)
+def token_features(word: str, lemma: str, negated: bool, is_number: bool) -> tuple[str, ...]:
+    """The features one word brings wherever it stands: its lemma and the letter n-grams of its form."""
+    key = ("~" if negated else "") + ("#" if is_number else lemma)
+    if is_number:
+        return ("w:" + key,)
+    mark = "~" if negated else ""
+    padded = f"<{word}>"
+    return ("w:" + key, *(CHARS + mark + padded[start:start + n] for n in NGRAMS
+                          for start in range(len(padded) - n + 1)))
+
+
+def word_features(token: Token) -> tuple[str, ...]:
+    return token_features(token.word, token.lemma, token.negated, token.is_number)
+
+
+def message_features(utterance: Utterance, signals: Signals) -> list[str]:
+    """The features of the message as a whole: neighbouring lemmas, its first and last word, signals."""
     tokens = utterance.tokens
     keys = [_key(t) for t in tokens]
-    for index, (token, key) in enumerate(zip(tokens, keys)):
-        counts["w:" + key] += 1
-        if index + 1 < len(tokens) and tokens[index + 1].clause == token.clause:
-            counts["b:" + key + " " + keys[index + 1]] += 1
-        if not token.is_number:
-            mark = "~" if token.negated else ""
-            padded = f"<{token.word}>"
-            for n in NGRAMS:
-                for start in range(len(padded) - n + 1):
-                    counts[CHARS + mark + padded[start:start + n]] += 1
+    found = [f"b:{key} {keys[i + 1]}" for i, key in enumerate(keys[:-1]) if tokens[i + 1].clause == tokens[i].clause]
     if keys:
-        counts["^:" + keys[0]] += 1
-        counts["$:" + keys[-1]] += 1
+        found += ["^:" + keys[0], "$:" + keys[-1]]
     for name, on in (("shouting", utterance.letters >= signals.shouting.min_letters
                       and utterance.upper_share >= signals.shouting.min_share),
                      ("question", utterance.question),
@@ -46,8 +51,14 @@ def utterance_features(utterance: Utterance, signals: Signals) -> dict[str, floa
                      ("one_word", len(tokens) == 1),
                      ("long", len(tokens) > 12)):
         if on:
-            counts[SIGNALS + name] = 1
-    return dict(counts)
+            found.append(SIGNALS + name)
+    return found
+
+
+def feature_keys(utterance: Utterance, signals: Signals) -> set[str]:
+    """Every feature of one utterance (the vocabulary is made of those of the examples)."""
+    return {key for token in utterance.tokens for key in word_features(token)} | set(message_features(utterance,
+                                                                                                      signals))
 
 
 def phrase_scores(patterns: PatternSet, utterance: Utterance,
@@ -66,3 +77,9 @@ def phrase_scores(patterns: PatternSet, utterance: Utterance,
                 label = reading
         scores[label] = scores.get(label, 0.0) + match.pattern.weight
     return {label: math.log1p(score) for label, score in scores.items()}
+
+
+def denied_labels(patterns: PatternSet, utterance: Utterance) -> frozenset[str]:
+    """The labels whose phrases are said under a negation: «не буду вам ничего предлагать» denies an offer."""
+    tokens = utterance.tokens
+    return frozenset(match.pattern.label for match in patterns.find(tokens) if not match.affirmed(tokens))

@@ -141,6 +141,7 @@ class TaggedExample(Authored):
 class Move(Label):
     examples: list[Example | TaggedExample] = []
     implies: list[Identifier] = []  # moves always made with this one (a price per day is a price)
+    unless_denied: list[Identifier] = []  # not made in a turn that denies one of these («не буду предлагать»)
 
 
 class ContextRule(Authored):
@@ -395,9 +396,10 @@ def _check_references(merged: _Merged, known_call_types: Collection[str] | None,
                                             f"intents.{name}: unknown call type '{call_type}'; use one of "
                                             f"{sorted(known_call_types)}"))
     for name, (move, doc) in merged.labels[MOVES].items():
-        for index, other in enumerate(move.implies):  # type: ignore[attr-defined]
-            if other == name or other not in merged.labels[MOVES]:
-                problems.append(doc.problem((MOVES, name, "implies", index), f"moves.{name}: 'implies: {other}' is "
+        for field in ("implies", "unless_denied"):
+            for index, other in enumerate(getattr(move, field)):
+                if other == name or other not in merged.labels[MOVES]:
+                    problems.append(doc.problem((MOVES, name, field, index), f"moves.{name}: '{field}: {other}' is "
                                                                               f"not another move"))
     for section, required in ((INTENTS, CLIENT_INTENTS), (MOVES, OPERATOR_TAGS), (TOPICS, CONTRACT_TOPICS)):
         missing = [name for name in required if name not in merged.labels[section]]

@@ -7,7 +7,6 @@ file (and never imports scikit-learn). The cache holds plain arrays (``allow_pic
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
@@ -17,17 +16,17 @@ from pathlib import Path
 
 import numpy as np
 
-from .lexicon import INTENTS, LABEL_SECTIONS, MOVES, Lexicon, Taught
-from .features import CHARS, SIGNALS
+from .features import CHARS, SIGNALS, message_features, token_features, feature_keys
+from .lexicon import INTENTS, LABEL_SECTIONS, MOVES, Lexicon, Signals
+from .text import Utterance
 
 NONE = ""  # the class of «no label» in a topic or reason model
 CACHE_DIR = Path(__file__).resolve().parents[2] / "var" / "cache" / "understanding"
 _CODE = ("features.py", "lexicon.py", "model.py", "patterns.py", "text.py")
-KEEP_FILES = 8
-W_GROUP = [float(x) for x in os.environ.get('NLU_W', '1,1').split(',')]  # trained models of the most recent lexicon versions kept in the cache
-import os
-C = float(os.environ.get("NLU_C", "20"))  # inverse regularisation strength of every logistic regression
-Features = Callable[[str], dict[str, float]]
+KEEP_FILES = 8  # trained models of the most recent lexicon versions kept in the cache
+C = 20.0  # inverse regularisation strength of every logistic regression
+WORDS, LETTERS, WHOLE = 0, 1, 2  # feature groups: each of the first two is scaled to unit length
+Analyze = Callable[[str], Utterance]
 PhraseFeatures = Callable[[str, str], dict[str, float]]
 
 
@@ -40,54 +39,52 @@ class Head:
     coef: np.ndarray  # (shared features, labels)
     phrase_coef: np.ndarray  # (phrase labels, labels)
     intercept: np.ndarray  # (labels,)
-    multilabel: bool  # independent yes/no per label (moves) rather than one of the labels
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_phrase_row", {label: row for row, label in enumerate(self.phrase_labels)})
 
     def logits(self, vector: tuple[np.ndarray, np.ndarray], phrases: Mapping[str, float]) -> np.ndarray:
         indices, values = vector
         result = values @ self.coef[indices] + self.intercept
-        for index, label in enumerate(self.phrase_labels):
-            score = phrases.get(label)
-            if score:
-                result = result + score * self.phrase_coef[index]
+        for label, score in phrases.items():
+            result += score * self.phrase_coef[self._phrase_row[label]]  # type: ignore[attr-defined]
         return result
 
 
-@dataclass(frozen=True)
 class Model:
-    vocabulary: Mapping[str, int]
-    idf: np.ndarray
-    heads: Mapping[str, Head]
+    """The shared features (TF-IDF of words and letters, message signals) and the models over them."""
 
-    def vector(self, counts: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
-        """TF-IDF of the known features, words and letters each scaled to unit length; signals as they are."""
-        indices: list[int] = []
-        values: list[float] = []
-        groups: list[int] = []
-        norms = [0.0, 0.0]
-        for key, count in counts.items():
-            index = self.vocabulary.get(key)
-            if index is None:
-                continue
-            if key.startswith(SIGNALS):
-                group, value = -1, 1.0
-            else:
-                group = 1 if key.startswith(CHARS) else 0
-                value = (1.0 + math.log(count)) * float(self.idf[index])
-                norms[group] += value * value
-            indices.append(index)
-            values.append(value)
-            groups.append(group)
-        scale = [W_GROUP[i] / math.sqrt(n) if n else 0.0 for i, n in enumerate(norms)]
-        weighted = [v if g < 0 else v * scale[g] for v, g in zip(values, groups)]
-        return np.fromiter(indices, dtype=np.int64, count=len(indices)), np.array(weighted, dtype=np.float32)
+    def __init__(self, vocabulary: Mapping[str, int], idf: np.ndarray, heads: Mapping[str, Head], signals: Signals):
+        self.vocabulary = vocabulary
+        self.idf = idf
+        self.heads = heads
+        self._signals = signals
+        self._groups = np.array([WHOLE if key.startswith(SIGNALS) else LETTERS if key.startswith(CHARS) else WORDS
+                                 for key in vocabulary], dtype=np.int64)
+        self._word = lru_cache(maxsize=65536)(self._word_indices)
 
+    def vector(self, utterance: Utterance) -> tuple[np.ndarray, np.ndarray]:
+        """The known features with their weights: words and letters by TF-IDF, each group scaled to unit length;
+        signals as they are."""
+        known = [i for i in (self.vocabulary.get(k) for k in message_features(utterance, self._signals))
+                 if i is not None]
+        parts = [self._word(t.word, t.lemma, t.negated, t.is_number) for t in utterance.tokens]
+        indices, counts = np.unique(np.concatenate([*parts, np.array(known, dtype=np.int64)]), return_counts=True)
+        groups = self._groups[indices]
+        values = np.where(groups == WHOLE, 1.0, (1.0 + np.log(counts)) * self.idf[indices])
+        norms = np.bincount(groups, weights=values * values, minlength=3)
+        scale = np.divide(1.0, np.sqrt(norms), out=np.zeros(3), where=norms > 0)
+        scale[WHOLE] = 1.0
+        return indices, (values * scale[groups]).astype(np.float32)
 
-def code_digest() -> str:
-    return _code_digest()
+    def _word_indices(self, word: str, lemma: str, negated: bool, is_number: bool) -> np.ndarray:
+        found = (self.vocabulary.get(k) for k in token_features(word, lemma, negated, is_number))
+        return np.array([i for i in found if i is not None], dtype=np.int64)
 
 
 @lru_cache(maxsize=1)
-def _code_digest() -> str:
+def code_digest() -> str:
+    """Changes when the code that turns text into features or trains the models does."""
     digest = hashlib.sha256()
     folder = Path(__file__).resolve().parent
     for name in _CODE:
@@ -95,19 +92,18 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def load_model(lexicon: Lexicon, features: Features, phrases: PhraseFeatures,
-               cache_dir: Path = CACHE_DIR) -> Model:
+def load_model(lexicon: Lexicon, analyze: Analyze, phrases: PhraseFeatures) -> Model:
     """The trained model of ``lexicon``: read from the cache, or trained and cached."""
     key = hashlib.sha256((lexicon.digest + code_digest()).encode()).hexdigest()[:32]
-    path = cache_dir / f"{key}.npz"
+    path = CACHE_DIR / f"{key}.npz"
     try:
         with np.load(path, allow_pickle=False) as stored:
-            return _from_arrays(dict(stored))
+            return _from_arrays(dict(stored), lexicon.language.signals)
     except (OSError, KeyError, ValueError):
         pass
-    arrays = _train(lexicon, features, phrases)
+    arrays = _train(lexicon, analyze, phrases)
     _store(path, arrays)
-    return _from_arrays(arrays)
+    return _from_arrays(arrays, lexicon.language.signals)
 
 
 def _store(path: Path, arrays: dict[str, np.ndarray]) -> None:
@@ -124,72 +120,74 @@ def _store(path: Path, arrays: dict[str, np.ndarray]) -> None:
         pass
 
 
-def _from_arrays(arrays: Mapping[str, np.ndarray]) -> Model:
+def _from_arrays(arrays: Mapping[str, np.ndarray], signals: Signals) -> Model:
     vocabulary = {str(key): index for index, key in enumerate(arrays["vocabulary"].tolist())}
-    heads = {}
-    for section in (str(s) for s in arrays["sections"].tolist()):
-        heads[section] = Head(tuple(arrays[f"{section}.labels"].tolist()),
-                              tuple(arrays[f"{section}.phrase_labels"].tolist()),
-                              arrays[f"{section}.coef"], arrays[f"{section}.phrase_coef"],
-                              arrays[f"{section}.intercept"], bool(arrays[f"{section}.multilabel"]))
-    return Model(vocabulary, arrays["idf"], heads)
+    heads = {section: Head(tuple(arrays[f"{section}.labels"].tolist()),
+                           tuple(arrays[f"{section}.phrase_labels"].tolist()),
+                           arrays[f"{section}.coef"], arrays[f"{section}.phrase_coef"], arrays[f"{section}.intercept"])
+             for section in (str(s) for s in arrays["sections"].tolist())}
+    return Model(vocabulary, arrays["idf"], heads, signals)
 
 
-def _train(lexicon: Lexicon, features: Features, phrases: PhraseFeatures) -> dict[str, np.ndarray]:
-    from scipy.sparse import csr_matrix, hstack
-    from sklearn.linear_model import LogisticRegression
-
-    taught = {section: lexicon.examples[section] for section in LABEL_SECTIONS}
-    counts = {text: features(text) for examples in taught.values() for text in (t.text for t in examples)}
-    vocabulary_keys = sorted({key for found in counts.values() for key in found})
-    vocabulary = {key: index for index, key in enumerate(vocabulary_keys)}
-    df = np.zeros(len(vocabulary), dtype=np.float64)
-    for found in counts.values():
-        for key in found:
-            df[vocabulary[key]] += 1
-    idf = (np.log((1 + len(counts)) / (1 + df)) + 1).astype(np.float32)
-    shared = Model(vocabulary, idf, {})
-    arrays: dict[str, np.ndarray] = {"vocabulary": np.array(vocabulary_keys), "idf": idf,
-                                     "sections": np.array([s for s in LABEL_SECTIONS if lexicon.section(s)])}
-    for section in LABEL_SECTIONS:
-        examples = taught[section]
+def _train(lexicon: Lexicon, analyze: Analyze, phrases: PhraseFeatures) -> dict[str, np.ndarray]:
+    """One vocabulary for all the examples; per section a logistic regression over it and the section's phrases:
+    one of the labels (intents; topics and reasons with «none» besides), or yes/no per label (moves)."""
+    signals = lexicon.language.signals
+    utterances = {t.text: analyze(t.text) for section in LABEL_SECTIONS for t in lexicon.examples[section]}
+    found = [feature_keys(utterance, signals) for utterance in utterances.values()]
+    keys = sorted(set().union(*found))
+    vocabulary = {key: index for index, key in enumerate(keys)}
+    df = np.zeros(len(keys))
+    for features in found:
+        df[[vocabulary[key] for key in features]] += 1
+    idf = (np.log((1 + len(found)) / (1 + df)) + 1).astype(np.float32)
+    shared = Model(vocabulary, idf, {}, signals)
+    sections = [section for section in LABEL_SECTIONS if lexicon.section(section)]
+    arrays: dict[str, np.ndarray] = {"vocabulary": np.array(keys), "idf": idf, "sections": np.array(sections)}
+    for section in sections:
+        examples = lexicon.examples[section]
         labels = tuple(lexicon.section(section))
-        phrase_labels = labels
-        rows = [shared.vector(counts[t.text]) for t in examples]
-        base = csr_matrix(([v for _, vals in rows for v in vals], [i for idx, _ in rows for i in idx],
-                           np.cumsum([0] + [len(idx) for idx, _ in rows])), shape=(len(rows), len(vocabulary)))
-        found = [phrases(section, t.text) for t in examples]
-        extra = csr_matrix(np.array([[f.get(label, 0.0) for label in phrase_labels] for f in found],
-                                    dtype=np.float32).reshape(len(rows), len(phrase_labels)))
-        matrix = hstack([base, extra]).tocsr()
-        if not labels:
-            continue
+        matrix = _matrix(shared, [utterances[t.text] for t in examples],
+                         [phrases(section, t.text) for t in examples], labels)
         if section == MOVES:
-            weights = np.zeros((matrix.shape[1], len(labels)), dtype=np.float32)
-            intercept = np.zeros(len(labels), dtype=np.float32)
-            for column, label in enumerate(labels):
-                target = np.array([label in t.labels for t in examples])
-                fitted = LogisticRegression(C=C, max_iter=5000, class_weight="balanced", random_state=0)
-                fitted.fit(matrix, target)
-                weights[:, column] = fitted.coef_[0]
-                intercept[column] = fitted.intercept_[0]
             classes = labels
+            fitted = [_fit(matrix, np.array([label in t.labels for t in examples])) for label in labels]
+            weights = np.hstack([coef.T for coef, _ in fitted])
+            intercept = np.concatenate([bias for _, bias in fitted])
         else:
             classes = labels if section == INTENTS else (*labels, NONE)
-            target = np.array([classes.index(t.labels[0] if t.labels else NONE) for t in examples])
-            fitted = LogisticRegression(C=C, max_iter=5000, class_weight="balanced", random_state=0)
-            fitted.fit(matrix, target)
-            weights, intercept = fitted.coef_.T.astype(np.float32), fitted.intercept_.astype(np.float32)
+            weights, intercept = _fit(matrix, np.array([classes.index((*t.labels, NONE)[0]) for t in examples]))
+            weights = weights.T
             if len(classes) == 2:  # scikit-learn keeps one column for two classes: the log-odds of the second
-                weights = np.hstack([np.zeros_like(weights), weights])
-                intercept = np.array([0.0, intercept[0]], dtype=np.float32)
+                weights, intercept = np.hstack([np.zeros_like(weights), weights]), np.array([0.0, intercept[0]])
         arrays[f"{section}.labels"] = np.array(classes)
-        arrays[f"{section}.phrase_labels"] = np.array(phrase_labels)
-        arrays[f"{section}.coef"] = np.ascontiguousarray(weights[:len(vocabulary)])
-        arrays[f"{section}.phrase_coef"] = np.ascontiguousarray(weights[len(vocabulary):])
-        arrays[f"{section}.intercept"] = intercept
-        arrays[f"{section}.multilabel"] = np.array(section == MOVES)
+        arrays[f"{section}.phrase_labels"] = np.array(labels)
+        arrays[f"{section}.coef"] = np.ascontiguousarray(weights[:len(keys)], dtype=np.float32)
+        arrays[f"{section}.phrase_coef"] = np.ascontiguousarray(weights[len(keys):], dtype=np.float32)
+        arrays[f"{section}.intercept"] = intercept.astype(np.float32)
     return arrays
+
+
+def _matrix(shared: Model, utterances: Sequence[Utterance], found: Sequence[Mapping[str, float]],
+            labels: Sequence[str]):
+    from scipy.sparse import csr_matrix, hstack
+
+    rows = [shared.vector(utterance) for utterance in utterances]
+    words = csr_matrix((np.concatenate([values for _, values in rows] or [np.zeros(0)]),
+                        np.concatenate([indices for indices, _ in rows] or [np.zeros(0, dtype=np.int64)]),
+                        np.cumsum([0] + [len(indices) for indices, _ in rows])),
+                       shape=(len(rows), len(shared.vocabulary)))
+    said = csr_matrix(np.array([[f.get(label, 0.0) for label in labels] for f in found], dtype=np.float32)
+                      .reshape(len(rows), len(labels)))
+    return hstack([words, said]).tocsr()
+
+
+def _fit(matrix, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.linear_model import LogisticRegression
+
+    fitted = LogisticRegression(C=C, solver="newton-cg", tol=1e-4, max_iter=1000, class_weight="balanced",
+                                random_state=0).fit(matrix, target)
+    return fitted.coef_.astype(np.float32), fitted.intercept_.astype(np.float32)
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -201,7 +199,11 @@ def sigmoid(logits: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-logits))
 
 
-def restricted(head: Head, logits: np.ndarray, allowed: Sequence[str]) -> tuple[tuple[str, ...], np.ndarray]:
+def restricted(head: Head, logits: np.ndarray, allowed: tuple[str, ...]) -> tuple[tuple[str, ...], np.ndarray]:
     """Probabilities over ``allowed`` labels only (the others are not possible here)."""
-    index = [head.labels.index(label) for label in allowed]
-    return tuple(allowed), softmax(logits[index])
+    return allowed, softmax(logits[_positions(head.labels, allowed)])
+
+
+@lru_cache(maxsize=256)
+def _positions(labels: tuple[str, ...], allowed: tuple[str, ...]) -> np.ndarray:
+    return np.array([labels.index(label) for label in allowed], dtype=np.int64)

@@ -1,15 +1,21 @@
 """Operator moves: every move the model finds likely enough, plus whether the customer is addressed by name."""
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
+from .lexicon import Move
 from .model import Head, sigmoid
 from .names import addresses_by_name
 from .text import Utterance
+
+
+# A turn is read sentence by sentence (a speech module makes several moves); «руб. в месяц» is not an end.
+_SENTENCES = re.compile(r"(?<=[.!?…])\s+(?=[«\"A-ZА-ЯЁ])")
 
 
 @dataclass(frozen=True)
@@ -19,17 +25,22 @@ class OperatorMoves:
 
 
 class OperatorReader:
-    def __init__(self, head: Head, implies: Mapping[str, Sequence[str]], threshold: float,
-                 logits: Callable[[str], np.ndarray], analyze: Callable[[str], Utterance]):
+    def __init__(self, head: Head, moves: Mapping[str, Move], threshold: float, logits: Callable[[str], np.ndarray],
+                 denied: Callable[[str], frozenset[str]], analyze: Callable[[str], Utterance]):
         self._head = head
-        self._implies = implies
+        self._moves = moves
+        self._denied = denied
         self._threshold = threshold
         self._logits = logits
         self._analyze = analyze
         self.read = lru_cache(maxsize=8192)(self._read)
 
     def _read(self, text: str, client_name: str | None) -> OperatorMoves:
-        likely = sigmoid(self._logits(text)) >= self._threshold
-        tags = {label for label, on in zip(self._head.labels, likely) if on}
-        tags.update(implied for tag in list(tags) for implied in self._implies.get(tag, ()))
+        tags: set[str] = set()
+        for sentence in _SENTENCES.split(text.strip()) or [text]:
+            likely = sigmoid(self._logits(sentence)) >= self._threshold
+            tags.update(label for label, on in zip(self._head.labels, likely) if on)
+        tags.update(implied for tag in list(tags) for implied in self._moves[tag].implies)
+        denied = self._denied(text)
+        tags = {tag for tag in tags if not denied.intersection(self._moves[tag].unless_denied)}
         return OperatorMoves(frozenset(tags), addresses_by_name(self._analyze(text).tokens, client_name))

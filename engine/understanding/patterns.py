@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .text import Token
 
@@ -32,7 +33,7 @@ class Slot:
         if (token.word in self.exact or token.lemma in self.exact or token.word in self.surface
                 or token.raw in self.exact or token.raw in self.surface):
             return True
-        return any(token.word.startswith(p) or token.lemma.startswith(p) for p in self.prefixes)
+        return bool(self.prefixes) and (token.word.startswith(self.prefixes) or token.lemma.startswith(self.prefixes))
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,20 +120,25 @@ class PatternSet:
             if first.number:
                 self._by_number.append(pattern)
         self._prefix_lengths = sorted({len(p) for p in self._by_prefix})
+        self._candidates_of = lru_cache(maxsize=65536)(self._find_candidates)
 
-    def _candidates(self, token: Token) -> list[Pattern]:
+    def _candidates(self, token: Token) -> tuple[Pattern, ...]:
+        return self._candidates_of(token.word, token.lemma, token.raw, token.is_number)
+
+    def _find_candidates(self, word: str, lemma: str, raw: str, is_number: bool) -> tuple[Pattern, ...]:
+        """The patterns whose first slot may take this word (the slot itself decides)."""
         found: dict[int, Pattern] = {}
-        keys = {token.word, token.lemma}
+        keys = {word, lemma, raw}
         for key in keys:
             for pattern in self._by_word.get(key, ()):
                 found[id(pattern)] = pattern
             for length in self._prefix_lengths:
                 for pattern in self._by_prefix.get(key[:length], ()) if len(key) >= length else ():
                     found[id(pattern)] = pattern
-        if token.is_number:
+        if is_number:
             for pattern in self._by_number:
                 found[id(pattern)] = pattern
-        return list(found.values())
+        return tuple(found.values())
 
     def find(self, tokens: Sequence[Token]) -> list[Match]:
         """Every pattern occurrence, without those that only repeat the beginning or end of a longer one."""

@@ -81,8 +81,8 @@ class Analyzer:
 
     def _analyze(self, text: str) -> Utterance:
         text = text[:MAX_CHARS].translate(self._symbols)
-        letters = sum(ch.isalpha() for ch in text)
-        upper = sum(ch.isupper() for ch in text)
+        letters = sum(map(str.isalpha, text))
+        upper = sum(map(str.isupper, text))
         text = _REPEATS.sub(r"\1", normalize_word(text))
         tokens: list[Token] = []
         clause = 0

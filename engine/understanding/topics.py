@@ -29,9 +29,6 @@ class TopicReader:
         self._is_empty = is_empty
         self.read = lru_cache(maxsize=8192)(self._read)
 
-    def labels(self) -> tuple[str, ...]:
-        return tuple(label for head in self._heads.values() for label in head.labels if label != NONE)
-
     def _read(self, text: str, among: frozenset[str] | None) -> TopicReading:
         if self._is_empty(text):
             return TopicReading(None, 0.0, None)
@@ -41,7 +38,7 @@ class TopicReader:
             allowed = [label for label in head.labels if label != NONE and (among is None or label in among)]
             if not allowed:
                 continue
-            labels, probabilities = restricted(head, self._logits(section, text), [*allowed, NONE])
+            labels, probabilities = restricted(head, self._logits(section, text), (*allowed, NONE))
             ranked += [(float(p), label) for label, p in zip(labels, probabilities) if label != NONE]
             nothing = max(nothing, float(probabilities[-1]))
         ranked.sort(key=lambda item: (-item[0], item[1]))

@@ -12,7 +12,7 @@ from engine.content.yaml_source import ContentError
 from engine.russian import morph
 
 from .client import ClientIntent, ClientReader
-from .features import phrase_scores, utterance_features
+from .features import denied_labels, phrase_scores
 from .lexicon import INTENTS, LABEL_SECTIONS, LEXICON_DIR, MOVES, REASONS, TOPICS, Lexicon, files_signature, \
     load_lexicon
 from .model import Model, load_model
@@ -30,13 +30,13 @@ class Understanding:
         self._patterns = {section: PatternSet(lexicon.patterns[section]) for section in LABEL_SECTIONS}
         self._negated_as = {name: intent.when_negated for name, intent in lexicon.intents.items()}
         self._features = lru_cache(maxsize=8192)(self._vector)
-        model = load_model(lexicon, self._counts, self._phrases_of)
+        model = load_model(lexicon, analyzer, self._phrases_of)
         self._model = model
         self._client = ClientReader(model.heads[INTENTS], lexicon.intents, lexicon.client,
                                     lambda text: self._logits(INTENTS, text), self._is_empty)
-        implies = {name: move.implies for name, move in lexicon.moves.items()}
-        self._operator = OperatorReader(model.heads[MOVES], implies, lexicon.operator.threshold,
-                                        lambda text: self._logits(MOVES, text), analyzer)
+        self._operator = OperatorReader(model.heads[MOVES], lexicon.moves, lexicon.operator.threshold,
+                                        lambda text: self._logits(MOVES, text),
+                                        lambda text: denied_labels(self._patterns[MOVES], analyzer(text)), analyzer)
         self._topics = TopicReader({s: model.heads[s] for s in (TOPICS, REASONS) if s in model.heads},
                                    lexicon.topic, self._logits, self._is_empty)
         self._phrase_sets = lru_cache(maxsize=1024)(self._compile_phrases)
@@ -91,15 +91,12 @@ class Understanding:
     def _is_empty(self, text: str) -> bool:
         return not self._analyze(text).tokens
 
-    def _counts(self, text: str) -> dict[str, float]:
-        return utterance_features(self._analyze(text), self._lexicon.language.signals)
-
     def _phrases_of(self, section: str, text: str) -> dict[str, float]:
         negated_as = self._negated_as if section == INTENTS else None
         return phrase_scores(self._patterns[section], self._analyze(text), negated_as)
 
     def _vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        return self._model.vector(self._counts(text))
+        return self._model.vector(self._analyze(text))
 
     def _logits(self, section: str, text: str) -> np.ndarray:
         return self._model.heads[section].logits(self._features(text), self._phrases_of(section, text))
