@@ -228,6 +228,8 @@ def _display(path: Path) -> str:
 
 
 def _parse(path: Path, model: type[M], problems: list[Problem]) -> tuple[M | None, YamlDocument | None]:
+    """The file as ``model``; a part that is wrong (one label, one setting) is left out and reported, the rest kept,
+    so the checks of what is right still run."""
     try:
         doc = load_yaml(path, _display(path))
     except ContentError as exc:
@@ -236,13 +238,26 @@ def _parse(path: Path, model: type[M], problems: list[Problem]) -> tuple[M | Non
     if not isinstance(doc.data, dict):
         problems.append(doc.problem((), "a lexicon file must be a mapping"))
         return None, doc
+    kept: dict[str, Any] = {}
+    for key, value in doc.data.items():
+        if key in LABEL_SECTIONS and isinstance(value, dict):
+            kept[key] = {name: item for name, item in value.items() if _valid(model, {key: {name: item}}, doc, problems)}
+        elif _valid(model, {key: value}, doc, problems):
+            kept[key] = value
+    return (model.model_validate(kept), doc) if _valid(model, kept, doc, problems) else (None, doc)
+
+
+def _valid(model: type[Authored], data: dict[str, Any], doc: YamlDocument, problems: list[Problem]) -> bool:
+    """Whether ``data`` (a part of the file, or all of it) is right; a part alone lacks the other parts' keys."""
+    whole = len(data) == len(doc.data)
     try:
-        return model.model_validate(doc.data), doc
+        model.model_validate(data)
     except ValidationError as exc:
-        for error in exc.errors():
-            loc = tuple(error["loc"])
-            problems.append(doc.problem(loc, f"{'.'.join(str(p) for p in loc)}: {error['msg']}"))
-        return None, doc
+        found = [tuple(error["loc"]) + (error["msg"],) for error in exc.errors() if whole or error["loc"][0] in data]
+        for *loc, message in found:
+            problems.append(doc.problem(tuple(loc), f"{'.'.join(str(p) for p in loc)}: {message}"))
+        return not found
+    return True
 
 
 @dataclass

@@ -92,10 +92,14 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
+def cache_path(lexicon: Lexicon) -> Path:
+    """Where the model trained on ``lexicon`` by this code is kept."""
+    return CACHE_DIR / f"{hashlib.sha256((lexicon.digest + code_digest()).encode()).hexdigest()[:32]}.npz"
+
+
 def load_model(lexicon: Lexicon, analyze: Analyze, phrases: PhraseFeatures) -> Model:
     """The trained model of ``lexicon``: read from the cache, or trained and cached."""
-    key = hashlib.sha256((lexicon.digest + code_digest()).encode()).hexdigest()[:32]
-    path = CACHE_DIR / f"{key}.npz"
+    path = cache_path(lexicon)
     try:
         with np.load(path, allow_pickle=False) as stored:
             return _from_arrays(dict(stored), lexicon.language.signals)
