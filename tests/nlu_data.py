@@ -38,13 +38,14 @@ class Row:
 
 
 def kind_of(path: Path) -> str:
-    """Which reader a file of labelled lines is for, from its name (client / operator / topic)."""
+    """Which reader a file of labelled lines is for, from its name: operator lines, customer-mode openings (topics,
+    reasons) or customer intents, in this order («customer_mode_openings» is about topics)."""
     name = path.name.lower()
-    found = [kind for kind, words in (("client", ("client", "intent", "customer")), ("operator", ("operator", "move")),
-                                      ("topic", ("topic", "reason"))) if any(word in name for word in words)]
-    if len(found) != 1:
-        raise ValueError(f"{path.name}: cannot tell whether it holds client, operator or topic rows")
-    return found[0]
+    for kind, words in (("operator", ("operator", "move")), ("topic", ("topic", "reason", "opening")),
+                        ("client", ("client", "intent", "customer"))):
+        if any(word in name for word in words):
+            return kind
+    raise ValueError(f"{path.name}: cannot tell whether it holds client, operator or topic rows")
 
 
 def read_rows(path: Path) -> list[Row]:
