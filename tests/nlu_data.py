@@ -247,7 +247,9 @@ def _evaluate_operator(nlu: Understanding, rows: Sequence[Row]) -> Evaluation:
         if got != row.labels:
             errors.append(f"{row.where}: {','.join(sorted(row.labels)) or '-'} → {','.join(sorted(got)) or '-'}: "
                           f"{row.text}")
-    return Evaluation("operator", micro_f1(pairs, OPERATOR_TAGS), per_label(pairs), errors, len(rows))
+    gold = {label for labels, _ in pairs for label in labels}
+    return Evaluation("operator", micro_f1(pairs, OPERATOR_TAGS), per_label(pairs, set(OPERATOR_TAGS) | gold), errors,
+                      len(rows))
 
 
 def _evaluate_topics(nlu: Understanding, rows: Sequence[Row], lexicon: Lexicon) -> Evaluation:

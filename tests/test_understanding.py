@@ -205,8 +205,9 @@ def test_moves_are_the_contracts_and_those_of_the_new_call_types(nlu: Understand
     ("Можно коротко расскажу об условиях?", {"permission"}),
     ("Подскажите, пожалуйста, почему решили перенести номер к другому оператору?", {"ask_reason"}),
     ("Для подтверждения продиктуйте серию и номер паспорта.", {"identify"}),
-    ("Согласны, чтобы я отменил ваше заявление на перенос?", {"ask_consent"}),
-    ("Через 60 дней после перехода сможете вернуться к нам на особых условиях, сообщить вам о них?", {"winback"}),
+    ("Согласны, чтобы я отменил ваше заявление на перенос?", {"ask_consent", "call_to_action"}),
+    ("Через 60 дней после перехода сможете вернуться к нам на особых условиях, сообщить вам о них?",
+     {"winback", "offer"}),
 ])
 def test_operator_moves(nlu: Understanding, text: str, tags: set[str]) -> None:
     assert nlu.operator_moves(text).tags == frozenset(tags)

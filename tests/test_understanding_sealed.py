@@ -12,38 +12,48 @@ from pathlib import Path
 import pytest
 
 from engine.understanding import Understanding
-from tests.nlu_data import (KINDS, SECOND_AUTHOR, batch, copies_between, evaluate, holdout, independent, kind_of,
+from tests.nlu_data import (KINDS, SECOND_AUTHOR, Row, batch, copies, evaluate, holdout, independent, kind_of,
                             read_rows, repeats, rows_of, taught)
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"client": 0.95, "operator": 0.92, "topic": 0.95}  # intent macro-F1, move micro-F1 (13), topic accuracy
-SIZES = {"client": 300, "operator": 150, "topic": 150}  # the second author's lines, batches A and B together
+SIZES = {"client": 300, "operator": 150, "topic": 150}  # the issue's sizes of an independent set
 
 pytestmark = pytest.mark.skipif(os.environ.get("SOBESEDNIK_SEALED") != "1",
                                 reason="batch B is sealed: the lead runs it once with SOBESEDNIK_SEALED=1")
 
 
-def test_batch_b_is_there_and_the_second_authors_sets_are_big_enough() -> None:
+def test_batch_b_is_there_and_big_enough() -> None:
     assert {kind_of(path) for path in batch("B")} == set(KINDS), f"batch B files in {SECOND_AUTHOR}"
     for kind, size in SIZES.items():
-        assert len(rows_of(batch("A"), kind)) + len(rows_of(batch("B"), kind)) >= size, kind
+        assert len(rows_of(batch("B"), kind)) >= size, kind
 
 
-def test_batch_b_shares_no_rows_with_anything_seen() -> None:
-    seen = {"tuning": taught(), "held-out": [row for kind in KINDS for row in holdout(kind)],
-            "independent": [row for kind in KINDS for row in independent(kind)],
-            "second author A": [row for kind in KINDS for row in rows_of(batch("A"), kind)]}
-    sealed = [row for path in batch("B") for row in read_rows(path)]
-    found = [copy for copy in copies_between({**seen, "B": sealed}) if copy.second in sealed]
-    for kind in KINDS:
-        found += repeats(rows_of(batch("B"), kind))
-    assert found == [], "\n".join(str(copy) for copy in found)
+def _seen() -> list[Row]:
+    return [*taught(), *(row for kind in KINDS for row in holdout(kind) + independent(kind) + rows_of(batch("A"), kind))]
+
+
+def _unseen(rows: list[Row]) -> list[Row]:
+    """The rows of batch B that copy nothing seen while developing (an independent author may write «нет» too)."""
+    copied = {copy.second.where for copy in copies(_seen(), rows)}
+    copied |= {copy.second.where for copy in repeats(rows)}
+    return [row for row in rows if row.where not in copied]
+
+
+def test_batch_b_shares_few_rows_with_anything_seen() -> None:
+    """Rows of B that happen to copy a taught example, a held-out row or batch A are left out of the measurement
+    (their line numbers are printed, never their text); few may be."""
+    rows = [row for path in batch("B") for row in read_rows(path)]
+    unseen = {row.where for row in _unseen(rows)}
+    left_out = [row.where for row in rows if row.where not in unseen]
+    print(f"\nbatch B: {len(rows)} rows, {len(left_out)} left out as copies: {', '.join(left_out)}")
+    assert len(left_out) <= 0.1 * len(rows)
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_batch_b_meets_the_issues_targets(kind: str) -> None:
     nlu = Understanding.load(ROOT / "dialogues")
-    rows = rows_of(batch("B"), kind)
+    rows = _unseen(rows_of(batch("B"), kind))
     assert rows, f"no {kind} file in batch B"
     evaluation = evaluate(nlu, kind, rows)
     print("\n" + evaluation.report(f"second author, batch B (sealed), {kind}"))

@@ -163,7 +163,7 @@ class OperatorSettings(Authored):
 
 class TopicSettings(Authored):
     min_confidence: Probability  # below it: no topic
-    second_min: Probability  # a second topic is named when at least this likely
+    second_min: Probability  # a part of the message names a second topic when it is at least this likely
 
 
 class LabelFile(Authored):

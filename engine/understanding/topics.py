@@ -1,6 +1,7 @@
 """The customer's topic (customer mode) or reason (a porting customer): one of the taught labels, or none."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -9,6 +10,9 @@ import numpy as np
 
 from .lexicon import TopicSettings
 from .model import NONE, Head, restricted
+
+
+_PARTS = re.compile(r"[.,;!?…]+|\s(?:и|а|да|плюс)(?:\s+(?:ещё|еще|также|потом))?\s|\sкроме того\s", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,17 @@ class TopicReader:
     def _read(self, text: str, among: frozenset[str] | None) -> TopicReading:
         if self._is_empty(text):
             return TopicReading(None, 0.0, None)
+        reading = self._whole(text, among)
+        if reading.topic is None:
+            return reading
+        for part in _PARTS.split(text):  # «пульт не работает, а ещё деньги пропали»: each part names its own
+            if part.strip() and part.strip() != text.strip():
+                other = self._whole(part, among)
+                if other.topic not in (None, reading.topic) and other.confidence >= self._settings.second_min:
+                    return TopicReading(reading.topic, reading.confidence, other.topic)
+        return reading
+
+    def _whole(self, text: str, among: frozenset[str] | None) -> TopicReading:
         ranked: list[tuple[float, str]] = []
         nothing = 0.0
         for section, head in self._heads.items():
@@ -44,8 +59,7 @@ class TopicReader:
         ranked.sort(key=lambda item: (-item[0], item[1]))
         if not ranked or ranked[0][0] < self._settings.min_confidence or ranked[0][0] < nothing:
             return TopicReading(None, round(nothing, 3), None)
-        second = ranked[1][1] if len(ranked) > 1 and ranked[1][0] >= self._settings.second_min else None
-        return TopicReading(ranked[0][1], round(ranked[0][0], 3), second)
+        return TopicReading(ranked[0][1], round(ranked[0][0], 3), None)
 
     def among(self, text: str, among: Collection[str] | None) -> TopicReading:
         return self.read(text, None if among is None else frozenset(among))
