@@ -93,6 +93,7 @@ class Signals(Authored):
 class LanguageFile(Authored):
     negation: Negation
     boundaries: list[Text] = []
+    parts: list[Text] = []
     slang: dict[Text, Text] = {}
     symbols: dict[Char, Text] = {}
     fuzzy: Fuzzy

@@ -55,10 +55,11 @@ class Analyzer:
 
     def __init__(self, *, symbols: Mapping[str, str], slang: Mapping[str, str], boundaries: Iterable[str],
                  negation_words: Iterable[str], negation_scope: int, vocabulary: Iterable[str],
-                 fuzzy_min_length: int, fuzzy_min_score: float):
+                 fuzzy_min_length: int, fuzzy_min_score: float, part_words: Iterable[str] = ()):
         self._symbols = str.maketrans({char: f" {word} " for char, word in symbols.items()})
         self._slang = {normalize_word(k): tuple(normalize_word(v).split()) for k, v in slang.items()}
         self._boundaries = frozenset(normalize_word(w) for w in boundaries)
+        self._part_words = frozenset(normalize_word(w) for w in part_words)
         self.negation_words = frozenset(normalize_word(w) for w in negation_words)
         self._negation_scope = negation_scope
         words = {normalize_word(w) for w in vocabulary}
@@ -72,6 +73,18 @@ class Analyzer:
 
     def __call__(self, text: str) -> Utterance:
         return self.analyze(text)
+
+    def parts(self, text: str) -> list[str]:
+        """The parts of a message that may each name something of their own: its clauses, also split before a
+        word that adds another matter («и», «плюс»)."""
+        parts: list[list[str]] = []
+        clause = None
+        for token in self.analyze(text).tokens:
+            if token.clause != clause or token.word in self._part_words or not parts:
+                parts.append([])
+                clause = token.clause
+            parts[-1].append(token.raw)
+        return [" ".join(words) for words in parts]
 
     def phrase_words(self, part: str) -> tuple[str, ...]:
         """A plain word of an author's phrase as the text is read: symbols, slang, no punctuation («тв» →

@@ -1,7 +1,6 @@
 """The customer's topic (customer mode) or reason (a porting customer): one of the taught labels, or none."""
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -10,9 +9,6 @@ import numpy as np
 
 from .lexicon import TopicSettings
 from .model import NONE, Head, restricted
-
-
-_PARTS = re.compile(r"[.,;!?…]+|\s(?:и|а|да|плюс)(?:\s+(?:ещё|еще|также|потом))?\s|\sкроме того\s", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -25,9 +21,10 @@ class TopicReading:
 class TopicReader:
     """Topics and reasons are two models of one kind; ``among`` picks the labels possible here."""
 
-    def __init__(self, heads: Mapping[str, Head], settings: TopicSettings,
-                 logits: Callable[[str, str], np.ndarray], is_empty: Callable[[str], bool]):
+    def __init__(self, heads: Mapping[str, Head], settings: TopicSettings, logits: Callable[[str, str], np.ndarray],
+                 is_empty: Callable[[str], bool], parts: Callable[[str], list[str]]):
         self._heads = heads
+        self._parts = parts
         self._settings = settings
         self._logits = logits
         self._is_empty = is_empty
@@ -39,11 +36,11 @@ class TopicReader:
         reading = self._whole(text, among)
         if reading.topic is None:
             return reading
-        for part in _PARTS.split(text):  # «пульт не работает, а ещё деньги пропали»: each part names its own
-            if part.strip() and part.strip() != text.strip():
-                other = self._whole(part, among)
-                if other.topic not in (None, reading.topic) and other.confidence >= self._settings.second_min:
-                    return TopicReading(reading.topic, reading.confidence, other.topic)
+        parts = self._parts(text)
+        for part in parts if len(parts) > 1 else ():  # «пульт не работает, а ещё деньги пропали»
+            other = self._whole(part, among)
+            if other.topic not in (None, reading.topic) and other.confidence >= self._settings.second_min:
+                return TopicReading(reading.topic, reading.confidence, other.topic)
         return reading
 
     def _whole(self, text: str, among: frozenset[str] | None) -> TopicReading:

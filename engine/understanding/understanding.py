@@ -15,7 +15,7 @@ from .client import ClientIntent, ClientReader
 from .features import denied_labels, phrase_scores
 from .lexicon import INTENTS, LABEL_SECTIONS, LEXICON_DIR, MOVES, REASONS, TOPICS, Lexicon, files_signature, \
     load_lexicon
-from .model import Model, load_model
+from .model import load_model
 from .operator import OperatorMoves, OperatorReader
 from .patterns import PatternSet
 from .phrases import PhraseSet, compile_phrases
@@ -38,7 +38,7 @@ class Understanding:
                                         lambda text: self._logits(MOVES, text),
                                         lambda text: denied_labels(self._patterns[MOVES], analyzer(text)), analyzer)
         self._topics = TopicReader({s: model.heads[s] for s in (TOPICS, REASONS) if s in model.heads},
-                                   lexicon.topic, self._logits, self._is_empty)
+                                   lexicon.topic, self._logits, self._is_empty, analyzer.parts)
         self._phrase_sets = lru_cache(maxsize=1024)(self._compile_phrases)
 
     @classmethod
@@ -111,6 +111,6 @@ def _load(dialogues_dir: Path, signature: tuple[tuple[str, int, int], ...]) -> U
     analyzer = Analyzer(symbols=language.symbols, slang=language.slang, boundaries=language.boundaries,
                         negation_words=language.negation.words, negation_scope=language.negation.scope,
                         vocabulary=lexicon.words(morph().word_is_known), fuzzy_min_length=language.fuzzy.min_length,
-                        fuzzy_min_score=language.fuzzy.min_score)
+                        fuzzy_min_score=language.fuzzy.min_score, part_words=language.parts)
     return Understanding(lexicon, analyzer)
 
