@@ -61,25 +61,22 @@ def feature_keys(utterance: Utterance, signals: Signals) -> set[str]:
                                                                                                       signals))
 
 
-def phrase_scores(patterns: PatternSet, utterance: Utterance,
-                  when_negated: Mapping[str, str] | None = None) -> dict[str, float]:
-    """The weight of the exact phrases found per label. A phrase said under a negation counts for nothing, or, where
-    ``when_negated`` says so, for another label («не дорого» stands for agreement)."""
+def phrase_reading(patterns: PatternSet, utterance: Utterance, when_negated: Mapping[str, str] | None = None
+                   ) -> tuple[dict[str, float], frozenset[str]]:
+    """The weight of the exact phrases found per label, and the labels whose phrases are denied («не буду вам ничего
+    предлагать» denies an offer). A denied phrase counts for nothing, or, where ``when_negated`` says so, for another
+    label («не дорого» stands for agreement)."""
     scores: dict[str, float] = {}
+    denied: set[str] = set()
     tokens = utterance.tokens
     for match in patterns.find(tokens):
         label = match.pattern.label
         if not match.affirmed(tokens):
+            denied.add(label)
             reading = (when_negated or {}).get(label, DROP)
             if reading == DROP:
                 continue
             if reading != KEEP:
                 label = reading
         scores[label] = scores.get(label, 0.0) + match.pattern.weight
-    return {label: math.log1p(score) for label, score in scores.items()}
-
-
-def denied_labels(patterns: PatternSet, utterance: Utterance) -> frozenset[str]:
-    """The labels whose phrases are said under a negation: «не буду вам ничего предлагать» denies an offer."""
-    tokens = utterance.tokens
-    return frozenset(match.pattern.label for match in patterns.find(tokens) if not match.affirmed(tokens))
+    return {label: math.log1p(score) for label, score in scores.items()}, frozenset(denied)

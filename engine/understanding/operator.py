@@ -37,10 +37,11 @@ class OperatorReader:
 
     def _read(self, text: str, client_name: str | None) -> OperatorMoves:
         tags: set[str] = set()
+        denied: set[str] = set()
         for sentence in _SENTENCES.split(text.strip()) or [text]:
             likely = sigmoid(self._logits(sentence)) >= self._threshold
             tags.update(label for label, on in zip(self._head.labels, likely) if on)
+            denied.update(self._denied(sentence))
         tags.update(implied for tag in list(tags) for implied in self._moves[tag].implies)
-        denied = self._denied(text)
         tags = {tag for tag in tags if not denied.intersection(self._moves[tag].unless_denied)}
         return OperatorMoves(frozenset(tags), addresses_by_name(self._analyze(text).tokens, client_name))

@@ -161,7 +161,9 @@ def _match_from(pattern: Pattern, tokens: Sequence[Token], start: int) -> int | 
 def _rest(pattern: Pattern, tokens: Sequence[Token], slot: int, position: int) -> int | None:
     if slot == len(pattern.slots):
         return position
-    last = min(position + pattern.gaps[slot - 1], len(tokens) - 1)
+    last = position + pattern.gaps[slot - 1]
+    if last >= len(tokens):
+        last = len(tokens) - 1
     for index in range(position, last + 1):
         if pattern.slots[slot].accepts(tokens[index]):
             end = _rest(pattern, tokens, slot + 1, index + 1)

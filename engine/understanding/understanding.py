@@ -12,7 +12,7 @@ from engine.content.yaml_source import ContentError
 from engine.russian import morph
 
 from .client import ClientIntent, ClientReader
-from .features import denied_labels, phrase_scores
+from .features import phrase_reading
 from .lexicon import INTENTS, LABEL_SECTIONS, LEXICON_DIR, MOVES, REASONS, TOPICS, Lexicon, files_signature, \
     load_lexicon
 from .model import load_model
@@ -30,13 +30,14 @@ class Understanding:
         self._patterns = {section: PatternSet(lexicon.patterns[section]) for section in LABEL_SECTIONS}
         self._negated_as = {name: intent.when_negated for name, intent in lexicon.intents.items()}
         self._features = lru_cache(maxsize=8192)(self._vector)
+        self._said = lru_cache(maxsize=8192)(self._phrase_reading)
         model = load_model(lexicon, analyzer, self._phrases_of)
         self._model = model
         self._client = ClientReader(model.heads[INTENTS], lexicon.intents, lexicon.client,
                                     lambda text: self._logits(INTENTS, text), self._is_empty)
         self._operator = OperatorReader(model.heads[MOVES], lexicon.moves, lexicon.operator.threshold,
                                         lambda text: self._logits(MOVES, text),
-                                        lambda text: denied_labels(self._patterns[MOVES], analyzer(text)), analyzer)
+                                        lambda text: self._said(MOVES, text)[1], analyzer)
         self._topics = TopicReader({s: model.heads[s] for s in (TOPICS, REASONS) if s in model.heads},
                                    lexicon.topic, self._logits, self._is_empty, analyzer.parts)
         self._phrase_sets = lru_cache(maxsize=1024)(self._compile_phrases)
@@ -92,8 +93,11 @@ class Understanding:
         return not self._analyze(text).tokens
 
     def _phrases_of(self, section: str, text: str) -> dict[str, float]:
+        return self._said(section, text)[0]
+
+    def _phrase_reading(self, section: str, text: str) -> tuple[dict[str, float], frozenset[str]]:
         negated_as = self._negated_as if section == INTENTS else None
-        return phrase_scores(self._patterns[section], self._analyze(text), negated_as)
+        return phrase_reading(self._patterns[section], self._analyze(text), negated_as)
 
     def _vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         return self._model.vector(self._analyze(text))
