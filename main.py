@@ -314,11 +314,12 @@ def history(
 @app.command()
 def classify(
     side: str = typer.Option("client", "--side", help="client: the customer's intent; operator: the operator's moves"),
+    call_type: Optional[str] = typer.Option(None, "--call-type", help="include the intents of this call type"),
 ) -> None:
     """Classify utterances, one per line on stdin, into JSON lines on stdout."""
     from engine.understanding import run_classify
 
-    raise typer.Exit(run_classify(side, read_lines(sys.stdin.buffer), stdout_writer(), DEFAULT_DIALOGUES))
+    raise typer.Exit(run_classify(side, read_lines(sys.stdin.buffer), stdout_writer(), DEFAULT_DIALOGUES, call_type))
 
 
 @app.command()

@@ -1,60 +1,19 @@
-"""Quality of the understanding on the labelled sets in tests/data (the held-out part was never tuned on)."""
+"""Quality of the understanding on labelled sets that provably share no rows (tests/nlu_data.py).
+
+Run with ``-s`` to see the per-label reports (precision, recall, F1) and the rows read wrong.
+"""
 from __future__ import annotations
 
-from collections import Counter
+import json
 from pathlib import Path
 
 import pytest
 
 from engine.understanding import Understanding
+from tests.nlu_data import (DATA, KINDS, Evaluation, Row, batch, copies, copies_between, evaluate, holdout,
+                            independent, kind_of, read_rows, repeats, rows_of, taught)
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "tests" / "data"
-INTENTS = ("agree", "decline", "think", "objection_price", "objection_need", "objection_have", "objection_time",
-           "question", "complaint", "churn", "relocation", "tech_problem", "opt_out", "greeting", "other")
-TAGS = ("greeting", "bridge", "offer", "price", "price_per_day", "empathy", "clarify", "benefit", "summary",
-        "call_to_action", "check_questions", "farewell", "cliche")
-BY_NAME = "by_name"
-
-
-def _rows(name: str, parts: int) -> list[list[str]]:
-    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-    return [[field.strip() for field in line.split(" | ", parts - 1)]
-            for line in lines if line.strip() and not line.startswith("#")]
-
-
-def client_rows(part: str) -> list[tuple[str, str]]:
-    return [(intent, text) for intent, text in _rows(f"nlu_client_{part}.txt", 2)]
-
-
-def operator_rows(part: str) -> list[tuple[frozenset[str], bool, str | None, str]]:
-    rows = []
-    for tags, name, text in _rows(f"nlu_operator_{part}.txt", 3):
-        labels = {t for t in tags.split(",") if t != "-"}
-        rows.append((frozenset(labels - {BY_NAME}), BY_NAME in labels, None if name == "-" else name, text))
-    return rows
-
-
-def macro_f1(pairs: list[tuple[str, str]]) -> float:
-    tp, fp, fn = Counter(), Counter(), Counter()
-    for gold, got in pairs:
-        if gold == got:
-            tp[gold] += 1
-        else:
-            fp[got] += 1
-            fn[gold] += 1
-    scores = []
-    for label in sorted({gold for gold, _ in pairs}):
-        denominator = 2 * tp[label] + fp[label] + fn[label]
-        scores.append(2 * tp[label] / denominator if denominator else 0.0)
-    return sum(scores) / len(scores)
-
-
-def micro_f1(pairs: list[tuple[frozenset[str], frozenset[str]]]) -> float:
-    tp = sum(len(gold & got) for gold, got in pairs)
-    fp = sum(len(got - gold) for gold, got in pairs)
-    fn = sum(len(gold - got) for gold, got in pairs)
-    return 2 * tp / (2 * tp + fp + fn)
 
 
 @pytest.fixture(scope="module")
@@ -62,45 +21,95 @@ def nlu() -> Understanding:
     return Understanding.load(ROOT / "dialogues")
 
 
-def test_the_labelled_sets_are_big_and_well_formed() -> None:
-    client = client_rows("tune") + client_rows("holdout")
-    operator = operator_rows("tune") + operator_rows("holdout")
-    per_intent = Counter(intent for intent, _ in client)
-    assert len(client) >= 400 and len(operator) >= 200
-    assert set(per_intent) == set(INTENTS) and min(per_intent.values()) >= 20
-    assert all(tags <= set(TAGS) for tags, *_ in operator)
-    assert {tag for tags, *_ in operator for tag in tags} == set(TAGS)
-    texts = [text for _, text in client]
-    assert len(set(texts) & {text for _, text in client_rows("holdout")}) == len(client_rows("holdout"))
+def _evaluation_sets() -> dict[str, list[Row]]:
+    """Every set the understanding is measured on, but the sealed batch B."""
+    return {"held-out": [row for kind in KINDS for row in holdout(kind)],
+            "independent": [row for kind in KINDS for row in independent(kind)],
+            "second author A": [row for kind in KINDS for row in rows_of(batch("A"), kind)]}
 
 
-def test_held_out_customer_macro_f1(nlu: Understanding) -> None:
-    pairs = [(intent, nlu.client_intent(text).intent) for intent, text in client_rows("holdout")]
-    assert macro_f1(pairs) >= 0.90
+def _show(title: str, evaluation: Evaluation) -> None:
+    print("\n" + evaluation.report(title))
+    for error in evaluation.errors:
+        print("    ", error)
 
 
-def test_held_out_operator_micro_f1(nlu: Understanding) -> None:
-    pairs = [(tags, nlu.operator_moves(text, name).tags) for tags, _, name, text in operator_rows("holdout")]
-    assert micro_f1(pairs) >= 0.85
+# --- no set copies another -------------------------------------------------------------------------------------------
+def test_the_sets_share_no_rows() -> None:
+    """The taught examples are the tuning set; no held-out or independent row is one of them or a near copy
+    (fuzz.ratio ≥ 90 or token_sort_ratio ≥ 95 after lower case, ё→е, punctuation collapsed), nor of each other."""
+    found = copies_between({"tuning": taught(), **_evaluation_sets()})
+    for kind in KINDS:
+        found += repeats(holdout(kind)) + repeats(independent(kind)) + repeats(rows_of(batch("A"), kind))
+    assert found == [], "\n".join(str(copy) for copy in found)
+
+
+def test_the_copy_check_finds_a_planted_copy() -> None:
+    """A held-out row copied into the tuning set (exactly, or with other case, punctuation or one letter) is found;
+    rows that only share a topic are not."""
+    held = holdout("client")
+    exact, near, reordered = held[3], held[10], held[20]
+    planted = [Row(exact.labels, exact.text, "tuning:1"),
+               Row(near.labels, near.text.upper().rstrip("?!.") + "!!!", "tuning:2"),
+               Row(reordered.labels, " ".join(reversed(reordered.text.split())), "tuning:3")]
+    found = copies([*taught(), *planted], held)
+    assert {copy.second.where for copy in found} == {exact.where, near.where, reordered.where}
+    assert copies([Row(frozenset(), "у меня медленный интернет", "a")],
+                  [Row(frozenset(), "подскажите, почему списали деньги", "b")]) == []
+
+
+def test_a_held_out_row_taught_in_the_yaml_breaks_the_real_check(content_copy: Path) -> None:
+    """The same check over a content copy in which a trainer pasted a held-out row as an example."""
+    row = holdout("topic")[5]
+    topics = content_copy / "dialogues" / "lexicon" / "topics.yaml"
+    text = topics.read_text(encoding="utf-8")
+    at = text.index("    examples:\n", text.index("  slow_internet:\n")) + len("    examples:\n")
+    topics.write_text(f"{text[:at]}      - {json.dumps(row.text, ensure_ascii=False)}\n{text[at:]}", encoding="utf-8")
+    found = copies_between({"tuning": taught(content_copy / "dialogues"), **_evaluation_sets()})
+    assert [copy.second.where for copy in found] == [row.where]
+
+
+# --- figures ---------------------------------------------------------------------------------------------------------
+HELD_OUT = {  # file: (at least so many rows, at least this figure)
+    "nlu_client_holdout.txt": (250, 0.92),
+    "nlu_client_retention_holdout.txt": (15, 0.9),
+    "nlu_operator_holdout.txt": (150, 0.92),
+    "nlu_topic_holdout.txt": (100, 0.95),
+    "nlu_reason_holdout.txt": (40, 0.9),
+}
+
+
+@pytest.mark.parametrize("name", HELD_OUT)
+def test_held_out(nlu: Understanding, name: str) -> None:
+    """Written by the author of the examples, never trained on; each file read as its call would read it."""
+    path = DATA / name
+    kind = kind_of(path)
+    evaluation = evaluate(nlu, kind, read_rows(path))
+    _show(f"held-out {name}", evaluation)
+    size, figure = HELD_OUT[name]
+    assert evaluation.size >= size and evaluation.figure >= figure
 
 
 def test_held_out_addressing_by_name(nlu: Understanding) -> None:
-    rows = operator_rows("holdout")
-    right = sum(nlu.operator_moves(text, name).addresses_by_name is by_name for _, by_name, name, text in rows)
-    assert right / len(rows) >= 0.95
+    rows = holdout("operator")
+    named = sum(nlu.operator_moves(row.text, row.client_name).addresses_by_name is row.by_name for row in rows)
+    assert named / len(rows) >= 0.97
 
 
-def test_tuning_part_stays_learned(nlu: Understanding) -> None:
-    client = [(intent, nlu.client_intent(text).intent) for intent, text in client_rows("tune")]
-    operator = [(tags, nlu.operator_moves(text, name).tags) for tags, _, name, text in operator_rows("tune")]
-    assert macro_f1(client) >= 0.97
-    assert micro_f1(operator) >= 0.95
+def test_independent_customer_intents(nlu: Understanding) -> None:
+    """Written by a second author after an earlier lexicon; the rows that copied tuning or held-out rows are gone."""
+    evaluation = evaluate(nlu, "client", independent("client"))
+    _show("independent customer intents (first second-author set)", evaluation)
+    assert evaluation.figure >= 0.95
 
 
-def test_independent_customer_set_by_a_second_author(nlu: Understanding) -> None:
-    """Written by someone who did not author the lexicon, after it was finished: guards against a lexicon that only
-    knows its own author's phrasing."""
-    rows = client_rows("independent")
-    assert {intent for intent, _ in rows} == set(INTENTS)
-    pairs = [(intent, nlu.client_intent(text).intent) for intent, text in rows]
-    assert macro_f1(pairs) >= 0.90
+@pytest.mark.parametrize("kind", KINDS)
+def test_second_author_batch_a(nlu: Understanding, kind: str) -> None:
+    """Batch A was read while developing (its errors studied): a development set now, not an independent one, so
+    it only guards against going back; the issue's targets are asserted on the sealed batch B."""
+    rows = rows_of(batch("A"), kind)
+    if not rows:
+        pytest.skip(f"no {kind} file of batch A in {DATA / 'second_author'}")
+    evaluation = evaluate(nlu, kind, rows)
+    _show(f"second author, batch A (development), {kind}", evaluation)
+    assert evaluation.figure >= {"client": 0.90, "operator": 0.92, "topic": 0.95}[kind]

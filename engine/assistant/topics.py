@@ -18,6 +18,7 @@ STEP_PREFIX, TOPIC_PREFIX = "step:", "topic:"
 INTENT_WEIGHT = 2  # an intent that picks a choice counts like a two-word keyword
 MAX_UNKNOWN = 2  # the second request the assistant does not understand goes to a human
 _NOT_WORD = re.compile(r"[^\w]+")
+SENTENCE = re.compile(r"(?<=[.!?\n])\s+")
 
 
 def as_phrase(text: str) -> str:
@@ -38,17 +39,19 @@ class Topics:
                      if topic.anytime and self._phrases(topic.keywords).found(text)), None)
 
     def detect(self, text: str, intent: str | None = None) -> Topic | None:
-        """The topic with the most keyword words in the text (the first authored wins a tie); else by intent."""
-        best, best_score = None, 0
-        for topic in self.content.topics.values():
-            if topic.anytime:
-                continue
-            score = self._phrases(topic.keywords).count(text)
-            if score > best_score:
-                best, best_score = topic, score
-        if best is None and intent is not None:
-            best = next((t for t in self.content.topics.values() if intent in t.intents and not t.anytime), None)
-        return best
+        """The topic the understanding reads in the text — in the message as a whole, else in its first sentence
+        that names one («договор 123…, Журавлёв Егор. Интернет тормозит»); else the first topic his intent stands
+        for. A complaint that comes with a problem it is about is that problem (the anger stops selling anyway)."""
+        among = [topic.id for topic in self.content.topics.values() if not topic.anytime]
+        for part in [text, *SENTENCE.split(text)]:
+            reading = self.mode.nlu.topic(part, among)
+            if reading.topic is not None:
+                topic = self.content.topics[reading.topic]
+                second = self.content.topics.get(reading.second or "")
+                return second if topic.stop is not None and second is not None and second.stop is None else topic
+        if intent is not None:
+            return next((t for t in self.content.topics.values() if intent in t.intents and not t.anytime), None)
+        return None
 
     def flow_hands_off(self, snapshot: Snapshot, text: str, intent: str | None) -> bool:
         """«Передайте специалисту» answering a step whose choice hands off: the flow does it (with its ticket)."""
@@ -101,12 +104,12 @@ class Topics:
         if state.step is not None:
             topic = self.content.topics[snapshot.issue_topic]
             step = topic.step(state.step)
-            other = None if event.button else self.detect(event.text)
-            if other is not None and other.id != topic.id:  # «а ещё не работает пульт»: the customer moved on
-                return self.start(snapshot, other, event.text)
             chosen = self._choose(topic, step, event, intent)
             if chosen:
                 return self.apply(snapshot, topic, chosen)
+            other = None if event.button else self.detect(event.text)
+            if other is not None and other.id != topic.id:  # «а ещё не работает пульт»: the customer moved on
+                return self.start(snapshot, other, event.text)
             return mode.say(snapshot, "bot/choice_unclear.j2") + self.step(snapshot, topic, step)
         if event.button and event.button.startswith(TOPIC_PREFIX):
             topic = self.content.topics.get(event.button[len(TOPIC_PREFIX):])

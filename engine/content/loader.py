@@ -203,7 +203,7 @@ def _language(dialogues: Path, problems: list[Problem]) -> Language | None:
     except ContentError as exc:
         problems.extend(exc.problems)
         return None
-    intents = {intent: nlu.intent_kind(intent) for intent in nlu.intents()}
+    intents = {intent: nlu.intent_kind(intent) for intent in nlu.all_intents()}
     return Language(intents=intents, moves=frozenset(nlu.moves()), contexts=frozenset(nlu.contexts()))
 
 

@@ -13,9 +13,11 @@ SIDES = ("client", "operator")
 _CONTROL = dict.fromkeys(c for c in range(32) if c not in (9,))
 
 
-def run_classify(side: str, lines: Iterable[bytes | None], write: Callable[[str], None], dialogues_dir: Path) -> int:
+def run_classify(side: str, lines: Iterable[bytes | None], write: Callable[[str], None], dialogues_dir: Path,
+                 call_type: str | None = None) -> int:
     """Classify each line (bytes without its end, as ``json_io.read_lines`` gives them, None for a line too long);
-    ``write`` gets one JSON text per line (no newline) and must emit and flush it.
+    ``write`` gets one JSON text per line (no newline) and must emit and flush it. ``call_type`` adds the intents
+    only calls of that type have (``answering_machine`` in ``retention_mnp``).
 
     Returns the exit code: 0, or 1 when a line could not be classified or the lexicon is invalid, 2 for a bad side.
     """
@@ -40,7 +42,7 @@ def run_classify(side: str, lines: Iterable[bytes | None], write: Callable[[str]
             continue
         clean = text.translate(_CONTROL)
         if side == "client":
-            result = nlu.client_intent(clean)
+            result = nlu.client_intent(clean, call_type=call_type)
             write(dump({"text": text, "intent": result.intent, "confidence": result.confidence}))
         else:
             moves = nlu.operator_moves(clean)

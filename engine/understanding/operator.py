@@ -1,13 +1,21 @@
-"""Operator moves: every tag whose phrases in the utterance reach the threshold, plus addressing by name."""
+"""Operator moves: every move the model finds likely enough, plus whether the customer is addressed by name."""
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .lexicon import OperatorFile
+import numpy as np
+
+from .lexicon import Move
+from .model import Head, sigmoid
 from .names import addresses_by_name
-from .patterns import PatternSet
-from .text import Analyzer
+from .text import Utterance
+
+
+# A turn is read sentence by sentence (a speech module makes several moves); «руб. в месяц» is not an end.
+_SENTENCES = re.compile(r"(?<=[.!?…])\s+(?=[«\"A-ZА-ЯЁ])")
 
 
 @dataclass(frozen=True)
@@ -16,16 +24,24 @@ class OperatorMoves:
     addresses_by_name: bool
 
 
-class OperatorTagger:
-    def __init__(self, analyzer: Analyzer, patterns: PatternSet, lexicon: OperatorFile):
-        self._analyze = analyzer
-        self._patterns = patterns
-        self._threshold = lexicon.threshold
+class OperatorReader:
+    def __init__(self, head: Head, moves: Mapping[str, Move], threshold: float, logits: Callable[[str], np.ndarray],
+                 denied: Callable[[str], frozenset[str]], analyze: Callable[[str], Utterance]):
+        self._head = head
+        self._moves = moves
+        self._denied = denied
+        self._threshold = threshold
+        self._logits = logits
+        self._analyze = analyze
+        self.read = lru_cache(maxsize=8192)(self._read)
 
-    def tag(self, text: str, client_name: str | None = None) -> OperatorMoves:
-        utterance = self._analyze(text)
-        scores: dict[str, float] = defaultdict(float)
-        for match in self._patterns.find(utterance.tokens):
-            scores[match.pattern.label] += match.pattern.weight
-        tags = frozenset(tag for tag, score in scores.items() if score >= self._threshold)
-        return OperatorMoves(tags, addresses_by_name(utterance.tokens, client_name))
+    def _read(self, text: str, client_name: str | None) -> OperatorMoves:
+        tags: set[str] = set()
+        denied: set[str] = set()
+        for sentence in _SENTENCES.split(text.strip()) or [text]:
+            likely = sigmoid(self._logits(sentence)) >= self._threshold
+            tags.update(label for label, on in zip(self._head.labels, likely) if on)
+            denied.update(self._denied(sentence))
+        tags.update(implied for tag in list(tags) for implied in self._moves[tag].implies)
+        tags = {tag for tag in tags if not denied.intersection(self._moves[tag].unless_denied)}
+        return OperatorMoves(frozenset(tags), addresses_by_name(self._analyze(text).tokens, client_name))

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
 
 from .text import Token
 
 GAP = 4
+GAP_MARK = "..."
 NUMBER = "#"
 
 
@@ -29,9 +30,10 @@ class Slot:
     def accepts(self, token: Token) -> bool:
         if self.number:
             return token.is_number
-        if token.word in self.exact or token.lemma in self.exact or token.word in self.surface:
+        if (token.word in self.exact or token.lemma in self.exact or token.word in self.surface
+                or token.raw in self.exact or token.raw in self.surface):
             return True
-        return any(token.word.startswith(p) or token.lemma.startswith(p) for p in self.prefixes)
+        return bool(self.prefixes) and (token.word.startswith(self.prefixes) or token.lemma.startswith(self.prefixes))
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,7 @@ class Pattern:
     weight: float
     slots: tuple[Slot, ...]
     gaps: tuple[int, ...]  # gaps[k]: how many words may precede slots[k + 1]
+    negative: bool = False  # the phrase itself says «не …»: a negation before its words is its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,14 +51,19 @@ class Match:
     start: int
     end: int  # exclusive
 
+    def affirmed(self, tokens: Sequence[Token]) -> bool:
+        """Said, not denied: «предлагаю» is not said in «не буду вам ничего предлагать»."""
+        return self.pattern.negative or not tokens[self.start].negated
 
-def compile_pattern(phrase: str, label: str, weight: float, lemmatize: Callable[[str], str]) -> Pattern:
+
+def compile_pattern(phrase: str, label: str, weight: float, lemmatize: Callable[[str], str],
+                    negation_words: frozenset[str] = frozenset()) -> Pattern:
     """``phrase`` as a Pattern; ValueError with a message for an author when the syntax is wrong."""
     slots: list[Slot] = []
     gaps: list[int] = []
     pending_gap = 0
     for part in phrase.split():
-        if part == "...":
+        if part == GAP_MARK:
             if not slots or pending_gap:
                 raise ValueError(f"«{phrase}»: '...' must stand between two words")
             pending_gap = GAP
@@ -68,7 +76,8 @@ def compile_pattern(phrase: str, label: str, weight: float, lemmatize: Callable[
         raise ValueError("an empty phrase")
     if pending_gap:
         raise ValueError(f"«{phrase}»: '...' must stand between two words")
-    return Pattern(label, weight, tuple(slots), tuple(gaps))
+    negative = any(slot.exact & negation_words or slot.surface & negation_words for slot in slots)
+    return Pattern(label, weight, tuple(slots), tuple(gaps), negative)
 
 
 def _compile_slot(part: str, phrase: str, lemmatize: Callable[[str], str]) -> Slot:
@@ -111,20 +120,25 @@ class PatternSet:
             if first.number:
                 self._by_number.append(pattern)
         self._prefix_lengths = sorted({len(p) for p in self._by_prefix})
+        self._candidates_of = lru_cache(maxsize=65536)(self._find_candidates)
 
-    def _candidates(self, token: Token) -> list[Pattern]:
+    def _candidates(self, token: Token) -> tuple[Pattern, ...]:
+        return self._candidates_of(token.word, token.lemma, token.raw, token.is_number)
+
+    def _find_candidates(self, word: str, lemma: str, raw: str, is_number: bool) -> tuple[Pattern, ...]:
+        """The patterns whose first slot may take this word (the slot itself decides)."""
         found: dict[int, Pattern] = {}
-        keys = {token.word, token.lemma}
+        keys = {word, lemma, raw}
         for key in keys:
             for pattern in self._by_word.get(key, ()):
                 found[id(pattern)] = pattern
             for length in self._prefix_lengths:
                 for pattern in self._by_prefix.get(key[:length], ()) if len(key) >= length else ():
                     found[id(pattern)] = pattern
-        if token.is_number:
+        if is_number:
             for pattern in self._by_number:
                 found[id(pattern)] = pattern
-        return list(found.values())
+        return tuple(found.values())
 
     def find(self, tokens: Sequence[Token]) -> list[Match]:
         """Every pattern occurrence, without those that only repeat the beginning or end of a longer one."""
@@ -147,7 +161,9 @@ def _match_from(pattern: Pattern, tokens: Sequence[Token], start: int) -> int | 
 def _rest(pattern: Pattern, tokens: Sequence[Token], slot: int, position: int) -> int | None:
     if slot == len(pattern.slots):
         return position
-    last = min(position + pattern.gaps[slot - 1], len(tokens) - 1)
+    last = position + pattern.gaps[slot - 1]
+    if last >= len(tokens):
+        last = len(tokens) - 1
     for index in range(position, last + 1):
         if pattern.slots[slot].accepts(tokens[index]):
             end = _rest(pattern, tokens, slot + 1, index + 1)
@@ -164,38 +180,3 @@ def _outermost(matches: list[Match]) -> list[Match]:
         longest_from[m.start] = max(longest_from.get(m.start, m.end), m.end)
         longest_to[m.end] = min(longest_to.get(m.end, m.start), m.start)
     return [m for m in matches if longest_from[m.start] == m.end and longest_to[m.end] == m.start]
-
-
-class PhraseSet:
-    """Authored phrases (topics, trap questions, solutions, scorecard cues) matched on an analysed utterance.
-
-    A phrase right after a negation word («не перезагружайте») is not found, unless the phrase itself begins with
-    the negation («не работает»); «не работает пульт» still names the remote control."""
-
-    def __init__(self, phrases: Sequence[str], analyze: Callable[[str], Any], lemmatize: Callable[[str], str],
-                 negation: frozenset[str]):
-        self._analyze = analyze
-        self._negation = negation
-        patterns = []
-        for phrase in phrases:
-            for alternative in phrase.split(","):
-                if alternative.strip():
-                    patterns.append(compile_pattern(alternative.strip(), phrase, 1.0, lemmatize))
-        self._set = PatternSet(patterns)
-
-    def matches(self, text: str) -> list[Match]:
-        tokens = self._analyze(text).tokens
-        return [m for m in self._set.find(tokens) if not self._negated(m, tokens)]
-
-    def found(self, text: str) -> bool:
-        return bool(self.matches(text))
-
-    def count(self, text: str) -> int:
-        """How many words of the text the found phrases cover (a longer phrase outweighs a shorter one)."""
-        return sum(m.end - m.start for m in self.matches(text))
-
-    def _negated(self, match: Match, tokens: Sequence[Token]) -> bool:
-        if match.pattern.slots[0].exact & self._negation or match.start == 0:
-            return False
-        before = tokens[match.start - 1]
-        return before.clause == tokens[match.start].clause and before.word in self._negation

@@ -1,4 +1,7 @@
-"""From chat text to tokens: normalisation, slang, symbols, typo repair by fuzzy match, lemmas (all cached)."""
+"""From chat text to tokens: normalisation, slang, symbols, typo repair by fuzzy match, lemmas, negation scope.
+
+Everything here is cached: a word is analysed once per process, a whole message once while it is recent.
+"""
 from __future__ import annotations
 
 import re
@@ -11,7 +14,8 @@ from rapidfuzz import fuzz, process
 from engine.russian import lemma, morph
 
 MAX_CHARS = 2000  # a longer message is judged by its beginning
-_PIECES = re.compile(r"\d+|[^\W\d_]+|[.,;:!?…()]")
+_PIECES = re.compile(r"\d+|[^\W\d_]+|[.,;:!?…()—–]")
+_NOT_WORD = re.compile(r"[\W_]+")
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 _PERSON = frozenset({"Name", "Surn", "Patr"})
 _REDUCED = str.maketrans({"о": "а", "е": "и", "я": "и"})
@@ -19,11 +23,14 @@ _REDUCED = str.maketrans({"о": "а", "е": "и", "я": "и"})
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    word: str
+    word: str  # after typo repair
     lemma: str
     clause: int  # tokens of one clause are not separated by punctuation or a contrast word («но», «а»)
+    raw: str = ""  # as written (after slang), before typo repair
     is_number: bool = False
     is_person: bool = False
+    is_negation: bool = False  # «не», «ни», «ничего»…
+    negated: bool = False  # within the scope of a negation word before it in the same clause
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +54,14 @@ class Analyzer:
     """Turns text into an Utterance using the language part of the lexicon."""
 
     def __init__(self, *, symbols: Mapping[str, str], slang: Mapping[str, str], boundaries: Iterable[str],
-                 vocabulary: Iterable[str], fuzzy_min_length: int, fuzzy_min_score: float):
+                 negation_words: Iterable[str], negation_scope: int, vocabulary: Iterable[str],
+                 fuzzy_min_length: int, fuzzy_min_score: float, part_words: Iterable[str] = ()):
         self._symbols = str.maketrans({char: f" {word} " for char, word in symbols.items()})
         self._slang = {normalize_word(k): tuple(normalize_word(v).split()) for k, v in slang.items()}
         self._boundaries = frozenset(normalize_word(w) for w in boundaries)
+        self._part_words = frozenset(normalize_word(w) for w in part_words)
+        self.negation_words = frozenset(normalize_word(w) for w in negation_words)
+        self._negation_scope = negation_scope
         words = {normalize_word(w) for w in vocabulary}
         self._by_sound = {_sound(w): w for w in sorted(words) if len(w) >= fuzzy_min_length and w.isalpha()}
         self._sounds = sorted(self._by_sound)
@@ -58,29 +69,58 @@ class Analyzer:
         self._fuzzy_min_length = fuzzy_min_length
         self._fuzzy_min_score = fuzzy_min_score
         self._word = lru_cache(maxsize=65536)(self._analyze_word)
+        self.analyze = lru_cache(maxsize=8192)(self._analyze)
 
     def __call__(self, text: str) -> Utterance:
+        return self.analyze(text)
+
+    def parts(self, text: str) -> list[str]:
+        """The parts of a message that may each name something of their own: its clauses, also split before a
+        word that adds another matter («и», «плюс»)."""
+        parts: list[list[str]] = []
+        clause = None
+        for token in self.analyze(text).tokens:
+            if token.clause != clause or token.word in self._part_words or not parts:
+                parts.append([])
+                clause = token.clause
+            parts[-1].append(token.raw)
+        return [" ".join(words) for words in parts]
+
+    def phrase_words(self, part: str) -> tuple[str, ...]:
+        """A plain word of an author's phrase as the text is read: symbols, slang, no punctuation («тв» →
+        «телевидение», «e-mail» → «e», «mail»)."""
+        words = _NOT_WORD.sub(" ", normalize_word(part.translate(self._symbols))).split()
+        return tuple(w for word in words for w in self._slang.get(word, (word,)))
+
+    def _analyze(self, text: str) -> Utterance:
         text = text[:MAX_CHARS].translate(self._symbols)
-        letters = sum(ch.isalpha() for ch in text)
-        upper = sum(ch.isupper() for ch in text)
+        letters = sum(map(str.isalpha, text))
+        upper = sum(map(str.isupper, text))
         text = _REPEATS.sub(r"\1", normalize_word(text))
         tokens: list[Token] = []
         clause = 0
+        scope_left = 0
         for piece in _PIECES.findall(text):
             if not piece[0].isalnum():
                 clause += 1
+                scope_left = 0
                 continue
             for word in self._slang.get(piece, (piece,)):
                 if word in self._boundaries:
                     clause += 1
-                tokens.append(self._token(word, clause))
+                    scope_left = 0
+                token = self._token(word, clause, negated=scope_left > 0)
+                scope_left = self._negation_scope if token.is_negation else max(scope_left - 1, 0)
+                tokens.append(token)
         return Utterance(tuple(tokens), upper / letters if letters else 0.0, letters, text.count("!"), "?" in text)
 
-    def _token(self, word: str, clause: int) -> Token:
+    def _token(self, word: str, clause: int, negated: bool) -> Token:
         if word.isdigit():
-            return Token(word, word, clause, is_number=True)
+            return Token(word, word, clause, word, is_number=True, negated=negated)
         repaired, word_lemma, is_person = self._word(word)
-        return Token(repaired, word_lemma, clause, is_person=is_person)
+        is_negation = repaired in self.negation_words or word_lemma in self.negation_words
+        return Token(repaired, word_lemma, clause, word, is_person=is_person, is_negation=is_negation,
+                     negated=negated)
 
     def _analyze_word(self, word: str) -> tuple[str, str, bool]:
         if not morph().word_is_known(word):

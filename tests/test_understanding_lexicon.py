@@ -1,0 +1,143 @@
+"""What trainers write in dialogues/lexicon/: it is checked (every problem as file:line, all at once), new labels need
+no Python, and the model trained from it is cached and the same however often it is trained."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine.content.yaml_source import ContentError
+from engine.understanding import Understanding, check_lexicon, model, run_classify
+from tests.contract import CONTRACT_KINDS, CONTRACT_TOPICS, OPERATOR_TAGS
+from engine.understanding.lexicon import load_lexicon
+from engine.understanding.understanding import _load
+
+from tests.conftest import line_of
+
+DIALOGUES = Path(__file__).resolve().parents[1] / "dialogues"
+CALL_TYPES = ("inbound_upsell", "outbound_upsell", "retention_mnp")  # CONTRACT.md
+
+
+def _copy_lexicon(tmp_path: Path) -> Path:
+    shutil.copytree(DIALOGUES / "lexicon", tmp_path / "lexicon")
+    return tmp_path
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_lexicon_is_valid() -> None:
+    assert check_lexicon(DIALOGUES, CALL_TYPES) == []
+
+
+def test_every_problem_points_at_its_line_all_at_once(tmp_path: Path) -> None:
+    root = _copy_lexicon(tmp_path)
+    client, operator, topics = (root / "lexicon" / name for name in ("client.yaml", "operator.yaml", "topics.yaml"))
+    _edit(client, "  complaint:\n    kind: conflict\n", "  complaint:\n    kind: fury\n")
+    _edit(topics, "  min_confidence: 0.2\n", "  min_confidence: lots\n")
+    _edit(client, "      - \"12.05.1978\"\n", "      - \"12.05.1978\"\n      - Мне надо подумать!\n")
+    _edit(client, "  fallback: other ", "  fallback: maybe ")
+    _edit(operator, "  bridge:\n    unless_denied: [offer, call_to_action]", "  bridge:\n    unless_denied: [sale]")
+    _edit(operator, "      - понимаю|понимаем\n", "      - понимаю|понимаем\n      - a|*\n")
+    _edit(topics, "    learn_from: [complaint]\n", "    learn_from: [grievance]\n")
+    (root / "lexicon" / "trust.yaml").write_text(
+        "intents:\n"
+        "  objection_trust:\n"
+        "    kind: objection\n"
+        "    call_types: [retention_mnpp]\n"
+        "    examples: []\n", encoding="utf-8")
+    found = {(Path(p.file).name, p.line): p.message for p in check_lexicon(root, CALL_TYPES)}
+    expected = {
+        ("client.yaml", line_of(client, "    kind: fury")): "unknown kind 'fury'",
+        ("topics.yaml", line_of(topics, "  min_confidence: lots")): "min_confidence",
+        ("client.yaml", line_of(client, "      - Мне надо подумать!")): "keep it under one label",
+        ("client.yaml", line_of(client, "  fallback: maybe")): "unknown intent 'maybe'",
+        ("operator.yaml", line_of(operator, "    unless_denied: [sale]")): "'unless_denied: sale' is not another move",
+        ("operator.yaml", line_of(operator, "      - a|*")): "a prefix needs at least two letters",
+        ("topics.yaml", line_of(topics, "    learn_from: [grievance]")): "unknown intent 'grievance'",
+        ("trust.yaml", 4): "unknown call type 'retention_mnpp'",
+        ("trust.yaml", 2): "no examples",
+    }
+    for where, words in expected.items():
+        assert words in found.get(where, ""), (where, words, found)
+    with pytest.raises(ContentError) as error:
+        Understanding.load(root)
+    assert "client.yaml:" in str(error.value)
+
+
+def test_the_shipped_lexicon_teaches_the_contracts_labels() -> None:
+    """CONTRACT.md's intents (each of its kind), operator tags and topics are all taught (more may be added)."""
+    nlu = Understanding.load(DIALOGUES)
+    assert {intent: nlu.intent_kind(intent) for intent in CONTRACT_KINDS} == CONTRACT_KINDS
+    assert set(OPERATOR_TAGS) <= set(nlu.moves())
+    assert set(CONTRACT_TOPICS) <= set(nlu.topics())
+
+
+def test_a_missing_language_file_and_yaml_syntax_are_reported(tmp_path: Path) -> None:
+    root = _copy_lexicon(tmp_path)
+    (root / "lexicon" / "language.yaml").unlink()
+    (root / "lexicon" / "operator.yaml").write_text("moves: [не\n", encoding="utf-8")
+    messages = [str(p) for p in check_lexicon(root)]
+    assert any("language.yaml:1:" in m for m in messages)
+    assert any("operator.yaml:" in m and "YAML syntax" in m for m in messages)
+
+
+def test_a_trainer_teaches_a_new_objection_in_yaml_alone(content_copy: Path) -> None:
+    """An objection type the Python has never heard of: declared with its kind and examples, then recognised in
+    lines it was not taught, by every reader (the facade, its kind, classify)."""
+    dialogues = content_copy / "dialogues"
+    before = Understanding.load(dialogues)
+    assert "objection_trust" not in before.intents()
+    (dialogues / "lexicon" / "trust.yaml").write_text(
+        "intents:\n"
+        "  objection_trust:\n"
+        "    kind: objection\n"
+        "    examples:\n"
+        "      - я вам не доверяю\n"
+        "      - опять обманете\n"
+        "      - вам верить нельзя\n"
+        "      - вы всегда обманываете людей\n"
+        "      - не верю я вашим обещаниям\n"
+        "      - знаю я ваши бесплатные периоды, потом спишут втридорога\n"
+        "      - сначала бесплатно, а потом деньги снимете, знаю я вас\n"
+        "      - в прошлый раз тоже обещали, а обманули\n"
+        "      - нет доверия к вашей компании\n"
+        "      - опять какой-то развод\n", encoding="utf-8")
+    after = Understanding.load(dialogues)
+    assert "objection_trust" in after.intents() and after.intent_kind("objection_trust") == "objection"
+    assert after.client_intent("не доверяю я вашей компании").intent == "objection_trust"
+    assert after.client_intent("вы меня опять обманете").intent == "objection_trust"
+    assert after.client_intent("дорого").intent == "objection_price"
+    written: list[str] = []
+    assert run_classify("client", ["вам я не доверяю".encode()], written.append, dialogues) == 0
+    assert json.loads(written[0])["intent"] == "objection_trust"
+    assert Understanding.load(dialogues) is after  # unchanged files: the same, cached
+
+
+def test_the_trained_model_is_cached_and_training_is_deterministic(monkeypatch: pytest.MonkeyPatch) -> None:
+    nlu = Understanding.load(DIALOGUES)
+    lexicon, _ = load_lexicon(DIALOGUES)
+    assert lexicon is not None
+    path = model.cache_path(lexicon)
+    assert path.is_file(), "training writes its result to the cache"
+
+    def no_training(*_: object) -> None:
+        raise AssertionError("the cached model should have been read")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(model, "_train", no_training)
+        _load.cache_clear()
+        again = Understanding.load(DIALOGUES)
+    assert again is not nlu
+    text = "ну не знаю, дороговато, надо с женой посоветоваться"
+    assert again.client_intent(text) == nlu.client_intent(text)
+    fresh = model._train(lexicon, again._analyze, again._phrases_of)
+    with np.load(path, allow_pickle=False) as kept:
+        assert sorted(kept.files) == sorted(fresh)
+        assert all(np.array_equal(kept[name], fresh[name]) for name in kept.files)

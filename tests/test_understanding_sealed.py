@@ -1,0 +1,60 @@
+"""The sealed batch B of the second author: the issue's targets on lines nobody developing the understanding has read.
+
+It runs only when asked, once, at the end (whoever develops must never read or evaluate batch B):
+    SOBESEDNIK_SEALED=1 .venv/bin/python -m pytest -s tests/test_understanding_sealed.py
+and prints a per-label report (precision, recall, F1) for the issue's note.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from engine.understanding import Understanding
+from tests.nlu_data import (KINDS, SECOND_AUTHOR, Row, batch, copies, evaluate, holdout, independent, kind_of,
+                            read_rows, repeats, rows_of, taught)
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGETS = {"client": 0.95, "operator": 0.92, "topic": 0.95}  # intent macro-F1, move micro-F1 (13), topic accuracy
+SIZES = {"client": 300, "operator": 150, "topic": 150}  # the issue's sizes of an independent set
+
+pytestmark = pytest.mark.skipif(os.environ.get("SOBESEDNIK_SEALED") != "1",
+                                reason="batch B is sealed: the lead runs it once with SOBESEDNIK_SEALED=1")
+
+
+def test_batch_b_is_there_and_big_enough() -> None:
+    assert {kind_of(path) for path in batch("B")} == set(KINDS), f"batch B files in {SECOND_AUTHOR}"
+    for kind, size in SIZES.items():
+        assert len(rows_of(batch("B"), kind)) >= size, kind
+
+
+def _seen() -> list[Row]:
+    return [*taught(), *(row for kind in KINDS for row in holdout(kind) + independent(kind) + rows_of(batch("A"), kind))]
+
+
+def _unseen(rows: list[Row]) -> list[Row]:
+    """The rows of batch B that copy nothing seen while developing (an independent author may write «нет» too)."""
+    copied = {copy.second.where for copy in copies(_seen(), rows)}
+    copied |= {copy.second.where for copy in repeats(rows)}
+    return [row for row in rows if row.where not in copied]
+
+
+def test_batch_b_shares_few_rows_with_anything_seen() -> None:
+    """Rows of B that happen to copy a taught example, a held-out row or batch A are left out of the measurement
+    (their line numbers are printed, never their text); few may be."""
+    rows = [row for path in batch("B") for row in read_rows(path)]
+    unseen = {row.where for row in _unseen(rows)}
+    left_out = [row.where for row in rows if row.where not in unseen]
+    print(f"\nbatch B: {len(rows)} rows, {len(left_out)} left out as copies: {', '.join(left_out)}")
+    assert len(left_out) <= 0.1 * len(rows)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_batch_b_meets_the_issues_targets(kind: str) -> None:
+    nlu = Understanding.load(ROOT / "dialogues")
+    rows = _unseen(rows_of(batch("B"), kind))
+    assert rows, f"no {kind} file in batch B"
+    evaluation = evaluate(nlu, kind, rows)
+    print("\n" + evaluation.report(f"second author, batch B (sealed), {kind}"))
+    assert evaluation.figure >= TARGETS[kind]
