@@ -5,6 +5,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import Result
+from typer.testing import CliRunner
 from hypothesis import settings
 
 
@@ -32,6 +34,13 @@ def content_copy(tmp_path: Path) -> Path:
     shutil.copytree(DEFAULT_DIALOGUES, tmp_path / "dialogues")
     shutil.copytree(DEFAULT_SCRIPTS, tmp_path / "scripts_ru")
     return tmp_path
+
+
+def run_main(*args: object, input: str | None = None) -> Result:
+    """``python main.py ARGS`` in process (the content is loaded once per process anyway); ``input`` is stdin."""
+    import main
+
+    return CliRunner().invoke(main.app, [str(arg) for arg in args], input=input)
 
 
 def line_of(path: Path, needle: str) -> int:

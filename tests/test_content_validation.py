@@ -1,8 +1,6 @@
 """Content validation: every kind of authoring mistake is reported as file:line: message, all at once."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +8,7 @@ import pytest
 from engine.content.loader import load_content
 from engine.content.yaml_source import ContentError
 
-from .conftest import PROJECT
+from .conftest import PROJECT, run_main
 
 
 def _problems(root: Path) -> list[str]:
@@ -124,13 +122,12 @@ def test_shipped_content_is_valid() -> None:
 
 
 def test_validate_command_exit_codes(content_copy: Path) -> None:
-    ok = subprocess.run([sys.executable, "main.py", "validate"], cwd=PROJECT, capture_output=True, text=True)
-    assert ok.returncode == 0, ok.stderr
+    ok = run_main("validate")
+    assert ok.exit_code == 0, ok.stderr
     relative, text, expected = CASES["unknown product id in a bridge"]
     _write(content_copy, relative, text)
-    bad = subprocess.run([sys.executable, str(PROJECT / "main.py"), "validate", str(content_copy)],
-                         cwd=content_copy, capture_output=True, text=True)
-    assert bad.returncode == 1
+    bad = run_main("validate", content_copy)
+    assert bad.exit_code == 1
     assert expected in bad.stderr
     assert "Traceback" not in bad.stderr
 

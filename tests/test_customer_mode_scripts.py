@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,17 +10,16 @@ import pytest
 
 from engine.records import Records
 
-from .conftest import PROJECT
+from .conftest import run_main
 
 SCRIPTS = Path(__file__).parent / "scripts"
 TV_PRODUCTS = {"start", "viju", "wink_5in1"}
 
 
 def play(db: Path, script: str, *args: str) -> dict:
-    done = subprocess.run([sys.executable, "main.py", "play", "--mode", "customer", "--json", "--db", str(db),
-                           "--script", str(SCRIPTS / f"customer_{script}.txt"), *args],
-                          cwd=PROJECT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
+    done = run_main("play", "--mode", "customer", "--json", "--db", db, "--script", SCRIPTS / f"customer_{script}.txt",
+                    *args)
+    assert done.exit_code == 0, done.stderr
     return json.loads(done.stdout)
 
 
@@ -148,8 +145,7 @@ def test_an_opt_out_holds_in_later_conversations(tmp_path: Path) -> None:
     lines = script.read_text(encoding="utf-8").splitlines()
     later = tmp_path / "later.txt"
     later.write_text("\n".join(["352011070415 Орлова Светлана", *lines[1:3]]) + "\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "main.py", "play", "--mode", "customer", "--json", "--db", str(db),
-                           "--script", str(later)], cwd=PROJECT, capture_output=True, text=True, timeout=120)
+    done = run_main("play", "--mode", "customer", "--json", "--db", db, "--script", later)
     result = json.loads(done.stdout)
     assert result["customer"] == "demo_svetlana" and result["offers"] == []
     decision, = marks(result, "offer_decision")

@@ -3,17 +3,16 @@ the assistant then identifies imported customers and keeps the demo set for demo
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from engine.content.loader import Content
 from engine.customers import CustomerBase, CustomerFileError, import_customers
 from engine.records import Records
 
-from .conftest import PROJECT
+from .conftest import run_main
 
 HEADER = ("id,contract,last_name,first_name,patronymic,gender,phone,role,services,options,payment,balance,"
           "financial_block,voluntary_blocks,marketing_opt_out,open_tickets,global_problems,history")
@@ -27,9 +26,8 @@ def write(path: Path, *lines: str) -> Path:
     return path
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "main.py", *args], cwd=PROJECT, capture_output=True, text=True,
-                          timeout=120)
+def cli(*args: str) -> Result:
+    return run_main(*args)
 
 
 def test_a_csv_is_imported_into_the_nested_shape_and_again_changes_nothing(tmp_path: Path, content: Content) -> None:
@@ -106,20 +104,20 @@ def test_the_cli_reports_rejected_rows_and_exits_1(tmp_path: Path) -> None:
     db = tmp_path / "r.sqlite"
     bad = write(tmp_path / "bad.csv", HEADER, IVANOVA, "c_bad,1,Сидоров,Олег,,m,,owner,internet,,credit,0,,,,,,")
     done = cli("customers", "import", str(bad), "--db", str(db))
-    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.exit_code == 1 and "Traceback" not in done.stderr
     assert f"{bad}: row 3 (c_bad): contract" in done.stdout and "nothing imported" in done.stdout
     done = cli("customers", "import", str(bad), "--db", str(db), "--skip-bad", "--json")
-    assert done.returncode == 0
+    assert done.exit_code == 0
     report = json.loads(done.stdout)
     assert (report["imported"], report["new"], [r["row"] for r in report["rejected"]]) == (1, 1, [3])
     missing = cli("customers", "import", str(tmp_path / "nope.csv"), "--db", str(db))
-    assert missing.returncode == 2 and "cannot read" in missing.stderr and "Traceback" not in missing.stderr
+    assert missing.exit_code == 2 and "cannot read" in missing.stderr and "Traceback" not in missing.stderr
 
 
 def test_the_console_identifies_imported_customers_and_keeps_demo_ids(tmp_path: Path) -> None:
     db = tmp_path / "r.sqlite"
     assert cli("customers", "import", str(write(tmp_path / "base.csv", HEADER, IVANOVA, PETROV)),
-               "--db", str(db)).returncode == 0
+               "--db", str(db)).exit_code == 0
     script = write(tmp_path / "ivanova.txt", "500100200300 Иванова Мария", "у меня вирус", "Да, получилось")
     done = cli("play", "--mode", "customer", "--script", str(script), "--json", "--db", str(db))
     result = json.loads(done.stdout)
@@ -138,7 +136,7 @@ def test_the_console_identifies_imported_customers_and_keeps_demo_ids(tmp_path: 
     listed = cli("customers", "list", "--db", str(db)).stdout.splitlines()
     assert [line.split("\t")[:2] for line in listed] == [["base", "c_ivanova"], ["base", "c_petrov"]]
     unknown = cli("play", "--mode", "customer", "--customer", "c_nobody", "--script", str(egor), "--db", str(db))
-    assert unknown.returncode == 2 and "unknown customer" in unknown.stderr
+    assert unknown.exit_code == 2 and "unknown customer" in unknown.stderr
 
 
 def test_nan_infinite_and_absurd_balances_are_rejected_rows(tmp_path: Path, content: Content) -> None:

@@ -9,16 +9,15 @@ from pathlib import Path
 
 from engine.records import Records
 
-from .conftest import PROJECT
+from .conftest import PROJECT, run_main
 
 SCRIPTS = Path(__file__).parent / "scripts"
 
 
 def play(tmp_path: Path, *args: str) -> dict:
     db = tmp_path / "records.sqlite"
-    done = subprocess.run([sys.executable, "main.py", "play", "--json", "--db", str(db), *args],
-                          cwd=PROJECT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
+    done = run_main("play", "--json", "--db", db, *args)
+    assert done.exit_code == 0, done.stderr
     assert "Traceback" not in done.stderr
     return json.loads(done.stdout)
 
@@ -73,9 +72,8 @@ def test_a_hang_up_mid_offer_keeps_the_default_response(tmp_path: Path) -> None:
 
 def test_the_interactive_console_tells_a_new_user_the_demo_customers_and_saves_on_eof(tmp_path: Path) -> None:
     db = tmp_path / "records.sqlite"
-    done = subprocess.run([sys.executable, "main.py", "play", "--db", str(db)], cwd=PROJECT, input="",
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0 and "Traceback" not in done.stderr
+    done = run_main("play", "--db", db, input="")
+    assert done.exit_code == 0 and "Traceback" not in done.stderr
     assert "352011070411" in done.stdout  # a demo contract to try
     session, = Records(db).sessions_of("console", "customer")
     assert session["status"] == "finished"  # EOF is a hang-up, and the conversation is saved

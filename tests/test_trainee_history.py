@@ -2,20 +2,18 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from engine.records import Records
 
-from .conftest import PROJECT
+from .conftest import run_main
 
 SCRIPTS = Path(__file__).parent / "scripts"
 
 
 def main(*args: str) -> str:
-    done = subprocess.run([sys.executable, "main.py", *args], cwd=PROJECT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
+    done = run_main(*args)
+    assert done.exit_code == 0, done.stderr
     return done.stdout
 
 

@@ -3,15 +3,14 @@ the right reason — driven through ``python main.py play --mode trainee --scrip
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from engine.content.loader import load_content
 
-from .conftest import PROJECT
+from .conftest import run_main
+
 
 SCRIPTS = Path(__file__).parent / "scripts"
 
@@ -41,11 +40,9 @@ RUNS = {
 
 
 def play(tmp_path: Path, scenario: str, kind: str, seed: int = 7) -> dict:
-    done = subprocess.run(
-        [sys.executable, "main.py", "play", "--mode", "trainee", "--scenario", scenario, "--seed", str(seed),
-         "--script", str(SCRIPTS / f"trainee_{scenario}_{kind}.txt"), "--json", "--db", str(tmp_path / "r.sqlite")],
-        cwd=PROJECT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
+    done = run_main("play", "--mode", "trainee", "--scenario", scenario, "--seed", seed,
+                    "--script", SCRIPTS / f"trainee_{scenario}_{kind}.txt", "--json", "--db", tmp_path / "r.sqlite")
+    assert done.exit_code == 0, done.stderr
     return json.loads(done.stdout)
 
 

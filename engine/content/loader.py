@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from ..understanding.lexicon import LEXICON_DIR
+from ..understanding.lexicon import LEXICON_DIR, files_signature
 from .base import Authored
 from .bundle import SECTION_KEYS, ContentFile
 from .call_types import CallType
@@ -208,7 +209,14 @@ def _language(dialogues: Path, problems: list[Problem]) -> Language | None:
 
 
 def load_content(dialogues: Path = DEFAULT_DIALOGUES, scripts: Path = DEFAULT_SCRIPTS) -> Content:
-    """Load, validate and cross-check all content; raise ContentError listing every problem."""
+    """Load, validate and cross-check all content; raise ContentError listing every problem. Loaded once while no
+    file of the two folders changes (every command of a process, and /reload after an edit, share it)."""
+    dialogues, scripts = Path(dialogues).resolve(), Path(scripts).resolve()
+    return _load_content(dialogues, scripts, files_signature(dialogues), files_signature(scripts))
+
+
+@lru_cache(maxsize=4)
+def _load_content(dialogues: Path, scripts: Path, *signatures: tuple[tuple[str, int, int], ...]) -> Content:
     problems: list[Problem] = []
     files: list[ContentFile] = []
     if not dialogues.is_dir():

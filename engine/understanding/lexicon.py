@@ -418,10 +418,12 @@ def _check_references(merged: _Merged, known_call_types: Collection[str] | None,
 
 
 def files_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    """What changes when an author edits the folder: names, modification times and sizes of its files."""
+    """What changes when an author edits the folder: names, modification times and sizes of its files, at any
+    depth."""
     if not folder.is_dir():
         return ()
-    return tuple(sorted((path.name, path.stat().st_mtime_ns, path.stat().st_size) for path in folder.iterdir()))
+    return tuple(sorted((path.relative_to(folder).as_posix(), path.stat().st_mtime_ns, path.stat().st_size)
+                        for path in folder.rglob("*") if path.is_file()))
 
 
 def load_lexicon(dialogues_dir: Path, known_call_types: Collection[str] | None = None
