@@ -40,9 +40,9 @@ def bot_turns(db: Path, stop: threading.Event, waits: list[float]) -> None:
         n += 1
         started = time.perf_counter()
         records.start_session(session_id=f"s{n}", mode="customer", channel="bench", user_id="u", call_type="x",
-                              stage="greeting", started_at="2026-11-16T10:00:00")
-        records.save_turn(TurnWrite(session_id=f"s{n}", stage="greeting", status="active",
-                                    turns=[{"n": 1, "role": "client", "text": "привет", "stage": "greeting",
+                              stage="bench", started_at="2026-11-16T10:00:00")
+        records.save_turn(TurnWrite(session_id=f"s{n}", stage="bench", status="active",
+                                    turns=[{"n": 1, "role": "client", "text": "привет", "stage": "bench",
                                             "at": "2026-11-16T10:00:00"}]))
         waits.append(time.perf_counter() - started)
         stop.wait(0.05)
