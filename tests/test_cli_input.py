@@ -84,7 +84,7 @@ def test_play_script_with_any_script_finishes_and_is_recorded(tmp_path: Path) ->
     done = invoke("play", "--mode", "customer", "--script", str(script), "--json", "--db", str(db))
     assert done.exit_code == 0, done.output
     result = json.loads(done.stdout)
-    assert TANGUT in [line["text"] for line in result["transcript"]]
+    assert TANGUT in [line.get("text") for line in result["transcript"]]
     records = Records(db)
     try:
         assert records.session(result["session_id"])["status"] == "finished"
