@@ -42,6 +42,13 @@ class ConsoleSession:
         if self.snapshot is not None and not self.snapshot.finished:
             self.runner.abandon(self.snapshot)
 
+    def end(self) -> list[Reply]:
+        """The human is gone (the script ran out, EOF, Ctrl-C): the call is hung up; what still waits for an answer
+        (a trainee's response codes) is recorded as abandoned, never left active."""
+        replies = self.hang_up() if not self.finished else []
+        self.abandon()
+        return replies
+
     @property
     def finished(self) -> bool:
         return self.snapshot is not None and self.snapshot.finished
@@ -106,8 +113,7 @@ def run_script(session: ConsoleSession, mode: Mode, lines: Iterator[str], **opti
             text = line.rstrip("\n")
             if text.strip():
                 session.send(text)
-        if not session.finished:
-            session.hang_up()
+        session.end()
     except BaseException:
         session.abandon()
         raise
@@ -154,8 +160,7 @@ def run_interactive(session: ConsoleSession, mode: Mode, labels: dict[str, str],
                 _print_replies(console, _turn_or_apology(session, line.rstrip("\n"), labels), speaker)
     except (EOFError, KeyboardInterrupt):
         console.print()
-        if not session.finished:
-            _print_replies(console, session.hang_up(), speaker)
+        _print_replies(console, session.end(), speaker)
     console.print(f"[dim]{escape(labels['console_saved'])}[/]")
     return session.snapshot
 

@@ -18,7 +18,6 @@ import json
 import logging
 import os
 import sqlite3
-import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,12 +37,14 @@ def default_db_path() -> Path:
 
 
 def owner_only(path: Path) -> Path:
-    """Create ``path`` readable and writable by its owner only (0600) in a folder only he may enter (0700); a
-    shared folder with the sticky bit (/tmp) is left as it is."""
+    """Create ``path`` readable and writable by its owner only (0600). Its folder is made the owner's only (0700)
+    when this creates it, and so is the default records folder (an older install made it 0755); a folder someone
+    chose, such as a home or /tmp, is left as it is."""
     folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    mode = folder.stat().st_mode
-    if not mode & stat.S_ISVTX and stat.S_IMODE(mode) != 0o700:
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=0o700)
+        os.chmod(folder, 0o700)  # mkdir's mode is narrowed by the umask, never widened
+    elif folder.resolve() == DEFAULT_DB_PATH.parent.resolve():
         os.chmod(folder, 0o700)
     os.close(os.open(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600))
     os.chmod(path, 0o600)

@@ -137,3 +137,15 @@ def test_a_failing_turn_in_a_script_is_one_line_the_session_abandoned_the_traceb
     log = (tmp_path / "console.log").read_text(encoding="utf-8")
     assert "Traceback" in log and "RuntimeError" in log
     assert "352011070411" not in log and "Журавлёв" not in log and "Егор" not in log
+
+
+def test_a_trainee_script_that_ends_before_the_response_codes_is_abandoned_not_active(tmp_path: Path) -> None:
+    """Found by tests/test_properties.py: the call hung up at the end of the script waited for codes forever."""
+    db = tmp_path / "records.sqlite"
+    script = tmp_path / "script.txt"
+    script.write_text("Добрый день! Компания Ростелеком, меня зовут Анна.\n", encoding="utf-8")
+    done = invoke("play", "--mode", "trainee", "--scenario", "slow_internet_speed_easy", "--script", str(script),
+                  "--db", str(db))
+    assert done.exit_code == 0, done.output
+    [session] = sessions(db)
+    assert session["status"] == "abandoned" and session["finished_at"]

@@ -16,6 +16,7 @@ from engine.content.loader import DEFAULT_DIALOGUES, Content, _parse_file, _yaml
 from engine.content.yaml_source import ContentError, load_yaml
 from engine.conversation import Event
 from engine.dialogue import DialogueEngine
+from engine.records import Records
 from engine.understanding import Understanding
 
 INTENTS = {"agree", "decline", "think", "objection_price", "objection_need", "objection_have", "objection_time",
@@ -177,6 +178,12 @@ def test_play_script_finishes_or_stops_clearly(cli, tmp_path_factory, final_stag
     well_formed(done)
     if done.exit_code == 0:
         assert json.loads(done.stdout)["path"][-1] in final_stages
+    records = Records(folder / "records.sqlite")
+    try:
+        [session] = records.sessions_of("console")
+    finally:
+        records.close()
+    assert session["status"] in (("finished", "abandoned") if done.exit_code == 0 else ("abandoned",))
 
 
 @settings(max_examples=15)

@@ -90,18 +90,19 @@ def test_the_cli_reports_a_bad_database_in_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
-def test_the_records_file_and_its_folder_are_the_owners_only(tmp_path) -> None:
+def test_the_records_file_and_its_folder_are_the_owners_only(tmp_path, monkeypatch) -> None:
     import stat
 
-    folder = tmp_path / "var"
-    folder.mkdir(mode=0o755)
-    folder.chmod(0o755)
-    records = Records(folder / "records.sqlite")
-    try:
-        records.start_session(session_id="s", mode="trainee", channel="test", user_id="u", call_type="inbound_upsell",
-                              stage="greeting", started_at="2026-11-16T10:00:00")
-    finally:
+    import engine.records
+
+    created = tmp_path / "new" / "records.sqlite"
+    default = tmp_path / "var" / "sobesednik.sqlite"
+    default.parent.mkdir(mode=0o755)
+    default.parent.chmod(0o755)  # as an older install left it
+    monkeypatch.setattr(engine.records, "DEFAULT_DB_PATH", default)
+    for path in (created, default):
+        records = Records(path)
+        _session(records)
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+        assert {stat.S_IMODE(p.stat().st_mode) for p in path.parent.iterdir()} == {0o600}  # the WAL files too
         records.close()
-    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    for path in folder.iterdir():
-        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from engine.records import Records
 from engine.understanding import Understanding
 
 CHANNEL = "telegram"
+SESSION_IDS = uuid.UUID("5b0e5ed1-7c2a-4c55-9d1e-2f7a3c1b9e40")  # namespace of the session ids made from updates
 TEMPLATES = "bot/telegram"
 T = TypeVar("T")
 log = logging.getLogger("sobesednik.telegram")
@@ -91,8 +93,10 @@ class Services:
         return await asyncio.get_running_loop().run_in_executor(self._worker, fn, *args)
 
     async def start(self, mode: Mode, user_id: int, update_id: int, **options: Any) -> TurnResult:
+        """The session's id comes from the update: a replay of the update starts the same session, never a second."""
         runner = ConversationRunner(self.live.engine, self.records, CHANNEL)
-        return await self.run(lambda: runner.start(mode, str(user_id), update_id, **options))
+        session_id = uuid.uuid5(SESSION_IDS, f"{CHANNEL}:{user_id}:{update_id}").hex
+        return await self.run(lambda: runner.start(mode, str(user_id), update_id, session_id=session_id, **options))
 
     async def turn(self, snapshot: Snapshot, event: Event, user_id: int, update_id: int) -> TurnResult:
         runner = ConversationRunner(self.live.engine, self.records, CHANNEL)

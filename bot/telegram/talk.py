@@ -77,13 +77,18 @@ async def reset(state: FSMContext, update_id: int, **kept: Any) -> None:
     await state.set_data({"handled": update_id, **kept})
 
 
-async def save(state: FSMContext, snapshot: Snapshot, update_id: int, **extra: Any) -> None:
-    """The snapshot after a turn, with the id of the update that made it, in one write."""
+async def save(state: FSMContext, snapshot: Snapshot, update_id: int, *, new: bool, **extra: Any) -> None:
+    """The snapshot after a turn, with the id of the update that made it, in one write; a new conversation keeps
+    nothing of the previous one's data."""
     if snapshot.finished:
         await reset(state, update_id, **extra)
         return
     await state.set_state(Talk.trainee if snapshot.mode == "trainee" else Talk.customer)
-    await state.update_data(snapshot=snapshot.model_dump(mode="json"), handled=update_id, **extra)
+    data = {"snapshot": snapshot.model_dump(mode="json"), "handled": update_id, **extra}
+    if new:
+        await state.set_data(data)
+    else:
+        await state.update_data(data)
 
 
 def _markup_json(markup: Markup | None) -> dict[str, Any] | None:
@@ -178,25 +183,24 @@ class Conversation:
             log.exception("could not close the previous conversation of user %s", self.user_id)
             if previous is not None:
                 await self.services.abandon(previous)
-        await reset(self.state, self.update_id)
         result = await thinking(self.bot, self.chat_id, self.services.start(mode, self.user_id, self.update_id,
                                                                             **options))
-        await self._after(result)
+        await self._after(result, new=True)
         return result.snapshot
 
     async def turn(self, snapshot: Snapshot, event: Event) -> TurnResult:
         result = await thinking(self.bot, self.chat_id, self.services.turn(snapshot, event, self.user_id,
                                                                            self.update_id))
-        await self._after(result)
+        await self._after(result, new=False)
         return result
 
     async def abandon(self, snapshot: Snapshot) -> None:
         await self.services.abandon(snapshot)
         await reset(self.state, self.update_id)
 
-    async def _after(self, result: TurnResult) -> None:
+    async def _after(self, result: TurnResult, *, new: bool) -> None:
         snapshot = result.snapshot
-        contact_shown = bool((await self.state.get_data()).get("contact_keyboard"))
+        contact_shown = not new and bool((await self.state.get_data()).get("contact_keyboard"))
         texts = self.services.texts
         replies = joined(list(result.replies))
         if snapshot.finished:
@@ -220,5 +224,5 @@ class Conversation:
                 markup = plain
             outbox.extend({"text": text, "markup": _markup_json(piece_markup)}
                           for text, piece_markup in _pieces(reply.text, markup, reply.kind))
-        await save(self.state, snapshot, self.update_id, outbox=outbox, **extra)
+        await save(self.state, snapshot, self.update_id, new=new, outbox=outbox, **extra)
         await deliver(self.bot, self.chat_id, self.state)

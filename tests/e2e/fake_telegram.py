@@ -55,6 +55,7 @@ class FakeTelegram:
         self.webhook_responses: list[int] = []
         self.polls = 0
         self.closing = False
+        self.confirmed = 0  # updates up to this id were confirmed by the bot (a later getUpdates offset)
         self.stalled: set[str] = set()  # methods whose calls are taken but never answered (a bot stuck mid-turn)
         self.bad_gateway = False  # a proxy in front answers 502 with an HTML page
         self._update_ids = itertools.count(1)
@@ -147,6 +148,7 @@ class FakeTelegram:
         timeout = float(params.get("timeout") or 0)
         async with self._changed:
             self.polls += 1
+            self.confirmed = max(self.confirmed, offset - 1)
             self._changed.notify_all()
             self.pending = [u for u in self.pending if u["update_id"] >= offset]
             try:

@@ -67,10 +67,11 @@ def own_redis():
 
 async def test_redis_down_gets_an_apology_then_the_message_is_answered_when_it_is_back_even_empty(
         start_bot, user, live, own_redis, tmp_path):
-    await start_bot(redis_url=own_redis.url)
+    bot = await start_bot(redis_url=own_redis.url)
     await choose_scenario(user, live)
-    await user.send(GOOD_CALL[0])
+    first = await user.send(GOOD_CALL[0])
     await user.receive()
+    await bot.handled(first)  # its turn is over, its lock released
     own_redis.stop()
     await user.send(GOOD_CALL[1])
     [apology] = await user.receive()

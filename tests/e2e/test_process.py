@@ -167,8 +167,8 @@ async def test_the_bot_log_of_a_whole_run_holds_no_secret_nor_personal_data(tg, 
     try:
         await user.send("Здравствуйте")
         await user.receive()
-        await user.send("352011070411, Журавлёв Егор")
-        await user.receive_until(lambda message: "Егор Петрович" in message["text"])
+        identified = await user.send("352011070411, Журавлёв Егор")
+        await tg.wait_for(lambda: tg.confirmed >= identified)  # that turn is over, its state written
         client = redis.Redis.from_url(redis_url)
         try:
             [key] = [key for key in client.keys("sobesednik:*:data")]

@@ -96,8 +96,9 @@ async def test_two_fast_messages_of_one_user_are_taken_in_order(start_bot, user)
 
 async def test_an_error_is_logged_with_context_and_apologised_for(start_bot, user, live, caplog):
     bot = await start_bot()
-    await user.send("Здравствуйте")
+    greeted = await user.send("Здравствуйте")
     await user.receive()
+    await bot.handled(greeted)  # its turn is over, its state written
     # the stored snapshot is damaged (say, by an incompatible deploy): the next turn cannot go on
     key = StorageKey(bot_id=bot.bot.id, chat_id=user.id, user_id=user.id)
     await bot.dispatcher.storage.set_data(key, {"snapshot": {"broken": True}})
