@@ -48,6 +48,8 @@ class CustomerDirectory(Protocol):
 
     def by_phone(self, phone: str) -> list[DemoCustomer]: ...
 
+    def by_passport(self, passport: str) -> list[DemoCustomer]: ...
+
     def history(self, customer: DemoCustomer) -> list[PastResponse]: ...
 
     def opted_out(self, customer: DemoCustomer) -> list[str]: ...
@@ -68,6 +70,10 @@ class DemoCustomers:
     def by_phone(self, phone: str) -> list[DemoCustomer]:
         wanted = phone_digits(phone)
         return [c for c in self.content.customers.values() if c.phone == wanted]
+
+    def by_passport(self, passport: str) -> list[DemoCustomer]:
+        return [c for c in self.content.customers.values() if c.identity is not None
+                and c.identity.passport == passport]
 
     def history(self, customer: DemoCustomer) -> list[PastResponse]:
         return list(customer.history)
@@ -101,6 +107,12 @@ class CustomerBase(DemoCustomers):
         if self._use_demo():
             return super().by_phone(phone)
         return [DemoCustomer.model_validate(row) for row in self.records.customers_where(phone=phone_digits(phone))]
+
+    def by_passport(self, passport: str) -> list[DemoCustomer]:
+        """``passport``: the series and number, ten digits."""
+        if self._use_demo():
+            return super().by_passport(passport)
+        return [DemoCustomer.model_validate(row) for row in self.records.customers_with_passport(passport)]
 
     def history(self, customer: DemoCustomer) -> list[PastResponse]:
         recorded = [PastResponse.model_validate(row) for row in self.records.past_responses(customer.id)]

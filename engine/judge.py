@@ -76,6 +76,11 @@ class ScenarioJudge:
         allowed = [offer for offer, verdict in self.truth.items() if verdict.allowed]
         return allowed[0] if allowed else self.scenario.offers[0]
 
+    @property
+    def coded_offers(self) -> list[str]:
+        """The offers a code is saved for: every offer of the tab, or the call's one (retention: a code per contact)."""
+        return list(self.scenario.offers) if self.call_type.code_per_offer else [self.main_offer]
+
     def forbidding_reasons(self) -> list[str]:
         """Every reason that forbids an offer of the tab, in the order of the offers, each once."""
         return list(dict.fromkeys(reason.value for verdict in self.truth.values() for reason in verdict.reasons))

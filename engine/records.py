@@ -112,8 +112,25 @@ def _v3(db: sqlite_utils.Database) -> None:
     db["sessions"].create_index(["user_id", "channel", "status"])
 
 
+def _v4(db: sqlite_utils.Database) -> None:
+    """Retention of customers porting their number away (seed 003): the owner's passport to identify him by, and per
+    conversation the reason he leaves, whether the request was cancelled with his consent, his consent to hear about
+    coming back (WinBack) and the Flash note left on his card."""
+    db["customers"].add_column("passport", str)
+    db["customers"].create_index(["passport"])
+    db.execute("update customers set passport = json_extract(data, '$.identity.passport')")
+    db["retention"].create(
+        {"session_id": str, "customer_id": str, "reason": str, "request_cancelled": int, "winback_consent": int,
+         "flash_text": str, "flash_from": str, "flash_to": str, "updated_at": str},
+        pk="session_id", foreign_keys=[("session_id", "sessions", "id")],
+    )
+    db["retention"].create_index(["customer_id"])
+
+
 # Explicit, append-only: migration N brings the schema from version N to N + 1.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
+# What a line of a retention chat may record (its ``analysis`` keys) → the columns of ``retention``.
+RETENTION_MARKS = ("reason", "request_cancelled", "winback_consent", "flash")
 
 
 @dataclass
@@ -277,6 +294,13 @@ class Records:
             self.db["tickets"].insert({"number": ticket["number"], "kind": ticket["kind"],
                                        "service": ticket.get("service"), "session_id": session_id,
                                        "customer_id": customer_id, "status": "new", "created_at": at}, ignore=True)
+        marks = {key: analysis[key] for key in RETENTION_MARKS if key in analysis}
+        if marks:
+            flash = marks.pop("flash", None) or {}
+            self.db["retention"].upsert(
+                {"session_id": session_id, "customer_id": customer_id, **marks, "updated_at": at,
+                 **({"flash_text": flash["text"], "flash_from": flash["valid_from"], "flash_to": flash["valid_to"]}
+                    if flash else {})}, pk="session_id")
         if analysis.get("handoff"):
             transcript = [{"n": row["n"], "role": row["role"], "text": row["text"], "stage": row["stage"]}
                           for row in self.turns(session_id)]
@@ -294,12 +318,13 @@ class Records:
             known = {row[0] for row in self.db.execute(
                 f"select id from customers where id in ({', '.join('?' * len(ids))})", ids).fetchall()} if ids else set()
             self.db.conn.executemany(
-                "insert into customers (id, contract, phone, last_name, first_name, data, updated_at) "
-                "values (?, ?, ?, ?, ?, ?, ?) on conflict(id) do update set contract = excluded.contract, "
+                "insert into customers (id, contract, phone, last_name, first_name, passport, data, updated_at) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?) on conflict(id) do update set contract = excluded.contract, "
                 "phone = excluded.phone, last_name = excluded.last_name, first_name = excluded.first_name, "
-                "data = excluded.data, updated_at = excluded.updated_at",
+                "passport = excluded.passport, data = excluded.data, updated_at = excluded.updated_at",
                 [(row["id"], row["contract"], row.get("phone"), row["last_name"], row["first_name"],
-                  json.dumps(row, ensure_ascii=False), updated_at) for row in rows])
+                  (row.get("identity") or {}).get("passport") or None, json.dumps(row, ensure_ascii=False),
+                  updated_at) for row in rows])
         return len(rows), len(set(ids) - known)
 
     def forget_customer(self, customer_id: str, words: list[str], at: str) -> dict[str, int] | None:
@@ -347,6 +372,14 @@ class Records:
     def customers_where(self, *, contract: str | None = None, phone: str | None = None) -> list[dict[str, Any]]:
         where, args = ("contract = ?", [contract]) if contract is not None else ("phone = ?", [phone])
         return [json.loads(row["data"]) for row in self.db["customers"].rows_where(where, args, order_by="id")]
+
+    def customers_with_passport(self, passport: str) -> list[dict[str, Any]]:
+        rows = self.db["customers"].rows_where("passport = ?", [passport], order_by="id")
+        return [json.loads(row["data"]) for row in rows]
+
+    def retention(self, session_id: str) -> dict[str, Any] | None:
+        rows = list(self.db["retention"].rows_where("session_id = ?", [session_id]))
+        return rows[0] if rows else None
 
     def all_customers(self) -> list[dict[str, Any]]:
         return [json.loads(row["data"]) for row in self.db["customers"].rows_where(order_by="id")]

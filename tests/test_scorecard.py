@@ -431,17 +431,27 @@ def test_any_transcript_scores(content, nlu) -> None:
 
 # --- content ------------------------------------------------------------------------------------------------
 
-def test_shipped_speech_modules_are_not_too_long(content) -> None:
-    """Reading the project's own speech module must never be flagged as «takes time»."""
-    from engine.content.loader import sample_contexts
+@pytest.mark.parametrize("call_type", ["inbound_upsell", "retention_mnp"])
+def test_shipped_speech_modules_are_not_too_long(content, call_type) -> None:
+    """Reading the project's own speech module (offer, objection answer, closing, bridge) must never be flagged as
+    «takes time» in the calls that read them."""
+    from engine.content.loader import products_meeting, sample_contexts
 
-    limit = too_long_flag(content).max_words
-    for context in sample_contexts(content.products):
-        speech = {k: v for k, v in context.items() if k in {"client", "operator", "product", "products"}}
-        for name in content.speech.template_names():
-            if name.split("/")[0] in {"offers", "objections", "closings", "bridges"}:
-                for message in content.speech.messages(name, **speech):
-                    assert len(message.split()) <= limit, name
+    rubric = content.rubrics[content.call_types[call_type].rubric]
+    limit = next(flag.max_words for flag in rubric.flags if flag.id == "too_long")
+    families = set(content.call_types[call_type].offer_families)
+    offered = {pid for pid, product in content.products.items() if product.family in families}
+    meeting = products_meeting({"products": content.products, "bridges": content.bridges,
+                                "retention_reasons": content.retention_reasons, "call_types": content.call_types,
+                                "objections": content.objections, "customer_machines": content.customer_machines})
+    for name in content.speech.template_names():
+        products = meeting.get(name, set()) & offered
+        if name.split("/")[0] not in {"offers", "objections", "closings", "bridges"} or not products:
+            continue
+        for context in sample_contexts({pid: content.products[pid] for pid in sorted(products)}):
+            speech = {k: v for k, v in context.items() if k in {"client", "operator", "product", "products"}}
+            for message in content.speech.messages(name, **speech):
+                assert len(message.split()) <= limit, name
 
 
 def test_a_broken_placeholder_is_reported_at_its_line(content_copy: Path) -> None:

@@ -36,6 +36,8 @@ RUNS = {
     "mobile_transfer_simplified": ("not_offered", {"offered_when_forbidden"}),
     "billing_conflict": ("not_offered", {"offered_when_forbidden", "cliche"}),
     "installer_not_identified": ("not_offered", {"offered_when_forbidden"}),
+    "outbound_viju_agrees": ("agreed", {"robot_question", "cliche", "no_name", "check:permission"}),
+    "retention_price_stays": ("will_stay", {"no_identification", "cancelled_without_consent"}),
 }
 
 

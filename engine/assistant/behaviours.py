@@ -17,9 +17,10 @@ if TYPE_CHECKING:
 
 
 def _say(mode: AssistantMode, snapshot: Snapshot, stage: Stage) -> list[Reply]:
-    """Say the stage's template; then fire its ``then`` event (a greeting moves on to identification)."""
+    """Say the stage's template (with its buttons); then fire its ``then`` event (a greeting moves on)."""
     product = snapshot.current_offer.product if snapshot.current_offer is not None else None
-    replies = mode.say(snapshot, stage.bot.template, product=product) if stage.bot.template else []
+    replies = mode.say(snapshot, stage.bot.template, product=product, buttons=mode.buttons(stage.bot.buttons)) \
+        if stage.bot.template else []
     if stage.bot.then:
         replies += mode.fire(snapshot, stage.bot.then) or []
     return replies
@@ -34,7 +35,12 @@ def _present_offer(mode: AssistantMode, snapshot: Snapshot, stage: Stage) -> lis
 
 
 def _answer_objection(mode: AssistantMode, snapshot: Snapshot, stage: Stage) -> list[Reply]:
-    return mode.offers.answer_objection(snapshot)
+    return mode.offers.answer_objection(snapshot, stage.bot.next_rung)
+
+
+def _offer_winback(mode: AssistantMode, snapshot: Snapshot, stage: Stage) -> list[Reply]:
+    """Not retained: a Flash note if he wants to think, then WinBack (seed 003)."""
+    return mode.retention.offer_winback(snapshot, stage.bot.template)
 
 
 def _close(mode: AssistantMode, snapshot: Snapshot, stage: Stage) -> list[Reply]:
@@ -47,6 +53,7 @@ ENTER: dict[str, Callable[[AssistantMode, Snapshot, "Stage"], list[Reply]]] = {
     "present_offer": _present_offer,
     "answer_objection": _answer_objection,
     "close": _close,
+    "offer_winback": _offer_winback,
 }
 
 
@@ -65,8 +72,32 @@ def _answer_offer(mode: AssistantMode, snapshot: Snapshot, event: Event, intent:
     return mode.offers.answer(snapshot, event, intent)
 
 
+def _identify_decision_maker(mode: AssistantMode, snapshot: Snapshot, event: Event, intent: str | None,
+                             phone: str) -> list[Reply]:
+    return mode.retention.identify(snapshot, event, intent, phone)
+
+
+def _read_reason(mode: AssistantMode, snapshot: Snapshot, event: Event, intent: str | None,
+                 phone: str) -> list[Reply]:
+    return mode.retention.reason(snapshot, event, intent)
+
+
+def _read_consent(mode: AssistantMode, snapshot: Snapshot, event: Event, intent: str | None,
+                  phone: str) -> list[Reply]:
+    return mode.retention.consent(snapshot, event, intent)
+
+
+def _read_winback(mode: AssistantMode, snapshot: Snapshot, event: Event, intent: str | None,
+                  phone: str) -> list[Reply]:
+    return mode.retention.winback(snapshot, event, intent)
+
+
 INPUT: dict[str, Callable[[AssistantMode, Snapshot, Event, str | None, str], list[Reply]]] = {
     "identify_by_contract": _identify_by_contract,
     "solve_issue": _solve_issue,
     "answer_offer": _answer_offer,
+    "identify_decision_maker": _identify_decision_maker,
+    "read_reason": _read_reason,
+    "read_consent": _read_consent,
+    "read_winback": _read_winback,
 }

@@ -21,6 +21,7 @@ from ..vocabulary import HUNG_UP
 from .behaviours import ENTER, INPUT
 from .identification import Identification
 from .offers import Offers
+from .retention import Retention
 from .state import AssistantState
 from .topics import BUTTON_HANDOFF, TOPIC_PREFIX, Topics
 
@@ -41,6 +42,7 @@ class AssistantMode:
         self.topics = Topics(self)
         self.offers = Offers(self)
         self.identification = Identification(self)
+        self.retention = Retention(self)
 
     # -- speech -----------------------------------------------------------------------------------------------
     def client(self, snapshot: Snapshot) -> Person:
@@ -87,6 +89,13 @@ class AssistantMode:
                 Button(self.content.label("offer_details"), BUTTON_DETAILS),
                 Button(self.content.label("offer_decline"), BUTTON_DECLINE))
 
+    def yes_no_buttons(self) -> tuple[Button, ...]:
+        return (Button(self.content.label("yes_button"), BUTTON_AGREE),
+                Button(self.content.label("no_button"), BUTTON_DECLINE))
+
+    def buttons(self, kind: str | None) -> tuple[Button, ...]:
+        return {"offer_answers": self.offer_buttons, "yes_no": self.yes_no_buttons}[kind]() if kind else ()
+
     # -- the machine ------------------------------------------------------------------------------------------
     def call_type(self, snapshot: Snapshot) -> CallType:
         return self.content.call_types[snapshot.call_type]
@@ -126,7 +135,7 @@ class AssistantMode:
             snapshot.finished = True
             return []
         phone = re.sub(r"\D", "", event.verified_phone or "")
-        text = event.text.strip() or (self._button_label(event.button) if event.button else "") or phone
+        text = event.text.strip() or (self._button_label(snapshot, event.button) if event.button else "") or phone
         if not text:
             return []
         reading = None if event.button or not event.text.strip() else \
@@ -145,10 +154,11 @@ class AssistantMode:
             return []
         return INPUT[behaviour](self, snapshot, event, intent, phone)
 
-    def _button_label(self, data: str) -> str:
+    def _button_label(self, snapshot: Snapshot, data: str) -> str:
         """The label of a pressed button (Telegram sends only its data), so the transcript reads as the chat did."""
-        labels = {BUTTON_AGREE: "offer_agree", BUTTON_DETAILS: "offer_details", BUTTON_DECLINE: "offer_decline",
-                  BUTTON_HANDOFF: "handoff_button"}
+        labels = {BUTTON_DETAILS: "offer_details", BUTTON_HANDOFF: "handoff_button",
+                  **({BUTTON_AGREE: "yes_button", BUTTON_DECLINE: "no_button"} if self.stage(snapshot).bot.buttons == "yes_no"
+                     else {BUTTON_AGREE: "offer_agree", BUTTON_DECLINE: "offer_decline"})}
         if data in labels:
             return self.content.label(labels[data])
         if data.startswith(TOPIC_PREFIX) and data[len(TOPIC_PREFIX):] in self.content.topics:

@@ -56,16 +56,24 @@ class Offers:
         return replies + (self.mode.fire(snapshot, then) or [] if then else [])
 
     def present(self, snapshot: Snapshot, template: str | None) -> list[Reply]:
+        """The offer's speech module; after a reason for leaving, its reply first (the reason is the bridge)."""
         offer = snapshot.current_offer
-        return self.mode.say(snapshot, template or self.content.products[offer.product].speech, product=offer.product,
-                             buttons=self.mode.offer_buttons())
+        reason = self.content.retention_reasons.get(snapshot.assistant.reason or "")
+        replies = self.mode.say(snapshot, reason.reply, product=offer.product) if reason and reason.reply else []
+        return replies + self.mode.say(snapshot, template or self.content.products[offer.product].speech,
+                                       product=offer.product, buttons=self.mode.offer_buttons())
 
-    def answer_objection(self, snapshot: Snapshot) -> list[Reply]:
+    def answer_objection(self, snapshot: Snapshot, next_rung: bool) -> list[Reply]:
+        """The В.З.О.Р answer to his objection (this call type's own, if it has one), on the next rung of the
+        ladder when the stage climbs it."""
+        if next_rung:
+            self.mode.retention.next_rung(snapshot)
         offer = snapshot.current_offer
         said = next((line for line in reversed(snapshot.lines) if line.role == "client"), None)
         intent = said.analysis.get("intent") if said is not None else None
         objection = self.content.objections.get(intent or "") or self._objection_of_kind(intent)
-        return self.mode.say(snapshot, objection.template, product=offer.product, buttons=self.mode.offer_buttons())
+        return self.mode.say(snapshot, objection.template_for(snapshot.call_type), product=offer.product,
+                             buttons=self.mode.offer_buttons())
 
     def _objection_of_kind(self, intent: str | None):
         """An objection without its own answer gets the answer to the first objection of the same kind."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from ..call_context import customer_mode_context
 from ..conversation import Event, OfferState, Reply, Snapshot
 from ..eligibility import check_offers
+from ..understanding.text import normalize_word
 from .identification import IDENTIFICATION_FAILED, IDENTIFIED, MAX_IDENTIFICATION_ATTEMPTS, names_match
 from .state import FlashNote
 
@@ -21,8 +22,10 @@ if TYPE_CHECKING:
 
 # Call-stage events of a retention call the assistant raises.
 REASON_GIVEN, CONSENTED, DECLINED, WINBACK_ANSWERED = "reason_given", "consented", "declined", "winback_answered"
+DEADLINE_PASSED = "deadline_passed"  # the event when the request can no longer be cancelled
 MAX_UNKNOWN_REASONS = 2
 FLASH_DAYS = 7  # how long the offer noted on his card stands
+PASSPORT = re.compile(r"(?<!\d)\d{2}\s?\d{2}\s?\d{6}(?!\d)")  # series (4 digits) and number (6)
 DATE = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4})\b|\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 
 
@@ -43,7 +46,7 @@ def _dates(text: str) -> set[dt.date]:
 
 
 def _words(text: str) -> set[str]:
-    return {word for word in re.findall(r"[^\W_]+", text.lower().replace("ё", "е"))}
+    return set(re.findall(r"[^\W_]+", normalize_word(text)))
 
 
 def proves_identity(customer: DemoCustomer, text: str) -> bool:
@@ -52,7 +55,7 @@ def proves_identity(customer: DemoCustomer, text: str) -> bool:
     if identity is None or not names_match(text, [customer.last_name]) \
             or not names_match(text, [customer.first_name]):
         return False
-    if identity.passport and _digits(identity.passport) in _digits(text):
+    if identity.passport and identity.passport in {_digits(m) for m in PASSPORT.findall(text)}:
         return True
     address_words = _words(identity.address)
     said = _words(text)
@@ -72,7 +75,8 @@ class Retention:
             return [customer] if customer is not None else []
         if phone:
             return directory.by_phone(phone)
-        return directory.by_passport(_digits(text)) if len(_digits(text)) >= 10 else []
+        passports = dict.fromkeys(_digits(m) for m in PASSPORT.findall(text))
+        return [customer for passport in passports for customer in directory.by_passport(passport)]
 
     def identify(self, snapshot: Snapshot, event: Event, intent: str | None, phone: str) -> list[Reply]:
         """The decision maker proves who he is; nothing about the request is said to anyone else."""
@@ -94,8 +98,10 @@ class Retention:
         mode.mark(snapshot, identified=found.id)
         request = found.port_request
         template = mode.stage(snapshot).bot.template
-        if request.status != "active":  # ported, cancelled himself or already retained: nothing to do
-            return mode.fire(snapshot, request.status) or []
+        status = DEADLINE_PASSED if request.status == "active" and request.deadline < mode.engine.today \
+            else request.status
+        if status != "active":  # ported, cancelled himself, already retained, too late: nothing to do
+            return mode.fire(snapshot, status) or []
         replies = mode.fire(snapshot, IDENTIFIED) or []
         if template is not None:
             replies += mode.say(snapshot, template, regulator=request.regulator_case or "",
@@ -145,18 +151,26 @@ class Retention:
             return mode.fire(snapshot, CONSENTED) or []
         if event.button == "offer:decline" or kind in {"refusal", "objection", "hesitation"}:
             return mode.fire(snapshot, DECLINED) or []
-        return mode.say(snapshot, "bot/retention/ask_consent.j2", buttons=mode.yes_no_buttons())
+        return mode.say(snapshot, mode.stage(snapshot).bot.template, buttons=mode.yes_no_buttons())
 
-    def note_flash(self, snapshot: Snapshot) -> None:
-        """He wants to think: the offer goes on his card with the days it stands."""
+    def offer_winback(self, snapshot: Snapshot, template: str | None) -> list[Reply]:
+        """He is not retained: when he wants to think, the offer goes on his card (Flash) with the days it stands;
+        then WinBack — coming back after 60 days — and whether we may tell him about it."""
+        mode = self.mode
+        said = next((line for line in reversed(snapshot.lines) if line.role == "client"), None)
+        intent = said.analysis.get("intent") if said is not None else None
         offer = snapshot.current_offer
-        if offer is None:
-            return
-        today = self.mode.engine.today
-        note = FlashNote(text=self.content.products[offer.product].name, valid_from=today.isoformat(),
-                         valid_to=(today + dt.timedelta(days=FLASH_DAYS)).isoformat())
-        snapshot.assistant.flash = note
-        self.mode.mark(snapshot, flash=note.model_dump())
+        details: dict[str, str] = {"flash": "", "flash_to": ""}
+        if offer is not None and intent is not None and mode.nlu.intent_kind(intent) == "hesitation":
+            today = mode.engine.today
+            note = FlashNote(text=self.content.products[offer.product].name, valid_from=today.isoformat(),
+                             valid_to=(today + dt.timedelta(days=FLASH_DAYS)).isoformat())
+            snapshot.assistant.flash = note
+            mode.mark(snapshot, flash=note.model_dump())
+            details = {"flash": note.text, "flash_to": dt.date.fromisoformat(note.valid_to).strftime("%d.%m.%Y")}
+        if template is None:
+            return []
+        return mode.say(snapshot, template, buttons=mode.yes_no_buttons(), **details)
 
     def winback(self, snapshot: Snapshot, event: Event, intent: str | None) -> list[Reply]:
         """His answer to «may we tell you about coming back after 60 days?», recorded either way."""
@@ -167,7 +181,10 @@ class Retention:
         elif event.button == "offer:decline" or kind in {"refusal", "opt_out", "conflict"}:
             consent = False
         else:
-            return mode.say(snapshot, "bot/retention/winback.j2", buttons=mode.yes_no_buttons())
+            flash = state.flash
+            return mode.say(snapshot, mode.stage(snapshot).bot.template, buttons=mode.yes_no_buttons(),
+                            flash=flash.text if flash else "",
+                            flash_to=dt.date.fromisoformat(flash.valid_to).strftime("%d.%m.%Y") if flash else "")
         state.winback_consent = consent
         mode.mark(snapshot, winback_consent=consent)
         return mode.fire(snapshot, WINBACK_ANSWERED) or []

@@ -8,9 +8,9 @@ a code or a call type's text.
 """
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, PositiveInt, field_validator
+from pydantic import Field, PositiveInt, StringConstraints, field_validator
 
 from ..vocabulary import Fate, IntentKind
 from .base import Authored, Identifier, TemplatePath
@@ -38,6 +38,8 @@ class BotBehaviour(Authored):
                                                                "(identify_by_contract, solve_issue, answer_offer…)")
     template: TemplatePath | None = Field(default=None, description="Что бот говорит, если поведению нужна реплика")
     then: Identifier | None = Field(default=None, description="Событие, которое бот подаёт, сказав своё")
+    buttons: Literal["offer_answers", "yes_no"] | None = Field(default=None, description="Кнопки под репликой бота")
+    next_rung: bool = Field(default=False, description="На возражение — ступень выше по лестнице предложений")
 
 
 class Stage(Authored):
@@ -54,13 +56,17 @@ class Stage(Authored):
         default_factory=dict, description="Режим клиента: кнопка предложения (agree, decline) → событие")
 
 
+# A guard's name: one of the closed registry, or ``situation:<flag>`` — a circumstance the scenario sets.
+GuardName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(:[a-z][a-z0-9_]*)?$", max_length=64)]
+
+
 class GuardedTransition(Authored):
     """A transition of an authored machine: what fires it, from where, and the named conditions that let it pass."""
 
     trigger: Identifier = Field(description="Событие, которое двигает машину")
     source: list[Identifier | Literal["*"]] = Field(description="Состояния, из которых переход возможен ('*' — из любого)")
-    conditions: list[Identifier] = Field(default_factory=list, description="Условия (из закрытого списка), все истинны")
-    unless: list[Identifier] = Field(default_factory=list, description="Условия (из закрытого списка), все ложны")
+    conditions: list[GuardName] = Field(default_factory=list, description="Условия (из закрытого списка), все истинны")
+    unless: list[GuardName] = Field(default_factory=list, description="Условия (из закрытого списка), все ложны")
 
     @field_validator("source", mode="before")
     @classmethod
@@ -115,6 +121,8 @@ class CallType(Authored):
     rubric: Identifier = Field(description="Чек-лист оценки стажёра (rubrics)")
     codes: list[Identifier] = Field(min_length=1, description="Коды, которые сохраняют в этом звонке")
     default_code: Identifier = Field(description="Код предложения, на которое клиент ничего не ответил")
+    code_per_offer: bool = Field(default=True, description="Код сохраняют по каждому предложению вкладки "
+                                                           "(иначе — один код контакта, как при удержании)")
     offer_families: list[Identifier] = Field(
         min_length=1, description="Семейства продуктов, которые предлагают в этом звонке (catalog family)")
     waived_reasons: list[Identifier] = Field(

@@ -180,6 +180,43 @@ class _SampleDetails(dict):
         return _Placeholder(f"<{name}>")
 
 
+def products_meeting(merged: dict[str, dict[str, Any]]) -> dict[str, set[str]]:
+    """Which products each template can be rendered with, where content says so: a product's own speech module
+    only with it; what a call type says (its stages, closings, briefing, its objection answers, its customer's
+    lines) with the products it offers; a bridge or a reason for leaving with the products it leads to. A template
+    no content names may meet any product."""
+    products = merged["products"]
+    meeting: dict[str, set[str]] = {}
+
+    def meets(template: str | None, product_ids: set[str]) -> None:
+        if template:
+            meeting.setdefault(template, set()).update(product_ids)
+
+    for product in products.values():
+        meets(product.speech, {product.id})
+    for bridge in merged["bridges"].values():
+        meets(bridge.template, set(bridge.products))
+    for reason in merged["retention_reasons"].values():
+        meets(reason.reply, set(reason.offers))
+    for call_type in merged["call_types"].values():
+        offered = {pid for pid, product in products.items() if product.family in call_type.offer_families}
+        for stage in call_type.stages:
+            meets(stage.bot.template, offered)
+            if stage.hint is not None:
+                meets(stage.hint.template, offered)
+                meets(stage.hint.when_forbidden, offered)
+        for closing in call_type.closings:
+            meets(closing.template, offered)
+        meets(call_type.default_closing, offered)
+        meets(call_type.trainee_briefing, offered)
+        for objection in merged["objections"].values():
+            meets(objection.template_for(call_type.id), offered)
+        machine = merged["customer_machines"].get(call_type.customer_machine)
+        for line in machine.lines if machine is not None else []:
+            meets(machine.template(line.id), offered)
+    return meeting
+
+
 def sample_contexts(products: dict[str, Product]) -> list[dict[str, Any]]:
     """Contexts every template must render with: both genders, every product."""
     clients = [Person("Елена", "Викторовна", "f"), Person("Егор", "Петрович", "m")]
@@ -242,7 +279,12 @@ def _load_content(dialogues: Path, scripts: Path, *signatures: tuple[tuple[str, 
         problems.extend(check_scorecard(merged, speech, language))
         problems.extend(check_trainee(merged, speech, language))
     problems.extend(check_self_service(merged, speech))
-    problems.extend(speech.check(sample_contexts(merged["products"]), _display(scripts)))
+    meeting = products_meeting(merged)
+    every = sample_contexts(merged["products"])
+    problems.extend(speech.check(
+        lambda name: sample_contexts({pid: merged["products"][pid] for pid in sorted(meeting[name])
+                                      if pid in merged["products"]}) if name in meeting else every,
+        _display(scripts)))
     if problems:
         raise ContentError(problems)
     return Content(dialogues=dialogues, scripts=scripts, speech=speech, **merged)

@@ -11,6 +11,7 @@ goes to another step or ends the topic with a result:
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any, Literal
 
@@ -115,6 +116,34 @@ class Topic(Authored):
         return next(step for step in self.steps if step.id == step_id)
 
 
+class CustomerIdentity(Authored):
+    """What the owner of the number proves himself with (seed 003): passport, or registration address + birth date."""
+
+    passport: str = Field(default="", description="Серия и номер паспорта (цифры)")
+    address: str = Field(default="", description="Адрес прописки: город, улица, дом")
+    birth_date: dt.date | None = Field(default=None, description="Дата рождения")
+
+    @field_validator("passport", mode="after")
+    @classmethod
+    def _digits_only(cls, value: str) -> str:
+        return re.sub(r"\D", "", value)
+
+
+class PortRequest(Authored):
+    """His request to port the number to another operator (seed 003, «Заявление на перенос номера»)."""
+
+    recipient: str = Field(description="Оператор, к которому переносят номер")
+    deadline: dt.date = Field(description="До какого дня заявление можно отменить")
+    status: Literal["active", "already_ported", "already_cancelled", "already_retained"] = Field(
+        default="active", description="active — идёт; already_ported — номер уже перенесён; already_cancelled — "
+                                      "отменил сам; already_retained — уже сохранён")
+    regulator_case: Literal["recent_port", "other_request", "other_region", "not_his_number",
+                            "blocked_number"] | None = Field(
+        default=None, description="Заявление отменят и так по правилам регулятора: меньше 60 дней с прошлого "
+                                  "переноса, другое активное заявление, номер другого региона, номер не его, номер "
+                                  "заблокирован")
+
+
 class DemoCustomer(Authored):
     """A customer of the base: the demo set in dialogues/customers.yaml and every imported row share this model."""
 
@@ -130,6 +159,8 @@ class DemoCustomer(Authored):
     global_problems: list[Identifier] = Field(
         default_factory=list, description="Услуги клиента в зоне открытой глобальной проблемы (ГП)")
     history: list[PastResponse] = Field(default_factory=list, description="Прошлые предложения и отклики")
+    identity: CustomerIdentity | None = Field(default=None, description="Данные владельца для идентификации ЛПР")
+    port_request: PortRequest | None = Field(default=None, description="Заявление на перенос номера, если есть")
 
     @field_validator("phone", mode="before")
     @classmethod

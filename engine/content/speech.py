@@ -9,6 +9,7 @@ import threading
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -171,8 +172,9 @@ class Speech:
     def template_names(self) -> list[str]:
         return sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*.j2"))
 
-    def check(self, samples: list[dict[str, Any]], display_root: str) -> list[Problem]:
-        """Compile every template, check its variables against its folder, and render it with sample contexts."""
+    def check(self, samples: Callable[[str], list[dict[str, Any]]], display_root: str) -> list[Problem]:
+        """Compile every template, check its variables against its folder, and render it with the sample contexts
+        ``samples(name)`` gives it (every product it can meet, both genders)."""
         problems: list[Problem] = []
         for name in self.template_names():
             shown = f"{display_root}/{name}"
@@ -195,7 +197,7 @@ class Speech:
             if problems and problems[-1].file == shown:
                 continue
             problem = self._check_renders(name, shown, [{key: value for key, value in sample.items()
-                                                         if key in allowed} for sample in samples])
+                                                         if key in allowed} for sample in samples(name)])
             if problem is not None:
                 problems.append(problem)
         return problems

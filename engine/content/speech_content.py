@@ -17,6 +17,11 @@ class Objection(Authored):
     id: Identifier = Field(description="Тип возражения — намерение клиента (objection_price, think…)")
     name: str
     template: TemplatePath = Field(description="Ответ по технике В.З.О.Р в scripts_ru/")
+    by_call_type: dict[Identifier, TemplatePath] = Field(
+        default_factory=dict, description="Свой ответ в звонке этого типа (удержание: ступень выше по лестнице)")
+
+    def template_for(self, call_type: str) -> str:
+        return self.by_call_type.get(call_type, self.template)
 
 
 class ResponseCode(Authored):

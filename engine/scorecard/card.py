@@ -80,7 +80,9 @@ def score_dialogue(dialogue: ScoreInput, content: Content, nlu: Understanding, *
     for code in chosen.values():
         if code is not None and code not in call_type.codes:
             raise ScoreInputError(f"unknown outcome {code!r}; use one of {', '.join(call_type.codes)}")
-    case = Case(read, rubric, call_type, judge, client_name, chosen, nlu.phrases(tuple(rubric.owner_decides)))
+    companies = (*content.scorecard_settings.company_names, content.assistant.company)
+    case = Case(read, rubric, call_type, judge, client_name, chosen, nlu.phrases(tuple(rubric.owner_decides)),
+                companies)
     return _Scoring(case, content, rubric, nlu, mark, today or dt.date.today()).run()
 
 
@@ -91,11 +93,11 @@ class _Scoring:
         self.content = content
         self.rubric = rubric
         self.call_type = case.call_type
-        settings = content.scorecard_settings
         self.outcome = self.call_type.outcome(correct_outcome(case, self.call_type))
-        self.tools = Tools(tuple([*settings.company_names, content.assistant.company]), nlu.phrases,
-                           self.outcome.code)
-        self.wording = Wording(case, content, settings, nlu, today, pass_mark)
+        reason = content.retention_reasons.get(case.scenario.reason or "") if case.scenario is not None else None
+        self.tools = Tools(nlu.phrases, self.outcome.code,
+                           frozenset(reason.offers) if reason is not None else frozenset())
+        self.wording = Wording(case, content, content.scorecard_settings, nlu, today, pass_mark)
         self.pass_mark = pass_mark
 
     def run(self) -> Scorecard:

@@ -41,9 +41,9 @@ class Outcome:
 class Tools:
     """What some rules need besides the case: company names, and the phrase sets of a rubric item."""
 
-    company_names: tuple[str, ...]
     phrases: Callable[[tuple[str, ...]], PhraseSet]
     correct: str
+    fitting: frozenset[str] = frozenset()  # the offers that fit the scenario's reason for leaving
 
 
 def selling_turn(case: Case, block: Block, role: str) -> Said | None:
@@ -96,8 +96,7 @@ def _names_someone(text: str, exclude: frozenset[str]) -> bool:
 def introduced(case: Case, spec: CheckSpec, tools: Tools) -> Outcome:
     """Named the company and himself in the opening."""
     opening = case.read.window("first_turns", spec.turns)
-    text = " ".join(normalize_word(s.text) for s in opening)
-    company = any(normalize_word(name) in text for name in tools.company_names if name.strip())
+    company = any(case.names_company(s.text) for s in opening)
     exclude = name_forms(case.client_name) if case.client_name else frozenset()
     done = company and any(_names_someone(s.text, exclude) for s in opening)
     greeting = next((s for s in opening if s.tags & case.read.role("greetings")), None)
@@ -171,6 +170,12 @@ def words_before_offer(case: Case, spec: CheckSpec, tools: Tools) -> Outcome:
     return Outcome(words <= (spec.max_words or 0), [Finding(longest, values={"count": words})])
 
 
+def offer_fits_reason(case: Case, spec: CheckSpec, tools: Tools) -> Outcome:
+    """Every offer made is a rung of the ladder for the customer's reason for leaving (seed 003, «Офферы»)."""
+    misfits = [product for product in case.offered_products if product not in tools.fitting]
+    return Outcome(not misfits, [Finding(case.read.first_offer)])
+
+
 def winback(case: Case, spec: CheckSpec, tools: Tools) -> Outcome:
     """Said one of the moves after the customer's last refusal (WinBack is voiced once he is not retained)."""
     refusal = next((s for s in reversed(case.read.client) if s.kind == "refusal" or s.kind in WORKED_KINDS), None)
@@ -191,5 +196,6 @@ CHECK_RULES: dict[str, Callable[[Case, "CheckSpec", Tools], Outcome]] = {
     "objection_limit": objection_limit,
     "outcome_correct": outcome_correct,
     "words_before_offer": words_before_offer,
+    "offer_fits_reason": offer_fits_reason,
     "winback": winback,
 }

@@ -38,7 +38,8 @@ class Case:
     """Everything the checks, flags and the correct code are decided from, worked out once."""
 
     def __init__(self, read: Reader, rubric: Rubric, call_type: CallType, judge: ScenarioJudge | None,
-                 client_name: str | None, chosen: dict[str, str | None], owner_decides: PhraseSet):
+                 client_name: str | None, chosen: dict[str, str | None], owner_decides: PhraseSet,
+                 company_names: tuple[str, ...]):
         """``chosen``: the code the operator saved for each offer (the main offer's, or None without a scenario)."""
         self.read = read
         self.rubric = rubric
@@ -50,6 +51,12 @@ class Case:
         self.chosen = chosen.get(judge.main_offer if judge is not None else None)
         self.max_objections = call_type.max_objections
         self._owner_decides = owner_decides
+        self.company_names = tuple(normalize_word(name) for name in company_names if name.strip())
+
+    def names_company(self, text: str) -> bool:
+        """The operator says which company calls (part of introducing himself)."""
+        said = normalize_word(text)
+        return any(name in said for name in self.company_names)
 
     # --- what the customer did about the offer ------------------------------------------------------------
     @cached_property
@@ -124,7 +131,7 @@ class Case:
         if self.judge is None:
             return []
         rows = []
-        for product in self.scenario.offers:
+        for product in self.judge.coded_offers:
             if product == self.judge.main_offer:
                 right_code: str | None = correct
             elif product in self.scenario.other_outcomes:
@@ -228,11 +235,20 @@ def _decision_pending(case: Case) -> bool:
 
 
 def _hung_up_before_introduction(case: Case) -> bool:
-    """He hung up or refused to talk before the operator greeted him and said who is calling."""
-    intro = case.first_said("greetings")
+    """He hung up or refused to talk before the operator greeted him or said who is calling."""
+    greetings = case.read.role("greetings")
+    intro = next((s for s in case.read.operator if s.tags & greetings or case.names_company(s.text)), None)
     limit = intro.index if intro is not None else case.read.turn_count
     return any(s.index < limit and (s.event is not None or s.kind in {"refusal", "conflict"})
                for s in case.read.saids if s.role == "client")
+
+
+def _spoke_after_refusal(case: Case) -> bool:
+    """The operator had his word after the customer's last «нет» (or «подумаю», or objection): he could still
+    answer it — accept it, offer WinBack."""
+    last = next((s for s in reversed(case.read.client) if s.kind in {"refusal", "hesitation", "objection",
+                                                                      "conflict"}), None)
+    return last is not None and any(s.index > last.index for s in case.read.operator)
 
 
 FACTS: dict[str, Callable[[Case], bool]] = {
@@ -252,6 +268,9 @@ FACTS: dict[str, Callable[[Case], bool]] = {
     "dm_identified": lambda case: case.dm_identified_at is not None,
     "consented": lambda case: case.consent is not None,
     "cancelled": lambda case: case.cancellation is not None,
+    "spoke_after_refusal": _spoke_after_refusal,
+    "scenario": lambda case: case.scenario is not None,
+    "not_the_owner": lambda case: case.scenario is not None and not case.scenario.persona.identity.decision_maker,
 }
 FAMILIES = ("answer", "heard", "heard_kind", "said", "situation")
 

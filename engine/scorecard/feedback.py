@@ -99,7 +99,7 @@ class Wording:
             template = self.content.products[product_id].speech
         elif item.speech == "objection_module":
             known = self.content.objections.get(objection or "")
-            template = known.template if known is not None else None
+            template = known.template_for(self.case.call_type.id) if known is not None else None
         if template is None:
             return None
         context = self.content.speech_context(self._client_person(), self._operator_person(), product_id,

@@ -30,13 +30,13 @@ class Closing:
         return self.mode.call_type(snapshot).codes
 
     def ask(self, snapshot: Snapshot) -> list[Reply]:
-        offers = self.mode.scenario(snapshot).offers
+        offers = self.mode.judge(snapshot).coded_offers
         chosen = snapshot.trainee.outcomes
         product = next((p for p in offers if p not in chosen), offers[0])
         buttons = tuple(Button(self.content.response_codes[code].label, OUTCOME_BUTTON + code)
                         for code in self._codes(snapshot))
         return [self.mode.note(snapshot, "bot/choose_outcome.j2", buttons=buttons, product_id=product,
-                               several=len(offers) > 1)]
+                               several=len(offers) > 1, per_offer=self.mode.call_type(snapshot).code_per_offer)]
 
     def choose(self, snapshot: Snapshot, event: Event) -> list[Reply]:
         codes = self._codes(snapshot)
@@ -45,13 +45,14 @@ class Closing:
         chosen = by_label.get(chosen.lower(), chosen)
         if chosen not in codes:
             return self.ask(snapshot)
-        scenario = self.mode.scenario(snapshot)
+        offers = self.mode.judge(snapshot).coded_offers
         outcomes = snapshot.trainee.outcomes
-        product = next(p for p in scenario.offers if p not in outcomes)
+        product = next(p for p in offers if p not in outcomes)
         outcomes[product] = chosen
         saved = self.mode.note(snapshot, "bot/outcome_saved.j2", product_id=product,
-                               label=self.content.response_codes[chosen].label).text
-        if len(outcomes) < len(scenario.offers):
+                               label=self.content.response_codes[chosen].label,
+                               per_offer=self.mode.call_type(snapshot).code_per_offer).text
+        if len(outcomes) < len(offers):
             return [Reply(saved, kind="note"), *self.ask(snapshot)]
         for offer in snapshot.offers:  # the records keep what the trainee saved, as a CRM would
             offer.response = outcomes.get(offer.product, offer.response)

@@ -28,7 +28,7 @@ def hint(mode: TraineeMode, snapshot: Snapshot) -> Reply:
             template = content.products[product].speech
         elif spec.speech == "objection_module":
             objection = content.objections.get(state.current_objection or "")
-            template = objection.template if objection is not None else template
+            template = objection.template_for(snapshot.call_type) if objection is not None else template
         if spec.when_forbidden is not None and not snapshot.offers and not mode.offer_allowed(snapshot):
             template = spec.when_forbidden
         voice = mode.voice(snapshot)
