@@ -38,7 +38,7 @@ def customer_mode_context(content: Content, snapshot: Snapshot) -> tuple[Custome
         relocation="relocation" in snapshot.stop_reasons,
         transfer_needed=state.result == "handoff",
         unblock_request=topic is not None and "unblock_request" in topic.call_flags,
-        issue_resolved=snapshot.issue_resolved,
+        issue_resolved=snapshot.issue_resolved or snapshot.issue_topic is None,  # no issue raised: none unresolved
         issue_service=service,
         global_problem_services=list(record.global_problems),
         open_tickets=list(record.open_tickets),

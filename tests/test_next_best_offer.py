@@ -82,7 +82,10 @@ def test_only_eligible_offers_are_ranked_and_everything_is_accounted_for(content
         verdict = check_eligibility(EligibilityContext.model_validate(
             {"offer": offer.offer, "customer": customer, "call": call}), content)
         assert verdict.allowed
-    assert set(ids(result)) | set(skipped(result)) == set(content.products)
+    default_families = content.call_types[content.default_call_type].offer_families
+    offered_in_default_call = {pid for pid, product in content.products.items() if product.family in default_families}
+    assert offered_in_default_call < set(content.products)  # the porting discounts belong to the retention call
+    assert set(ids(result)) | set(skipped(result)) == offered_in_default_call
     assert not set(ids(result)) & set(skipped(result))
     for product_id in ("start", "viju", "wink_5in1"):
         assert "service_down" in skipped(result)[product_id][0]

@@ -83,6 +83,9 @@ class Retention:
         mode, state = self.mode, snapshot.assistant
         found = next((c for c in self._candidates(snapshot, event.text, phone)
                       if c.port_request is not None and proves_identity(c, event.text)), None)
+        kind = mode.nlu.intent_kind(intent) if intent is not None else None
+        if found is None and kind in {"hello", "question"}:  # a greeting or a question is not an attempt
+            return mode.say(snapshot, "bot/retention/identification_retry.j2", tried=False)
         if found is None:
             state.attempts += 1
             if state.attempts >= MAX_IDENTIFICATION_ATTEMPTS:
@@ -90,7 +93,7 @@ class Retention:
                 mode.mark(snapshot, handoff="not_identified")
                 replies = mode.say(snapshot, "bot/retention/not_identified.j2")
                 return replies + (mode.fire(snapshot, IDENTIFICATION_FAILED) or [])
-            return mode.say(snapshot, "bot/retention/identification_retry.j2")
+            return mode.say(snapshot, "bot/retention/identification_retry.j2", tried=True)
         snapshot.customer_id = found.id
         snapshot.identified = True
         state.customer = found
