@@ -9,7 +9,12 @@ that expand beyond a limit (engine/limits.py).
 """
 from __future__ import annotations
 
+import hashlib
+import marshal
+import os
+import tempfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +31,11 @@ PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
 Loc = tuple[str | int, ...]
+
+# Parsing with line numbers is the slowest part of loading content, so a parsed file is kept by the digest of its
+# text; a change in the text, or in this module, is a different digest.
+PARSED_CACHE_DIR = Path(__file__).resolve().parents[2] / "var" / "cache" / "yaml"
+PARSED_CACHE_FILES = 400
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,12 @@ def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
         return result
     if isinstance(node, str):
         return str(node)
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
     return node
 
 
@@ -147,6 +163,44 @@ def load_yaml(path: Path, display: str | None = None) -> YamlDocument:
     its line."""
     shown = display or str(path)
     text = _read_text(path, shown)
+    cached = _parsed_cache(text)
+    try:
+        data, lines = marshal.loads(cached.read_bytes())
+        return YamlDocument(shown, data, lines)
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    document = _parse(text, shown)
+    _keep(cached, document)
+    return document
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> bytes:
+    return hashlib.sha256(Path(__file__).read_bytes()).digest()
+
+
+def _parsed_cache(text: str) -> Path:
+    digest = hashlib.sha256(_code_digest() + text.encode()).hexdigest()[:32]
+    return PARSED_CACHE_DIR / f"{digest}.marshal"
+
+
+def _keep(path: Path, document: YamlDocument) -> None:
+    """Written whole or not at all; data marshal cannot hold (a date) or a read-only place means parsing again."""
+    try:
+        packed = marshal.dumps((document.data, document.lines))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as file:
+            file.write(packed)
+        os.replace(temporary, path)
+        kept = sorted(path.parent.glob("*.marshal"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in kept[PARSED_CACHE_FILES:]:
+            old.unlink(missing_ok=True)
+    except (OSError, ValueError):
+        pass
+
+
+def _parse(text: str, shown: str) -> YamlDocument:
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     yaml.max_depth = MAX_YAML_DEPTH
