@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from .eligibility import Call, Customer, Reason, Verdict, check_offers
@@ -121,5 +121,6 @@ class ScenarioJudge:
         return bool(truth - seen)
 
 
+@lru_cache(maxsize=4096)  # product names are read again for every scenario's judge (thousands in simulate)
 def _lemmas(text: str) -> frozenset[str]:
     return frozenset(lexicon_lemma(word) for word in "".join(c if c.isalnum() else " " for c in text.lower()).split())

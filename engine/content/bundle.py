@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .call_types import CallType
 from .catalog import Product, Service
 from .scenarios import CustomerMachineSpec, Scenario
+from .simulation import Population
 from .retention import RetentionReason
 from .rubric import ClicheAdvice, FeedbackText, Rubric, ScorecardSettings
 from .self_service import Assistant, Channel, DemoCustomer, Label, Topic
@@ -42,6 +43,8 @@ class ContentFile(BaseModel):
     rubrics: list[Rubric] = Field(default_factory=list, description="Чек-листы оценки стажёра по типам звонков")
     scorecard_feedback: list[FeedbackText] = Field(default_factory=list, description="Оценка стажёра: тексты отзыва")
     scorecard_cliches: list[ClicheAdvice] = Field(default_factory=list, description="Штампы и чем их заменить")
+    populations: list[Population] = Field(
+        default_factory=list, description="Синтетические клиенты для сравнения версий скрипта (simulate)")
 
     def sections(self) -> dict[str, list]:
         return {name: getattr(self, name) for name in type(self).model_fields}
@@ -70,4 +73,5 @@ SECTION_KEYS: dict[str, str] = {
     "rubrics": "id",
     "scorecard_feedback": "id",
     "scorecard_cliches": "id",
+    "populations": "call_type",
 }

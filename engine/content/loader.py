@@ -18,6 +18,7 @@ from .checks import Language, cross_check
 from .rules_content import OfferPolicy, OfferPrior, ReasonText
 from .retention import RetentionReason
 from .scenarios import CustomerMachineSpec, Scenario
+from .simulation import Population, check_populations
 from .rubric import DEFAULT_SETTINGS, ClicheAdvice, FeedbackText, Rubric, ScorecardSettings
 from .rubric_checks import check_scorecard
 from .scenario_checks import check_trainee
@@ -60,6 +61,7 @@ class Content:
     rubrics: dict[str, Rubric]
     scorecard_feedback: dict[str, FeedbackText]
     scorecard_cliches: dict[str, ClicheAdvice]
+    populations: dict[str, Population]
 
     @property
     def assistant(self) -> Assistant:
@@ -278,6 +280,7 @@ def _load_content(dialogues: Path, scripts: Path, *signatures: tuple[tuple[str, 
         problems.extend(cross_check(merged, speech, language))
         problems.extend(check_scorecard(merged, speech, language))
         problems.extend(check_trainee(merged, speech, language))
+    problems.extend(check_populations(merged))
     problems.extend(check_self_service(merged, speech))
     meeting = products_meeting(merged)
     every = sample_contexts(merged["products"])
