@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Iterator
@@ -357,6 +358,75 @@ def offers() -> None:
     from engine.rules_cli import run_offers
 
     raise typer.Exit(run_offers(read_lines(sys.stdin.buffer), stdout_writer(), _load_or_exit()))
+
+
+REPORTS_DIR = Path("var") / "reports"
+
+
+@app.command()
+def simulate(
+    call_type: Optional[str] = typer.Option(None, "--call-type", help="The call type (the default one if omitted)"),
+    version_a: Optional[Path] = typer.Option(None, "--a", help="Content of version A: a folder with dialogues/ and "
+                                                                 "scripts_ru/ (the shipped content by default)"),
+    version_b: Optional[Path] = typer.Option(None, "--b", help="Content of version B, compared with A"),
+    customers: int = typer.Option(2500, "--customers", "-n", min=1, max=1_000_000,
+                                  help="Synthetic customers; each version talks to all of them"),
+    seed: int = typer.Option(1, "--seed", help="Seed of the population and of the conversations"),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Processes (all cores by default)"),
+    csv_file: Optional[Path] = typer.Option(None, "--csv", help="CSV file (var/reports/simulate-<call type>.csv)"),
+    chart_file: Optional[Path] = typer.Option(None, "--chart", help="PNG chart (var/reports/simulate-<call type>.png)"),
+) -> None:
+    """Run a call type's script (or two versions of it) against synthetic customers, thousands of conversations on
+    every core; compare the versions with 95 % confidence intervals: a table, CSV and a chart."""
+    import time
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from bot.comparison import chart, table, write_csv
+    from engine.simulation.compare import compare
+    from engine.simulation.population import PopulationError
+    from engine.simulation.run import Version, prepare, simulate as run_simulation
+
+    versions = [Version("A", _load_or_exit(version_a))]
+    if version_b is not None:
+        versions.append(Version("B", _load_or_exit(version_b)))
+    content = versions[0].content
+    chosen = call_type or content.default_call_type
+    if any(chosen not in version.content.call_types for version in versions):
+        typer.echo(f"unknown call type {chosen!r}; known: {', '.join(content.call_types)}", err=True)
+        raise typer.Exit(2)
+    try:
+        prepared = [prepare(version, chosen, customers, seed) for version in versions]
+    except PopulationError:
+        typer.echo(f"{chosen}: no scenarios or no population (dialogues/simulation.yaml) to simulate", err=True)
+        raise typer.Exit(2)
+    except ContentError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(1)
+    console = Console(stderr=True)
+    total = customers * len(versions)
+    started = time.perf_counter()
+    with Progress(TextColumn(content.label("sim_progress")), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=not console.is_terminal) as progress:
+        bar = progress.add_task("", total=total)
+        results = run_simulation(prepared, seed, workers, lambda done: progress.advance(bar, done))
+    seconds = time.perf_counter() - started
+    codes = content.call_types[chosen].codes
+    rows = compare(results[0], results[1] if len(results) > 1 else None, codes)
+    names = [version.name for version in versions]
+    title = f"{content.label('sim_title')}: {content.call_types[chosen].name}"
+    Console(width=160).print(table(content, rows, names, title))
+    csv_path = csv_file or REPORTS_DIR / f"simulate-{chosen}.csv"
+    png_path = chart_file or REPORTS_DIR / f"simulate-{chosen}.png"
+    for path in (csv_path, png_path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    write_csv(csv_path, content, rows)
+    png_path.write_bytes(chart(content, rows, names, title))
+    typer.echo(content.label("sim_timing").format(count=total, seconds=f"{seconds:.1f}".replace(".", ","),
+                                                  workers=workers or os.cpu_count()))
+    typer.echo(f"{csv_path}\n{png_path}")
 
 
 def main() -> None:
