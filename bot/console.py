@@ -26,9 +26,10 @@ class ConsoleSession:
     snapshot: Snapshot | None = None
     buttons: tuple[Button, ...] = ()
     shown: list[Reply] = field(default_factory=list)
+    user: str = CONSOLE_USER  # whose session it is in the records (a trainee, a customer)
 
     def begin(self, mode: Mode, **options: Any) -> list[Reply]:
-        result = self.runner.start(mode, CONSOLE_USER, **options)
+        result = self.runner.start(mode, self.user, **options)
         self.snapshot = result.snapshot
         return self._shown(result.replies)
 
@@ -62,7 +63,7 @@ class ConsoleSession:
         return Event(text=text)
 
     def _take(self, event: Event) -> list[Reply]:
-        result = self.runner.turn(self.snapshot, event, CONSOLE_USER)
+        result = self.runner.turn(self.snapshot, event, self.user)
         self.snapshot = result.snapshot
         return self._shown(result.replies)
 

@@ -26,6 +26,7 @@ from typing import Any
 import sqlite_utils
 
 from .privacy import REDACTED, redact
+from .record_views import INDEXES, create_views
 
 log = logging.getLogger("sobesednik.records")
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -127,8 +128,15 @@ def _v4(db: sqlite_utils.Database) -> None:
     db["retention"].create_index(["customer_id"])
 
 
+def _v5(db: sqlite_utils.Database) -> None:
+    """Reports: indexes for what they filter by, and the named views they read (engine/record_views.py)."""
+    for table, columns in INDEXES:
+        db[table].create_index(columns, if_not_exists=True)
+    create_views(db)
+
+
 # Explicit, append-only: migration N brings the schema from version N to N + 1.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 # What a line of a retention chat may record (its ``analysis`` keys) → the columns of ``retention``.
 RETENTION_MARKS = ("reason", "request_cancelled", "winback_consent", "flash")
 

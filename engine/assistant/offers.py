@@ -10,9 +10,19 @@ from ..conversation import Event, OfferState, Reply, Snapshot
 from ..next_best_offer import OfferRequest, next_best_offers
 
 if TYPE_CHECKING:
+    from ..content.loader import Content
+    from ..content.speech_content import Bridge
     from .mode import AssistantMode
 
 GENERAL_BRIDGE = "general"
+
+
+def bridge_of(content: Content, topic: str | None) -> Bridge:
+    """The bridge from a customer's topic to an offer: the topic's own, else the general one (reports name it)."""
+    bridge = content.bridges.get(topic or "")
+    return bridge if bridge is not None and bridge.products else content.bridges[GENERAL_BRIDGE]
+
+
 ISSUE_HANDLED = "issue_handled"  # the call-stage event: the customer's issue is over, an offer may follow
 
 
@@ -22,10 +32,7 @@ class Offers:
         self.content = mode.content
 
     def _bridge(self, snapshot: Snapshot):
-        bridge = self.content.bridges.get(snapshot.issue_topic or "")
-        if bridge is None or not bridge.products:
-            bridge = self.content.bridges[GENERAL_BRIDGE]
-        return bridge
+        return bridge_of(self.content, snapshot.issue_topic)
 
     def best(self, snapshot: Snapshot, campaigns: list[str]) -> str | None:
         """The best of ``campaigns`` ranked by the next best offer; None when the eligibility check and the contact
