@@ -363,6 +363,78 @@ def offers() -> None:
 REPORTS_DIR = Path("var") / "reports"
 
 
+def _say_and_exit(content, label_id: str, code: int = 2, **values) -> None:
+    """A polite Russian line for a bad input (its words from dialogues/reports.yaml), and the exit code."""
+    typer.echo(content.label(label_id).format(**values), err=True)
+    raise typer.Exit(code)
+
+
+def _existing_records(content, db: Optional[Path]):
+    """The records to read, never created here: a missing file is a polite line, not an empty database."""
+    from engine.records import default_db_path
+
+    path = db or default_db_path()
+    if not path.is_file():
+        _say_and_exit(content, "rep_err_no_db", path=path)
+    return _open_records(path)
+
+
+def _date(content, value: Optional[str]):
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        _say_and_exit(content, "rep_err_date", value=value)
+
+
+@app.command()
+def report(
+    days: int = typer.Option(7, "--days", help="The last N days (up to today), unless --since is given"),
+    since: Optional[str] = typer.Option(None, "--since", help="First day, YYYY-MM-DD"),
+    until: Optional[str] = typer.Option(None, "--until", help="Last day, YYYY-MM-DD (today by default)"),
+    call_type: Optional[str] = typer.Option(None, "--call-type", help="Only this call type (all by default)"),
+    out: Path = typer.Option(REPORTS_DIR, "--out", help="Folder for the CSV and the PNG charts"),
+    db: Optional[Path] = typer.Option(None, "--db", envvar="DB_PATH", help="SQLite file of the records"),
+) -> None:
+    """The trainer's report for a period: trainees and the team, failed checks with quotes, the stage funnel, codes,
+    objections, customer mode, retention — a table here, a CSV and PNG charts in --out (the same as /report)."""
+    import datetime as dt
+
+    from rich.console import Console
+
+    from bot.reports import Words, save, tables
+    from engine.report import Period, build_report
+
+    content = _load_or_exit()
+    if call_type is not None and call_type not in content.call_types:
+        _say_and_exit(content, "rep_err_call_type", value=call_type, known=", ".join(content.call_types))
+    if not 1 <= days <= 3660:
+        _say_and_exit(content, "rep_err_days", value=days)
+    last = _date(content, until) or dt.date.today()
+    first = _date(content, since) or Period.last_days(days, last).since
+    if first > last:
+        _say_and_exit(content, "rep_err_period", since=first, until=last)
+    records = _existing_records(content, db)
+    try:
+        built = build_report(records, content, Period(first, last), call_type)
+    finally:
+        records.close()
+    words = Words(content)
+    console = Console(width=160)
+    console.print(words.title(built), style="bold")
+    if built.empty:
+        typer.echo(content.label("rep_empty").format(since=first.strftime("%d.%m.%Y"), until=last.strftime("%d.%m.%Y")))
+        raise typer.Exit(0)
+    for grid in tables(built, words):
+        console.print(grid)
+    stem = f"report-{call_type or 'all'}-{first.isoformat()}-{last.isoformat()}"
+    written = save(built, words, out, stem)
+    typer.echo("\n".join([content.label("rep_files"), *map(str, written)]))
+
+
 @app.command()
 def simulate(
     call_type: Optional[str] = typer.Option(None, "--call-type", help="The call type (the default one if omitted)"),
