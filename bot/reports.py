@@ -186,6 +186,17 @@ def write_csv(path: Path, report: Report, words: Words) -> None:
                     writer.writerow([section.id, section.title, row[0], column or section.columns[0], value])
 
 
+def caption(report: Report, words: Words) -> dict[str, object]:
+    """The figures the caption of /report names (scripts_ru/bot/telegram/report.j2)."""
+    team = report.team
+    return {"title": words.title(report), "total": sum(report.sessions.values()),
+            "trainee": report.sessions.get("trainee", 0), "customer": report.sessions.get("customer", 0),
+            "score": _points(team.score) if team is not None else "",
+            "pass_rate": _points(100 * team.pass_rate) if team is not None and team.pass_rate is not None else "",
+            "shown": sum(row.shown for row in report.offers_by_product),
+            "agreed": sum(row.agreed for row in report.offers_by_product)}
+
+
 def telegram_text(report: Report, words: Words) -> str:
     """The same tables as plain text for a chat: one line a row."""
     blocks = [words.title(report)]
@@ -203,7 +214,7 @@ def telegram_text(report: Report, words: Words) -> str:
 def charts(report: Report, words: Words) -> dict[str, bytes]:
     """PNG charts a trainer puts on a slide, by name; a chart with nothing to show is not made."""
     made = {}
-    for name, draw in (("scores", _scores), ("failures", _failures), ("funnel", _funnel), ("offers", _offers),
+    for name, draw in (("days", _days), ("scores", _scores), ("failures", _failures), ("funnel", _funnel), ("offers", _offers),
                        ("outcomes", _outcomes)):
         png = draw(report, words)
         if png is not None:
@@ -213,6 +224,28 @@ def charts(report: Report, words: Words) -> dict[str, bytes]:
 
 def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _days(report: Report, words: Words) -> bytes | None:
+    """Conversations per day (trainings and customers stacked) with the offers agreed as a line."""
+    days = list(report.days)
+    if not days:
+        return None
+    trainee = [report.days[day]["trainee"] for day in days]
+    customer = [report.days[day]["customer"] for day in days]
+    ticks = [f"{day[8:10]}.{day[5:7]}" for day in days]
+    figure, axes = plt.subplots(figsize=(max(8.0, 0.35 * len(days) + 3), 4.5), dpi=110)
+    axes.bar(ticks, trainee, color=PALETTE[0], label=words.label("rep_mode_trainee"))
+    axes.bar(ticks, customer, bottom=trainee, color=PALETTE[1], label=words.label("rep_mode_customer"))
+    axes.plot(ticks, [report.days[day]["agreed"] for day in days], marker="o", color=PALETTE[2],
+              label=words.label("rep_agreed"))
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    if len(days) > 16:
+        for n, tick in enumerate(axes.get_xticklabels()):
+            tick.set_visible(n % (len(days) // 16 + 1) == 0)
+    _finish(axes, words.label("rep_chart_days"))
+    axes.legend(loc="upper left", frameon=False)
+    return figure_png(figure)
 
 
 def _scores(report: Report, words: Words) -> bytes | None:

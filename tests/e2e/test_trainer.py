@@ -27,10 +27,12 @@ async def test_report_is_a_chart_and_a_short_text(start_bot, user, trainer, live
     await user.receive()
     await choose_scenario(user, live)  # …and one training (the customer one is hung up first)
     await trainer.send("/report")
-    [report] = await trainer.receive()
+    report, tables = await trainer.receive(2)
     assert report["photo"] and report["_bytes"].startswith(PNG_MAGIC)
     caption = report["caption"]
     assert "Разговоров: 2 (тренировок 1, с клиентами 1)" in caption
+    details = tables["text"]
+    assert f"{live.content.label('rep_customers')}\n• {live.content.label('rep_conversations')} — 1" in details
     assert [c.params["action"] for c in tg.calls_of("sendChatAction") if int(c.params["chat_id"]) == trainer.id]
 
 

@@ -5,8 +5,9 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, Message
 
-from bot.reports import build_report
+from bot.reports import Words, caption, charts, telegram_text
 from engine.content.yaml_source import ContentError
+from engine.report import Period, build_report
 
 from ..filters import IsTrainer
 from ..keyboards import sorted_scenarios
@@ -28,11 +29,28 @@ def make_router() -> Router:
 
     @router.message(Command("report"))
     async def report(message: Message, bot: Bot, services: Services) -> None:
+        """The week's report of ``python main.py report``: its first chart with the main figures, then its tables."""
         texts = services.texts
-        result = await thinking(bot, message.chat.id, services.run(build_report, services.records, texts,
-                                                                   REPORT_DAYS))
-        await bot.send_photo(chat_id=message.chat.id, photo=BufferedInputFile(result.png, filename="report.png"),
-                             caption=texts.render("report", **result.summary))
+        words = Words(texts.content)
+        period = Period.last_days(REPORT_DAYS, texts.engine.today)
+
+        def made():
+            built = build_report(services.records, texts.content, period)
+            return built, charts(built, words)
+
+        built, pictures = await thinking(bot, message.chat.id, services.run(made))
+        if built.empty:
+            await message.answer(texts.content.label("rep_empty").format(since=period.since.strftime("%d.%m.%Y"),
+                                                                         until=period.until.strftime("%d.%m.%Y")))
+            return
+        summary = texts.render("report", **caption(built, words))
+        if pictures:
+            name, png = next(iter(pictures.items()))
+            await bot.send_photo(chat_id=message.chat.id, photo=BufferedInputFile(png, filename=f"{name}.png"),
+                                 caption=summary)
+        else:
+            await message.answer(summary)
+        await send_text(bot, message.chat.id, telegram_text(built, words))
 
     @router.message(Command("scenarios"))
     async def scenarios(message: Message, services: Services) -> None:
