@@ -436,6 +436,26 @@ def report(
 
 
 @app.command()
+def dashboard(
+    db: Optional[Path] = typer.Option(None, "--db", envvar="DB_PATH", help="SQLite file of the records"),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (this machine only by default)"),
+    port: int = typer.Option(8001, "--port", min=1, max=65535, help="Port to listen on"),
+) -> None:
+    """The trainer's dashboard in a browser: Datasette over the records, read-only, with the reports as named
+    views and canned queries and no personal data (README, «Records»)."""
+    import uvicorn
+
+    from bot.dashboard import app as dashboard_app
+
+    content = _load_or_exit()
+    records = _existing_records(content, db)  # brings the schema (and its views) up to date once
+    path, tables = records.path, records.db.table_names()
+    records.close()
+    typer.echo(f"http://{host}:{port}/")
+    uvicorn.run(dashboard_app(content, path, tables), host=host, port=port, log_level="warning")
+
+
+@app.command()
 def simulate(
     call_type: Optional[str] = typer.Option(None, "--call-type", help="The call type (the default one if omitted)"),
     version_a: Optional[Path] = typer.Option(None, "--a", help="Content of version A: a folder with dialogues/ and "
