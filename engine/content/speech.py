@@ -151,6 +151,7 @@ class Speech:
         self.env = SandboxedEnvironment(
             loader=FileSystemLoader(str(root)),
             undefined=StrictUndefined,
+            auto_reload=False,  # a content's templates never change under it: a reload is a new Content
             autoescape=False,
             trim_blocks=True,
             lstrip_blocks=True,

@@ -46,6 +46,7 @@ def normalize_word(word: str) -> str:
     return word.lower().replace("ё", "е")
 
 
+@lru_cache(maxsize=65536)  # read again for every product name of every judge (thousands in simulate)
 def lexicon_lemma(word: str) -> str:
     return normalize_word(lemma(word))
 
