@@ -475,25 +475,30 @@ def simulate(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from bot.charts import ru
     from bot.comparison import chart, table, write_csv
     from engine.simulation.compare import compare
     from engine.simulation.population import PopulationError
     from engine.simulation.run import Version, prepare, simulate as run_simulation
 
-    versions = [Version("A", _load_or_exit(version_a))]
+    shipped = _load_or_exit()
+    for folder in (version_a, version_b):
+        if folder is not None and not folder.is_dir():
+            _say_and_exit(shipped, "sim_err_folder", value=folder)
+    versions = [Version("A", _load_or_exit(version_a) if version_a is not None else shipped)]
     if version_b is not None:
         versions.append(Version("B", _load_or_exit(version_b)))
     content = versions[0].content
     chosen = call_type or content.default_call_type
-    if any(chosen not in version.content.call_types for version in versions):
-        typer.echo(f"unknown call type {chosen!r}; known: {', '.join(content.call_types)}", err=True)
-        raise typer.Exit(2)
+    for version in versions:
+        if chosen not in version.content.call_types:
+            _say_and_exit(shipped, "sim_err_call_type", value=chosen, version=version.name,
+                          known=", ".join(version.content.call_types))
     try:
         prepared = [prepare(version, chosen, customers, seed) for version in versions]
     except PopulationError:
-        typer.echo(f"{chosen}: no scenarios or no population (dialogues/simulation.yaml) to simulate", err=True)
-        raise typer.Exit(2)
-    except ContentError as exc:
+        _say_and_exit(shipped, "sim_err_population", value=chosen)
+    except ContentError as exc:  # a version's lexicon, read only when its engine is built
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
         raise typer.Exit(1)
@@ -516,8 +521,7 @@ def simulate(
         path.parent.mkdir(parents=True, exist_ok=True)
     write_csv(csv_path, content, rows)
     png_path.write_bytes(chart(content, rows, names, title))
-    typer.echo(content.label("sim_timing").format(count=total, seconds=f"{seconds:.1f}".replace(".", ","),
-                                                  workers=workers or os.cpu_count()))
+    typer.echo(content.label("sim_timing").format(count=total, seconds=ru(seconds), workers=workers or os.cpu_count()))
     typer.echo(f"{csv_path}\n{png_path}")
 
 

@@ -13,16 +13,11 @@ from engine.content.loader import Content
 from engine.content.speech import Person
 from engine.simulation.compare import Interval, Row
 
-from .charts import figure_png, plt
+from .charts import figure_png, plt, ru, wrap
 
 COLOURS = {"A": "#4c72b0", "B": "#dd8452"}
 SHARES_SHOWN = ("conversion", "toxic", "hung_up", "handoff")
 
-
-def ru(value: float, sign: bool = False) -> str:
-    """A number as Russians write it: a decimal comma, a true minus."""
-    text = f"{value:+.1f}" if sign else f"{value:.1f}"
-    return text.replace(".", ",").replace("-", "−")
 
 
 def _scale(row: Row) -> float:
@@ -95,10 +90,11 @@ def write_csv(path: Path, content: Content, rows: Sequence[Row]) -> None:
 
 
 def chart(content: Content, rows: Sequence[Row], names: Sequence[str], title: str) -> bytes:
-    """Three panels: the shares that matter with their intervals, the length of the calls, the mix of codes."""
+    """Three panels: the shares that matter with their intervals, the length of the calls, the mix of codes; a
+    figure whose difference between the versions is significant is marked with an asterisk."""
     by_id = {row.metric.id: row for row in rows}
-    figure, (shares, turns, codes) = plt.subplots(1, 3, figsize=(15, 5.5), dpi=110,
-                                                  gridspec_kw={"width_ratios": [3, 1, 3]})
+    figure, (shares, turns, codes) = plt.subplots(1, 3, figsize=(16, 6), dpi=110,
+                                                  gridspec_kw={"width_ratios": [4, 1.3, 5]})
     width = 0.8 / len(names)
     picked = [by_id[m] for m in SHARES_SHOWN]
     code_rows = [row for row in rows if row.metric.code is not None]
@@ -110,33 +106,37 @@ def chart(content: Content, rows: Sequence[Row], names: Sequence[str], title: st
         _bars(shares, [i + offset for i in range(len(picked))], [pick(r) for r in picked], 100, width, name)
         _bars(turns, [offset], [pick(by_id["turns"])], 1, width, name)
         _bars(codes, [i + offset for i in range(len(code_rows))], [pick(r) for r in code_rows], 100, width, name)
-    shares.set_xticks(range(len(picked)), [_wrap(metric_label(content, r)) for r in picked])
+    shares.set_xticks(range(len(picked)), [_marked(wrap(metric_label(content, r)), r) for r in picked])
     shares.set_title(content.label("sim_conversions"))
-    turns.set_xticks([0], [content.label("sim_turns")])
-    turns.set_title(content.label("sim_turns_axis"))
-    codes.set_xticks(range(len(code_rows)), [_wrap(content.response_codes[r.metric.code].label) for r in code_rows])
+    turns.set_xticks([0], [_marked(wrap(content.label("sim_turns")), by_id["turns"])])
+    turns.set_title(wrap(content.label("sim_turns_axis"), 18))
+    codes.set_xticks(range(len(code_rows)),
+                     [_marked(wrap(content.response_codes[r.metric.code].label, 12), r) for r in code_rows])
     codes.set_title(content.label("sim_codes_axis"))
     for axes in (shares, turns, codes):
         axes.grid(axis="y", alpha=0.3)
         axes.set_axisbelow(True)
-    shares.legend([f"{content.label('sim_version')} {name}" for name in names], loc="upper right")
+        axes.set_ylim(0, axes.get_ylim()[1] * 1.12)  # room for the figures above the whiskers
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+    shares.legend([f"{content.label('sim_version')} {name}" for name in names], loc="upper right", frameon=False)
     figure.suptitle(title, fontsize=13)
-    return figure_png(figure)
+    if len(names) > 1:
+        figure.text(0.01, 0.01, content.label("sim_significant_note"), fontsize=9, color="#444444")
+    return figure_png(figure, bottom=0.04 if len(names) > 1 else 0.0)
+
+
+def _marked(text: str, row: Row) -> str:
+    return f"{text} *" if row.significant else text
 
 
 def _bars(axes, xs, intervals, scale, width, name) -> None:
     values = [i.value * scale for i in intervals]
     errors = [[max(0.0, i.value - i.low) * scale for i in intervals],
               [max(0.0, i.high - i.value) * scale for i in intervals]]
-    axes.bar(xs, values, width, color=COLOURS.get(name, "#8172b3"), yerr=errors, capsize=4, label=name)
-    for x, value in zip(xs, values):
-        axes.annotate(ru(value), (x, value), textcoords="offset points", xytext=(0, 3), ha="center", fontsize=8)
+    axes.bar(xs, values, width, color=COLOURS.get(name, "#8172b3"), yerr=errors, capsize=4, label=name,
+             error_kw={"elinewidth": 1, "ecolor": "#333333"})
+    for x, value, interval in zip(xs, values, intervals):
+        axes.annotate(ru(value), (x, interval.high * scale), textcoords="offset points", xytext=(0, 4), ha="center",
+                      fontsize=8)
 
-
-def _wrap(text: str, width: int = 14) -> str:
-    """A long label on two lines, at the space nearest the middle."""
-    if len(text) <= width or " " not in text:
-        return text
-    middle = len(text) // 2
-    cut = min((i for i, c in enumerate(text) if c == " "), key=lambda i: abs(i - middle))
-    return text[:cut] + "\n" + text[cut + 1:]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +13,7 @@ from engine.assistant.offers import bridge_of
 from engine.content.loader import Content
 from engine.report import Report
 
-from .charts import figure_png, plt
-from .comparison import ru
+from .charts import figure_png, plt, ru, wrap
 
 PALETTE = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c"]
 EXAMPLE_WIDTH = 90
@@ -222,10 +220,6 @@ def charts(report: Report, words: Words) -> dict[str, bytes]:
     return made
 
 
-def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width)) or text
-
-
 def _days(report: Report, words: Words) -> bytes | None:
     """Conversations per day (trainings and customers stacked) with the offers agreed as a line."""
     days = list(report.days)
@@ -276,7 +270,7 @@ def _failures(report: Report, words: Words) -> bytes | None:
     failures = list(reversed(report.failures))
     figure, axes = plt.subplots(figsize=(9, 0.5 * len(failures) + 1.5), dpi=110)
     colours = [PALETTE[3] if f.kind == "flag" else PALETTE[1] for f in failures]
-    axes.barh([_wrap(words.item(f.kind, f.id), 32) for f in failures], [f.count for f in failures], color=colours)
+    axes.barh([wrap(words.item(f.kind, f.id), 32) for f in failures], [f.count for f in failures], color=colours)
     for y, f in enumerate(failures):
         axes.annotate(str(f.count), (f.count, y), textcoords="offset points", xytext=(4, 0), va="center")
     axes.xaxis.get_major_locator().set_params(integer=True)
@@ -296,7 +290,7 @@ def _funnel(report: Report, words: Words) -> bytes | None:
                                   squeeze=False)
     for axes, (call_type, stages) in zip(panels[0], funnels):
         first = stages[0][1]
-        names = [_wrap(words.stage(call_type, stage), 22) for stage, _ in reversed(stages)]
+        names = [wrap(words.stage(call_type, stage), 22) for stage, _ in reversed(stages)]
         counts = [count for _, count in reversed(stages)]
         axes.barh(names, counts, color=PALETTE[0])
         for y, count in enumerate(counts):
@@ -304,7 +298,7 @@ def _funnel(report: Report, words: Words) -> bytes | None:
                           xytext=(4, 0), va="center", fontsize=9)
         axes.set_xlim(0, first * 1.45)
         axes.xaxis.get_major_locator().set_params(integer=True)
-        _finish(axes, _wrap(words.call_type(call_type), 40), grid="x", size=11)
+        _finish(axes, wrap(words.call_type(call_type), 40), grid="x", size=11)
     figure.suptitle(words.label("rep_chart_funnel"), fontsize=13)
     return figure_png(figure)
 
@@ -322,7 +316,7 @@ def _offers(report: Report, words: Words) -> bytes | None:
         axes.bar(xs, values, width, color=PALETTE[n], label=words.label(label_id))
         for x, value in zip(xs, values):
             axes.annotate(str(value), (x, value), textcoords="offset points", xytext=(0, 3), ha="center", fontsize=9)
-    axes.set_xticks(range(len(rows)), [_wrap(words.product(r.key), 16) for r in rows], fontsize=9)
+    axes.set_xticks(range(len(rows)), [wrap(words.product(r.key), 16) for r in rows], fontsize=9)
     axes.yaxis.get_major_locator().set_params(integer=True)
     axes.set_ylim(0, max(r.shown for r in rows) * 1.2 + 0.5)
     _finish(axes, words.label("rep_chart_offers"))
@@ -336,7 +330,7 @@ def _outcomes(report: Report, words: Words) -> bytes | None:
         return None
     codes = list(dict.fromkeys(code for _, _, row in bars for code in row))
     figure, axes = plt.subplots(figsize=(10, 0.7 * len(bars) + 2.2), dpi=110)
-    names = [_wrap(f"{words.call_type(call_type)} — {words.mode(mode)}", 34) for call_type, mode, _ in bars]
+    names = [wrap(f"{words.call_type(call_type)} — {words.mode(mode)}", 34) for call_type, mode, _ in bars]
     left = [0.0] * len(bars)
     for n, code in enumerate(codes):
         shares = [100 * row.get(code, 0) / sum(row.values()) for _, _, row in bars]
