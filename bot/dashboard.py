@@ -12,7 +12,7 @@ from engine.content.loader import Content
 from engine.content.speech import Person
 from engine.record_views import VIEWS
 
-QUERIES = ("trainees", "failures", "funnel", "offers", "customers", "outcomes", "retention")
+QUERIES = ("trainees", "failures", "funnel", "offers", "customer_mode", "outcomes", "retention")  # none named as a table
 QUERY_TEMPLATES = "bot/dashboard"
 DATABASE = "records"
 # The settings that keep it a window, not a door: no SQL of the visitor's own, no download of the whole file.
