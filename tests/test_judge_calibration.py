@@ -30,8 +30,8 @@ CONTRACT_FLAGS = frozenset({
 CALL_TYPES = ("inbound_upsell", "outbound_upsell", "retention_mnp")
 TARGET = 0.90  # the issue's agreement on pass/fail and on flags
 GAP = 30  # a good call beats the toxic one of its pair by this many points
-# Batch B, first measured with the judge of this commit's parent; floors, not targets (see the note of issue 11).
-SEALED_FLOORS = {"passed": 0.0, "flags": 0.0, "code": 0.0, "pairs": 0.0}
+# Batch B, measured once when unsealed (2026-12-02, commit f6fc0a4; docs/measurements/): floors, not targets.
+SEALED_FLOORS = {"passed": 33 / 48, "flags": 30 / 48, "code": 41 / 48, "pairs": 7 / 12}
 SHORT = 30  # an independent author writes «спасибо, всего доброго» too: from 30 characters a turn is his own
 
 
