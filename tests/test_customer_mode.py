@@ -210,8 +210,9 @@ def test_opt_out_records_every_channel_named_and_stops_offers(engine: DialogueEn
     chat.send("352011070415 Орлова Светлана")
     chat.send("надоела реклама, отпишите меня")
     assert chat.snapshot.assistant.step == "choose"
-    chat.send("смс и email")
+    replies = chat.send("смс и email")
     assert chat.snapshot.assistant.opt_outs == ["sms_viber", "email"]
+    assert "записала Ваш отказ от рекламы: СМС и Viber, письма на email." in replies[0]  # not «— СМС/Viber, Email»
     chat.press("Отключить ещё")
     chat.press("Реклама на ТВ")
     chat.press("Это всё, спасибо")

@@ -203,7 +203,9 @@ def test_too_many_objections_fails_the_session(content, nlu) -> None:
     assert result.checks["objection_limit"] is False
     assert result.checks["objections_worked"] >= 2
     assert result.passed is False
-    assert "«Я подумаю»" in feedback_with(result, "возражения")
+    line = feedback_with(result, "возраж")
+    assert line.startswith("Клиент возразил ещё раз, сверх лимита, — «Я подумаю», — а вы продолжили работать: «О чём")
+    assert "-го" not in line  # no «после 2-го возражения» while quoting the third
 
 
 def test_two_objections_are_within_the_limit(content, nlu) -> None:

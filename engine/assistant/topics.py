@@ -172,7 +172,7 @@ class Topics:
             self.record_opt_outs(snapshot, channels)
         choice = chosen[0]
         if choice.goto is not None:
-            names = ", ".join(self.content.channels[channel].name for channel in channels)
+            names = ", ".join(self.content.channels[channel].in_text for channel in channels)
             return self.step(snapshot, topic, topic.step(choice.goto), channels=names)
         return self.finish(snapshot, topic, choice.result)
 
