@@ -49,8 +49,8 @@ def _query(content: Content, query_id: str, details: dict[str, Any]) -> dict[str
 
 def metadata(content: Content, tables: list[str]) -> dict[str, Any]:
     """Datasette's metadata: every table of the records closed (``tables``), every view and canned report titled."""
-    agreed = ", ".join(_literal(code.id) for code in content.response_codes.values() if code.connects)
-    details = {"names": _names(content), "agreed": agreed or "null"}
+    connecting = ", ".join(_literal(code.id) for code in content.response_codes.values() if code.connects)
+    details = {"names": _names(content), "connecting": connecting or "null"}
     shown = {name: {"title": content.label(f"dash_v_{name}"), "description": content.label(f"dash_v_{name}_about")}
              for name in VIEWS}
     closed = {name: {"allow": False, "hidden": True} for name in tables}

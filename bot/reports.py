@@ -192,7 +192,7 @@ def caption(report: Report, words: Words) -> dict[str, object]:
             "score": _points(team.score) if team is not None else "",
             "pass_rate": _points(100 * team.pass_rate) if team is not None and team.pass_rate is not None else "",
             "shown": sum(row.shown for row in report.offers_by_product),
-            "agreed": sum(row.agreed for row in report.offers_by_product)}
+            "taken": sum(row.agreed for row in report.offers_by_product)}
 
 
 def telegram_text(report: Report, words: Words) -> str:
@@ -231,7 +231,7 @@ def _days(report: Report, words: Words) -> bytes | None:
     figure, axes = plt.subplots(figsize=(max(8.0, 0.35 * len(days) + 3), 4.5), dpi=110)
     axes.bar(ticks, trainee, color=PALETTE[0], label=words.label("rep_mode_trainee"))
     axes.bar(ticks, customer, bottom=trainee, color=PALETTE[1], label=words.label("rep_mode_customer"))
-    axes.plot(ticks, [report.days[day]["agreed"] for day in days], marker="o", color=PALETTE[2],
+    axes.plot(ticks, [report.days[day]["taken"] for day in days], marker="o", color=PALETTE[2],
               label=words.label("rep_agreed"))
     axes.yaxis.get_major_locator().set_params(integer=True)
     if len(days) > 16:

@@ -67,7 +67,7 @@ class Report:
     period: Period
     call_type: str | None
     sessions: dict[str, int] = field(default_factory=dict)  # mode → conversations started, finished or not
-    days: dict[str, dict[str, int]] = field(default_factory=dict)  # every day → trainee, customer, agreed
+    days: dict[str, dict[str, int]] = field(default_factory=dict)  # every day → trainee, customer, offers taken
     trainees: list[TraineeRow] = field(default_factory=list)
     team: TraineeRow | None = None
     failures: list[Failure] = field(default_factory=list)
@@ -126,13 +126,13 @@ class _Reading:
     def _trainees(self, report: Report) -> None:
         report.sessions = dict(self.rows("conversations", "mode, count(*)", tail="group by mode"))
         span = (self.period.until - self.period.since).days + 1
-        report.days = {(self.period.since + dt.timedelta(days=n)).isoformat(): {"trainee": 0, "customer": 0, "agreed": 0}
+        report.days = {(self.period.since + dt.timedelta(days=n)).isoformat(): {"trainee": 0, "customer": 0, "taken": 0}
                        for n in range(span)}
         for day, mode, count in self.rows("conversations", "day, mode, count(*)", tail="group by day, mode"):
             report.days[day][mode] = count
         for day, count in self.rows("offer_results", "day, count(*)", f"response in ({_marks(self.connecting)})",
                                     tuple(self.connecting), tail="group by day"):
-            report.days[day]["agreed"] = count
+            report.days[day]["taken"] = count
         scored = self.rows("conversations", "trainee, score, passed", "mode = 'trainee' and score is not null",
                            tail="order by started_at")
         by_trainee: dict[str, list[tuple[float, int]]] = defaultdict(list)

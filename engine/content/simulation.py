@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import Field, NonNegativeFloat, NonNegativeInt, PositiveInt
 
 from .base import Authored, Identifier
+from .scenarios import Trap
 from .yaml_source import Problem
 
 Mood = Literal["calm", "neutral", "irritated", "conflict"]
@@ -27,6 +28,9 @@ class Population(Authored):
         description="По настроению: вес каждого окончательного ответа на предложение (answers машины клиента)")
     already_has: NonNegativeFloat = Field(
         default=0, le=1, description="Доля клиентов, у которых главное предложение уже подключено")
+    already_has_trap: Trap | None = Field(
+        default=None, description="Ловушка, которую получает такой клиент (как он узнаётся и когда проговорится); "
+                                  "без неё уже подключённого предложения не бывает")
     speech: dict[Identifier, Literal["hint", "topic_solution"]] = Field(
         default_factory=dict, description="Что говорит модельный оператор на этапе: hint — фразу подсказки этапа "
                                           "(по умолчанию), topic_solution — решение темы обращения (scripts_ru/hints/solutions/<тема>.j2)")

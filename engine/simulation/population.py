@@ -17,8 +17,6 @@ if TYPE_CHECKING:
     from ..content.simulation import Population
 
 K = TypeVar("K")
-ALREADY_HAS_TRAP = {"id": "already_has", "fields": ["customer.options"], "asked_by": ["uses_product"],
-                    "volunteered": "offer"}
 SEPARATOR = "__"  # a synthetic customer's scenario id: <scenario>__<index>
 
 
@@ -53,7 +51,7 @@ def synthetic(content: Content, call_type: str, count: int, seed: int) -> dict[s
 
 
 def vary(base: Scenario, settings: Population, rng: random.Random, main_offer: str, index: int) -> Scenario:
-    from ..content.scenarios import ObjectionStep, Trap
+    from ..content.scenarios import ObjectionStep
 
     mood = weighted(rng, settings.moods)
     persona = base.persona.model_copy(update={
@@ -68,10 +66,11 @@ def vary(base: Scenario, settings: Population, rng: random.Random, main_offer: s
     answers = settings.answers.get(mood, {})
     final_answer = weighted(rng, answers) if base.final_answer in answers else base.final_answer
     customer, traps = base.customer, list(base.traps)
-    if rng.random() < settings.already_has and main_offer not in customer.options \
-            and not any("customer.options" in trap.fields for trap in traps):
+    trap = settings.already_has_trap
+    if rng.random() < settings.already_has and trap is not None and main_offer not in customer.options \
+            and not any(set(trap.fields) & set(known.fields) for known in traps):
         customer = customer.model_copy(update={"options": [*customer.options, main_offer]})
-        traps.append(Trap(**ALREADY_HAS_TRAP))
+        traps.append(trap)
     return base.model_copy(update={"id": f"{base.id}{SEPARATOR}{index}", "persona": persona,
                                    "objections": objections, "final_answer": final_answer, "customer": customer,
                                    "traps": traps})
