@@ -112,7 +112,7 @@ def sections(report: Report, words: Words) -> list[Section]:
     add("trainees", label("rep_trainees"),
         [label("rep_trainee"), label("rep_sessions"), label("rep_score"), label("rep_trend"), label("rep_pass_rate")],
         [[words.trainee(row.trainee), str(row.sessions), _points(row.score), _points(row.trend, sign=True),
-          _points(None if row.pass_rate is None else 100 * row.pass_rate)] for row in people])
+          _points(100 * row.pass_rate)] for row in people])
     add("failures", label("rep_failures"),
         [label("rep_item"), label("rep_kind"), label("rep_count"), label("rep_example")],
         [[words.item(f.kind, f.id), label(f"rep_kind_{f.kind}"), str(f.count), f.example]
@@ -190,7 +190,7 @@ def caption(report: Report, words: Words) -> dict[str, object]:
     return {"title": words.title(report), "total": sum(report.sessions.values()),
             "trainee": report.sessions.get("trainee", 0), "customer": report.sessions.get("customer", 0),
             "score": _points(team.score) if team is not None else "",
-            "pass_rate": _points(100 * team.pass_rate) if team is not None and team.pass_rate is not None else "",
+            "pass_rate": _points(100 * team.pass_rate) if team is not None else "",
             "shown": sum(row.shown for row in report.offers_by_product),
             "taken": sum(row.agreed for row in report.offers_by_product)}
 
@@ -249,8 +249,8 @@ def _scores(report: Report, words: Words) -> bytes | None:
     figure, axes = plt.subplots(figsize=(9, 4.8), dpi=110)
     xs = range(len(people))
     width = 0.38
-    scores = [row.score or 0 for row in people]
-    passes = [100 * (row.pass_rate or 0) for row in people]
+    scores = [row.score for row in people]
+    passes = [100 * row.pass_rate for row in people]
     axes.bar([x - width / 2 for x in xs], scores, width, color=PALETTE[0], label=words.label("rep_score"))
     axes.bar([x + width / 2 for x in xs], passes, width, color=PALETTE[2], label=words.label("rep_pass_rate"))
     for x, score, share in zip(xs, scores, passes):

@@ -18,10 +18,6 @@ if TYPE_CHECKING:
 TOP_FAILURES = 8
 
 
-class ReportError(ValueError):
-    """The period or the call type asked for makes no report (a polite message is shown instead)."""
-
-
 @dataclass(frozen=True)
 class Period:
     since: dt.date
@@ -29,9 +25,8 @@ class Period:
 
     @classmethod
     def last_days(cls, days: int, today: dt.date) -> Period:
-        if days < 1:
-            raise ReportError("days")
-        return cls(today - dt.timedelta(days=days - 1), today)
+        """``days`` days up to ``today`` (at least one)."""
+        return cls(today - dt.timedelta(days=max(days, 1) - 1), today)
 
     def sql(self) -> tuple[str, list[str]]:
         return "day between ? and ?", [self.since.isoformat(), self.until.isoformat()]
@@ -39,11 +34,11 @@ class Period:
 
 @dataclass(frozen=True)
 class TraineeRow:
-    trainee: str  # None-free: the team row's id is ""
+    trainee: str  # the team's row: ""
     sessions: int
-    score: float | None
-    trend: float | None  # the later half of his sessions against the earlier half, in points
-    pass_rate: float | None  # share of sessions passed, 0..1
+    score: float
+    trend: float | None  # the later half of his sessions against the earlier half, in points; None for one session
+    pass_rate: float  # share of sessions passed, 0..1
 
 
 @dataclass(frozen=True)
@@ -90,8 +85,7 @@ class Report:
 
 
 def build_report(records: Records, content: Content, period: Period, call_type: str | None = None) -> Report:
-    if call_type is not None and call_type not in content.call_types:
-        raise ReportError(call_type)
+    """``call_type``: one the content knows (the caller checks), or None for all of them."""
     return _Reading(records, content, period, call_type).report()
 
 
