@@ -115,12 +115,12 @@ def sections(report: Report, words: Words) -> list[Section]:
           _points(100 * row.pass_rate)] for row in people])
     add("failures", label("rep_failures"),
         [label("rep_item"), label("rep_kind"), label("rep_count"), label("rep_example")],
-        [[words.item(f.kind, f.id), label(f"rep_kind_{f.kind}"), str(f.count), f.example]
+        [[words.item(f.kind, f.id), label(f"rep_kind_{f.kind}"), str(f.count), f.example or "—"]
          for f in report.failures])
     for call_type, stages in report.funnels.items():
         first = stages[0][1] if stages else 0
         add(f"funnel:{call_type}", f"{label('rep_funnel')}: {words.call_type(call_type)}",
-            [label("rep_stage"), label("rep_reached"), "%"],
+            [label("rep_stage"), label("rep_reached"), label("rep_share")],
             [[words.stage(call_type, stage), str(count), _percent(count, first)] for stage, count in stages])
     codes = sorted({code for row in report.codes.values() for code in row},
                    key=lambda code: list(words.content.response_codes).index(code)
@@ -129,7 +129,7 @@ def sections(report: Report, words: Words) -> list[Section]:
         [[words.product(product), *(str(row.get(code, 0)) for code in codes)]
          for product, row in report.codes.items()])
     add("objections", label("rep_objections"),
-        [label("rep_objection"), label("rep_met"), label("rep_overcome"), "%"],
+        [label("rep_objection"), label("rep_met"), label("rep_overcome"), label("rep_share")],
         [[words.objection(intent), str(met), str(overcome), _percent(overcome, met)]
          for intent, met, overcome in report.objections])
     if report.conversations:
@@ -146,13 +146,13 @@ def sections(report: Report, words: Words) -> list[Section]:
             ("offers_by_product", "rep_offers_product", "rep_product", report.offers_by_product, words.product),
             ("offers_by_bridge", "rep_offers_bridge", "rep_bridge", report.offers_by_bridge, words.bridge)):
         add(section_id, label(title),
-            [label(column), label("rep_shown"), label("rep_agreed"), label("rep_orders"), "%"],
+            [label(column), label("rep_shown"), label("rep_agreed"), label("rep_orders"), label("rep_share")],
             [[name(row.key), str(row.shown), str(row.agreed), str(row.orders), _percent(row.agreed, row.shown)]
              for row in rows])
     add("opt_outs", label("rep_opt_outs"), [label("rep_channel"), label("rep_conversations")],
         [[words.channel(channel), str(count)] for channel, count in report.opt_outs])
     add("outcomes", label("rep_outcomes"),
-        [label("rep_call_type"), label("rep_mode"), label("rep_code"), label("rep_calls"), "%"],
+        [label("rep_call_type"), label("rep_mode"), label("rep_code"), label("rep_calls"), label("rep_share")],
         [[words.call_type(call_type), words.mode(mode), words.code(code), str(count), _percent(count, sum(row.values()))]
          for call_type, modes in report.outcomes.items() for mode, row in modes.items()
          for code, count in row.items()])
