@@ -44,7 +44,7 @@ def _query(content: Content, query_id: str, details: dict[str, Any]) -> dict[str
     context = content.speech_context(Person(""), Person(""), None, dt.date.today(), details=details)
     return {"title": content.label(f"dash_q_{query_id}"), "description": content.label(f"dash_q_{query_id}_about"),
             "sql": content.speech.render(f"{QUERY_TEMPLATES}/{query_id}.j2", **context),
-            "params": ["since", "until"]}
+            "params": ["since", "until"], "hide_sql": True}
 
 
 def metadata(content: Content, tables: list[str]) -> dict[str, Any]:
