@@ -119,6 +119,16 @@ PORT_OUT_LINK = "/start retention_mnp"
 VITALY = "Кравец Виталий Сергеевич, паспорт 4515 208731"
 
 
+async def to_the_first_offer(user) -> None:
+    """From the SMS link to the first rung of the price ladder: the link, his passport, «дорого»."""
+    await user.send(PORT_OUT_LINK)
+    await user.receive()
+    await user.send(VITALY)
+    await user.receive()
+    await user.send("Дорого, у другого оператора дешевле")
+    await user.receive_until(lambda m: "скидка 15 %" in m["text"])
+
+
 def retention_row(bot, user) -> dict:
     records = Records(bot.settings.db_path)
     try:
@@ -161,12 +171,7 @@ async def test_the_port_out_link_opens_the_retention_chat_and_only_his_yes_cance
 
 async def test_a_no_to_cancelling_keeps_the_request_and_winback_consent_is_recorded(start_bot, user, live):
     bot = await start_bot()
-    await user.send(PORT_OUT_LINK)
-    await user.receive()
-    await user.send(VITALY)
-    await user.receive()
-    await user.send("Дорого, у другого оператора дешевле")
-    await user.receive_until(lambda m: "скидка 15 %" in m["text"])
+    await to_the_first_offer(user)
     await user.send("Да, подходит")
     [consent] = await user.receive_until(has_buttons)
     await user.press(consent, live.content.label("no_button"))
@@ -181,12 +186,7 @@ async def test_a_no_to_cancelling_keeps_the_request_and_winback_consent_is_recor
 
 async def test_one_who_wants_to_think_gets_a_flash_note_and_may_refuse_winback(start_bot, user, live):
     bot = await start_bot()
-    await user.send(PORT_OUT_LINK)
-    await user.receive()
-    await user.send(VITALY)
-    await user.receive()
-    await user.send("Дорого, у другого оператора дешевле")
-    await user.receive_until(lambda m: "скидка 15 %" in m["text"])
+    await to_the_first_offer(user)
     for answer in ("Мне надо подумать", "Я ещё подумаю", "Нет, я подумаю и потом решу"):
         await user.send(answer)
         [last] = await user.receive_until(lambda m: "?" in m["text"])
