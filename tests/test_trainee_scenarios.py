@@ -37,7 +37,22 @@ RUNS = {
     "billing_conflict": ("not_offered", {"offered_when_forbidden", "cliche"}),
     "installer_not_identified": ("not_offered", {"offered_when_forbidden"}),
     "outbound_viju_agrees": ("agreed", {"robot_question", "cliche", "no_name", "check:permission"}),
+    "outbound_antivirus_refuses_permission": ("not_interested", {"ignored_refusal"}),
+    "outbound_guarantee_busy_thinks": ("thinking", {"robot_question", "cliche", "no_name", "check:permission"}),
+    "outbound_speaker_mini_two_objections": ("agreed", {"check:vzor", "cliche", "ignored_refusal"}),
+    "outbound_who_calls_has_it": ("already_changed", {"offered_when_forbidden", "wrong_outcome"}),
+    "outbound_books_declines": ("not_interested", {"ignored_refusal"}),
     "retention_price_stays": ("will_stay", {"no_identification", "cancelled_without_consent"}),
+    "retention_angry_network_leaves": ("will_not_stay", {"cliche", "no_winback", "check:vzor"}),
+    "retention_family_leaves": ("will_not_stay", {"ignored_refusal", "no_winback"}),
+    "retention_corporate_sim_stays": ("will_stay", {"cancelled_without_consent", "check:reason_asked", "wrong_outcome"}),
+    "retention_not_decision_maker": ("will_not_stay", {"no_identification", "cancelled_without_consent",
+                                                       "wrong_outcome"}),
+    "retention_subscriptions_thinks": ("will_not_stay", {"cancelled_without_consent", "check:flash", "wrong_outcome"}),
+    "retention_already_ported": ("blocked", {"no_identification", "wrong_outcome"}),
+    "retention_answering_machine": ("blocked", {"no_identification", "wrong_outcome"}),
+    "retention_hangs_up_early": ("refused_to_talk", {"wrong_outcome"}),
+    "retention_regulator_recent_port": ("will_stay", {"cancelled_without_consent", "check:regulator"}),
 }
 
 
@@ -69,5 +84,7 @@ def test_good_run_passes_with_the_right_code(tmp_path: Path, scenario: str) -> N
 def test_bad_run_fails_for_the_right_reason(tmp_path: Path, scenario: str) -> None:
     card = play(tmp_path, scenario, "bad")["scorecard"]
     assert card["passed"] is False
-    failed = set(card["flags"]) | {f"check:{name}" for name, ok in card["checks"].items() if ok is False}
+    # a check that did not apply to this call is reported false but listed in not_applicable: it is no failure
+    failed = set(card["flags"]) | {f"check:{name}" for name, ok in card["checks"].items()
+                                   if ok is False and name not in card["not_applicable"]}
     assert RUNS[scenario][1] <= failed, (failed, card["feedback"])

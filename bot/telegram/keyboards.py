@@ -7,6 +7,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from engine.content.call_types import CallType
 from engine.content.loader import Content
 from engine.content.scenarios import Scenario
 from engine.conversation import Button
@@ -19,6 +20,10 @@ TURN_PREFIX = "t"
 
 class ModeChoice(CallbackData, prefix="mode"):
     mode: str
+
+
+class CallTypeChoice(CallbackData, prefix="ct"):
+    call_type: str
 
 
 class ScenarioChoice(CallbackData, prefix="scn"):
@@ -70,9 +75,25 @@ def sorted_scenarios(content: Content) -> list[Scenario]:
     return sorted(content.scenarios.values(), key=lambda s: (DIFFICULTY_ORDER.get(s.difficulty, 9), s.title, s.id))
 
 
-def scenarios(content: Content) -> InlineKeyboardMarkup:
+def trained_call_types(content: Content) -> list[CallType]:
+    """The call types a trainee can play: those with scenarios, in the order of the content."""
+    played = {content.call_type_of(scenario).id for scenario in content.scenarios.values()}
+    return [call_type for call_type in content.call_types.values() if call_type.id in played]
+
+
+def call_types(chosen: list[CallType]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for call_type in chosen:
+        builder.button(text=call_type.name, callback_data=CallTypeChoice(call_type=call_type.id))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def scenarios(content: Content, call_type: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for scenario in sorted_scenarios(content):
+        if content.call_type_of(scenario).id != call_type:
+            continue
         difficulty = content.label(f"difficulty_{scenario.difficulty}")
         builder.button(text=f"{difficulty} · {scenario.title}", callback_data=ScenarioChoice(scenario_id=scenario.id))
     builder.adjust(1)

@@ -13,6 +13,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
+from engine.assistant.behaviours import BY_PHONE
 from engine.conversation import Event, Mode, Reply, Snapshot, TurnResult
 
 from . import keyboards
@@ -207,7 +208,8 @@ class Conversation:
             replies.append(Reply(texts.label("tg_session_over"), kind="note"))
         # a reply keyboard (share my contact / remove it) rides on the last message without inline buttons
         plain: Markup | None = None
-        if snapshot.mode == "customer" and not snapshot.identified and not snapshot.finished:
+        if snapshot.mode == "customer" and not snapshot.identified and not snapshot.finished \
+                and texts.content.call_types[snapshot.call_type].stage(snapshot.stage).bot.input in BY_PHONE:
             plain = keyboards.share_contact(texts.content)
         elif contact_shown:
             plain = ReplyKeyboardRemove()

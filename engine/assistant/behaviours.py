@@ -72,6 +72,11 @@ def _answer_offer(mode: AssistantMode, snapshot: Snapshot, event: Event, intent:
     return mode.offers.answer(snapshot, event, intent)
 
 
+# The inputs a shared phone number can identify by (Telegram offers «share my number» there); the decision maker
+# of a retention chat proves himself with his name and passport or address and birth date instead.
+BY_PHONE = frozenset({"identify_by_contract"})
+
+
 def _identify_decision_maker(mode: AssistantMode, snapshot: Snapshot, event: Event, intent: str | None,
                              phone: str) -> list[Reply]:
     return mode.retention.identify(snapshot, event, intent, phone)

@@ -36,7 +36,8 @@ class Topics:
 
     def anytime(self, text: str) -> Topic | None:
         return next((topic for topic in self.content.topics.values()
-                     if topic.anytime and self._phrases(topic.keywords).found(text)), None)
+                     if topic.anytime and self._phrases(topic.keywords).found(text)
+                     and not (topic.not_when and self._phrases(topic.not_when).found(text))), None)
 
     def detect(self, text: str, intent: str | None = None) -> Topic | None:
         """The topic the understanding reads in the text — in the message as a whole, else in its first sentence

@@ -45,7 +45,8 @@ def check_scenario(scenario: Any, merged: dict[str, dict[str, Any]], speech: Spe
         if step.id not in merged["objections"]:
             problems.append(scenario.problem(f"unknown objection {step.id!r}", "objections", index))
         elif not speech.exists(step.template):
-            problems.append(scenario.problem(f"no speech module {step.template!r} in scripts_ru/", "objections", index))
+            problems.append(scenario.problem(f"no speech module {step.template!r} in scripts_ru/", "objections", index,
+                                             *(["line"] if step.line else [])))
         for tag in step.worked_by or []:
             if tag not in language.moves:
                 problems.append(scenario.problem(f"unknown operator move {tag!r}", "objections", index))

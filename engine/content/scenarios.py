@@ -71,10 +71,12 @@ class ObjectionStep(Authored):
     worked_by: list[Identifier] | None = Field(
         default=None, description="Ходы оператора, без которых он не смягчится (price_per_day после «дорого», "
                                   "clarify после «я подумаю»); по умолчанию — из машины клиента")
+    line: TemplatePath | None = Field(default=None, description="Его собственные слова для этого возражения "
+                                                                "вместо scripts_ru/client/objections/<id>.j2")
 
     @property
     def template(self) -> str:
-        return f"client/objections/{self.id}.j2"
+        return self.line or f"client/objections/{self.id}.j2"
 
 
 class Scenario(Authored):

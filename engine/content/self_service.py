@@ -85,6 +85,9 @@ class Topic(Authored):
     intents: list[Identifier] = Field(
         default_factory=list, description="Намерения клиента, по которым тема узнаётся, если слов нет")
     anytime: bool = Field(default=False, description="Узнаётся на любом этапе разговора (например, «оператор»)")
+    not_when: list[str] = Field(default_factory=list,
+                                description="Фразы, с которыми ключевое слово значит другое: «у другого оператора» — "
+                                            "не просьба позвать оператора")
     service: Identifier | None = Field(default=None, description="Услуга, к которой относится вопрос")
     ticket: TicketKind | None = Field(default=None, description="Заявка, которую создаёт итог ticket или handoff")
     stop: Literal["conflict", "churn", "relocation"] | None = Field(

@@ -112,3 +112,112 @@ async def test_the_bot_identifies_customers_of_its_sqlite_base(start_bot, user, 
     await user.send("552200110033 Кравец Ольга")
     [found] = await user.receive()
     assert "Ольга Игоревна" in found["text"]
+
+
+# The port-out SMS («Мы начали переносить ваш номер…») carries the link t.me/<bot>?start=retention_mnp.
+PORT_OUT_LINK = "/start retention_mnp"
+VITALY = "Кравец Виталий Сергеевич, паспорт 4515 208731"
+
+
+async def to_the_first_offer(user) -> None:
+    """From the SMS link to the first rung of the price ladder: the link, his passport, «дорого»."""
+    await user.send(PORT_OUT_LINK)
+    await user.receive()
+    await user.send(VITALY)
+    await user.receive()
+    await user.send("Дорого, у другого оператора дешевле")
+    await user.receive_until(lambda m: "скидка 15 %" in m["text"])
+
+
+def retention_row(bot, user) -> dict:
+    records = Records(bot.settings.db_path)
+    try:
+        [session] = records.sessions_of(str(user.id), "customer")
+        assert session["status"] == "finished"
+        return {**records.retention(session["id"]), "offers": records.offers(session["id"])}
+    finally:
+        records.close()
+
+
+async def test_the_port_out_link_opens_the_retention_chat_and_only_his_yes_cancels_the_request(start_bot, user,
+                                                                                               live):
+    bot = await start_bot()
+    await user.send(PORT_OUT_LINK)
+    [greeting] = await user.receive()
+    assert "переносить номер" in greeting["text"] and "паспорт" in greeting["text"]
+    assert not contact_keyboard(greeting)  # a shared phone does not prove who owns the number
+    await user.send("Кравец Виталий, паспорт 4515 000000")  # a wrong passport discloses nothing
+    [retry] = await user.receive()
+    assert "не совпадают" in retry["text"] and "Сергеевич" not in retry["text"]
+    await user.send(VITALY)
+    [identified] = await user.receive()
+    assert "Виталий Сергеевич, данные совпадают" in identified["text"]
+    await user.send("Дорого у вас, у другого оператора дешевле")  # the carrier he leaves for is no hand-off
+    [offer] = await user.receive_until(lambda m: "?" in m["text"].splitlines()[-1])
+    assert "скидка 15 %" in offer["text"]
+    await user.send("Всё равно дорого")
+    [rung] = await user.receive_until(lambda m: "5 рублей в сутки" in m["text"])  # one rung up the ladder
+    await user.send("Хорошо, остаюсь")
+    [consent] = await user.receive_until(has_buttons)
+    assert "согласны" in consent["text"]
+    assert buttons_of(consent) == [live.content.label("yes_button"), live.content.label("no_button")]
+    await user.press(consent, live.content.label("yes_button"))
+    closing = await user.receive_until(lambda m: live.content.label("tg_session_over") in m["text"])
+    assert any("Заявление на перенос номера отменено" in m["text"] for m in closing)
+    row = retention_row(bot, user)
+    assert (row["customer_id"], row["reason"], row["request_cancelled"]) == ("demo_vitaly_mnp", "price", 1)
+    assert row["winback_consent"] is None and row["flash_text"] is None
+
+
+async def test_a_no_to_cancelling_keeps_the_request_and_winback_consent_is_recorded(start_bot, user, live):
+    bot = await start_bot()
+    await to_the_first_offer(user)
+    await user.send("Да, подходит")
+    [consent] = await user.receive_until(has_buttons)
+    await user.press(consent, live.content.label("no_button"))
+    [winback] = await user.receive_until(has_buttons)
+    assert "через 60 дней" in winback["text"]
+    await user.press(winback, live.content.label("yes_button"))
+    await user.receive_until(lambda m: live.content.label("tg_session_over") in m["text"])
+    row = retention_row(bot, user)
+    assert not row["request_cancelled"]  # he said «нет»: the request stands
+    assert row["winback_consent"] == 1
+
+
+async def test_one_who_wants_to_think_gets_a_flash_note_and_may_refuse_winback(start_bot, user, live):
+    bot = await start_bot()
+    await to_the_first_offer(user)
+    for answer in ("Мне надо подумать", "Я ещё подумаю", "Нет, я подумаю и потом решу"):
+        await user.send(answer)
+        [last] = await user.receive_until(lambda m: "?" in m["text"])
+    assert "отметку в Вашей карточке" in last["text"] and "через 60 дней" in last["text"]
+    await user.press(last, live.content.label("no_button"))
+    await user.receive_until(lambda m: live.content.label("tg_session_over") in m["text"])
+    row = retention_row(bot, user)
+    assert not row["request_cancelled"] and row["winback_consent"] == 0
+    assert row["flash_text"] == live.content.products["mnp_discount_35"].name
+    assert row["flash_from"] < row["flash_to"]
+
+
+async def test_three_wrong_identifications_end_politely_disclosing_nothing(start_bot, user):
+    bot = await start_bot()
+    await user.send(PORT_OUT_LINK)
+    await user.receive()
+    for attempt in ("Иванов Иван, 1234 567890", "Кравец Виталий, 4515 111111", "Кравец, Тула, 12.03.1985"):
+        await user.send(attempt)
+    replies = await user.receive_until(lambda m: "салон связи" in m["text"])
+    text = " ".join(m["text"] for m in replies)
+    assert "Сергеевич" not in text and "Тинькофф" not in text and "15 %" not in text
+    records = Records(bot.settings.db_path)
+    try:
+        [session] = records.sessions_of(str(user.id), "customer")
+        assert records.retention(session["id"]) is None or not records.retention(session["id"])["request_cancelled"]
+    finally:
+        records.close()
+
+
+async def test_an_unknown_start_link_shows_the_usual_start(start_bot, user, live):
+    await start_bot()
+    await user.send("/start no_such_campaign")
+    [start] = await user.receive()
+    assert buttons_of(start) == [live.content.label("tg_mode_customer"), live.content.label("tg_mode_trainee")]

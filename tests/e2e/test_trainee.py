@@ -23,16 +23,59 @@ def code_labels(live) -> list[str]:
     return [live.content.response_codes[code].label for code in call_type.codes]
 
 
-async def choose_scenario(user, live):
+def scenario_label(live, scenario_id: str) -> str:
+    scenario = live.content.scenarios[scenario_id]
+    return f"{live.content.label('difficulty_' + scenario.difficulty)} · {scenario.title}"
+
+
+async def choose_scenario(user, live, scenario_id: str = SCENARIO):
+    """/train → the call type's button → the scenario's button; the note that starts the call."""
+    call_type = live.content.call_type_of(live.content.scenarios[scenario_id])
     await user.send("/train")
+    [types] = await user.receive()
+    await user.press(types, call_type.name)
     [menu] = await user.receive()
     assert menu["text"] == live.content.label("tg_train_title")
-    scenario = live.content.scenarios[SCENARIO]
-    label = f"{live.content.label('difficulty_' + scenario.difficulty)} · {scenario.title}"
-    assert label in buttons_of(menu)
-    await user.press(menu, label)
+    await user.press(menu, scenario_label(live, scenario_id))
     [intro] = await user.receive()
     return intro
+
+
+async def test_train_asks_for_the_call_type_then_lists_only_its_scenarios(start_bot, user, live):
+    await start_bot()
+    await user.send("/train")
+    [types] = await user.receive()
+    content = live.content
+    assert buttons_of(types) == [call_type.name for call_type in content.call_types.values()]
+    assert all(call_type.description in types["text"] for call_type in content.call_types.values())
+    for call_type in content.call_types.values():
+        await user.press(types, call_type.name)
+        [menu] = await user.receive()
+        own = [s.id for s in content.scenarios.values() if content.call_type_of(s).id == call_type.id]
+        assert sorted(buttons_of(menu)) == sorted(scenario_label(live, s) for s in own)
+    # a retention scenario starts a retention call: the customer answers the phone, the codes are its own
+    intro = await choose_scenario(user, live, "retention_price_stays")
+    assert content.scenarios["retention_price_stays"].title in intro["text"]
+    [picked_up] = await user.receive()  # he picks up the phone before the operator says a word
+    assert picked_up["text"] and not picked_up["text"].startswith("<i>")
+    await user.send("Виталий Сергеевич, добрый день! Меня зовут Карина, компания Ростелеком. Звоню по поводу "
+                    "Вашего заявления на перенос номера.")
+    [client] = await user.receive()
+    assert client["text"] and not client["text"].startswith("<i>")
+    await user.send("/stop")
+    [choice] = await user.receive()
+    retention = content.call_types["retention_mnp"]
+    assert buttons_of(choice) == [content.response_codes[code].label for code in retention.codes]
+
+
+async def test_a_stale_call_type_button_is_refused_politely(start_bot, user, live, tg):
+    await start_bot()
+    await user.send("/train")
+    [types] = await user.receive()
+    types["reply_markup"]["inline_keyboard"][0][0]["callback_data"] = "ct:no_such_call"
+    await user.press(types, next(iter(live.content.call_types.values())).name)
+    await tg.wait_for(lambda: tg.calls_of("answerCallbackQuery"))
+    assert tg.calls_of("answerCallbackQuery")[-1].params["text"] == live.content.label("tg_stale_button")
 
 
 async def test_a_whole_training_with_buttons(start_bot, user, live, tg, tmp_path):

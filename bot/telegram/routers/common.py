@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, CommandStart
+from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
@@ -19,6 +19,17 @@ def make_router() -> Router:
     router = Router(name="common")
     router.message.filter(F.chat.type == "private")
     router.callback_query.filter(F.message.chat.type == "private")
+
+    @router.message(CommandStart(deep_link=True))
+    async def start_linked(message: Message, command: CommandObject, bot: Bot, state: FSMContext,
+                           services: Services, update_id: int) -> None:
+        """A link from an SMS (``t.me/<bot>?start=<call type>``, the port-out SMS opens the retention chat)
+        starts the customer's conversation of that call type; any other link shows the usual start."""
+        if command.args not in services.live.engine.call_types_of("customer"):
+            await start(message, services)
+            return
+        await Conversation(services, bot, state, message.chat.id, message.from_user.id, update_id).begin(
+            "customer", call_type=command.args)
 
     @router.message(CommandStart())
     async def start(message: Message, services: Services) -> None:
