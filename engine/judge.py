@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from .eligibility import Call, Customer, Reason, Verdict, check_offers
@@ -100,7 +100,7 @@ class ScenarioJudge:
     @cached_property
     def _own_words(self) -> dict[str, frozenset[str]]:
         """Per offer of the tab, the words of its name that no other product's name has."""
-        names = {pid: _lemmas(product.name) for pid, product in self.rules.products.items()}
+        names = {pid: _name_lemmas(product.name) for pid, product in self.rules.products.items()}
         own = {}
         for product_id in self.scenario.offers:
             others = frozenset().union(*(words for pid, words in names.items() if pid != product_id))
@@ -123,3 +123,7 @@ class ScenarioJudge:
 
 def _lemmas(text: str) -> frozenset[str]:
     return frozenset(lexicon_lemma(word) for word in "".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+# a judge is made per conversation; the products' names are the same for all of them
+_name_lemmas = lru_cache(maxsize=1024)(_lemmas)

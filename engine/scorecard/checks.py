@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..russian import morph
@@ -88,9 +89,14 @@ def _names_someone(text: str, exclude: frozenset[str]) -> bool:
         low = normalize_word(word)
         if low in exclude:
             continue
-        if any("Name" in p.tag and p.score >= PERSON_NAME_MIN_SCORE for p in morph().parse(low)):
+        if _person_name(low):
             return True
     return False
+
+
+@lru_cache(maxsize=8192)
+def _person_name(word: str) -> bool:
+    return any("Name" in p.tag and p.score >= PERSON_NAME_MIN_SCORE for p in morph().parse(word))
 
 
 def introduced(case: Case, spec: CheckSpec, tools: Tools) -> Outcome:
