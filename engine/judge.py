@@ -2,13 +2,14 @@
 
 Trainee mode (is the sale allowed as far as the trainee knows; which offer the customer's script is about), the
 scorecard (was the offer allowed at all; the code of a forbidden offer) and ``validate`` (is every trap a trap; is
-the expected code the rules' code) all ask this one object, built on the one eligibility check.
+the expected code the rules' code) all ask this one object, built on the one eligibility check. A transcript scored
+without a scenario is judged by :class:`TranscriptJudge`: the same check applied to what the call itself revealed.
 """
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .eligibility import Call, Customer, Reason, Verdict, check_offers
@@ -99,18 +100,11 @@ class ScenarioJudge:
 
     @cached_property
     def _own_words(self) -> dict[str, frozenset[str]]:
-        """Per offer of the tab, the words of its name that no other product's name has."""
-        names = {pid: _name_lemmas(product.name) for pid, product in self.rules.products.items()}
-        own = {}
-        for product_id in self.scenario.offers:
-            others = frozenset().union(*(words for pid, words in names.items() if pid != product_id))
-            own[product_id] = frozenset(word for word in names[product_id] - others if len(word) > 3)
-        return own
+        return own_words(self.scenario.offers, self.rules.products)
 
     def named_offer(self, text: str) -> str | None:
         """The offer of the tab a text names, by the words of its name that no other product's name has."""
-        words = _lemmas(text)
-        return next((product for product, own in self._own_words.items() if own & words), None)
+        return named_product(text, self._own_words)
 
     def trap_changes_verdict(self, trap: Trap) -> bool:
         """A trap is one only if hiding its fields changes a reason «когда не предлагаем»."""
@@ -121,9 +115,93 @@ class ScenarioJudge:
         return bool(truth - seen)
 
 
+# What a transcript may reveal (an eligibility reason) → the context fields that make that rule hold.
+REVEALED_CUSTOMER: dict[str, dict[str, object]] = {
+    Reason.financial_block.value: {"financial_block": True},
+    Reason.opt_out.value: {"marketing_opt_out": True},
+    Reason.not_user.value: {"role": "not_user"},
+}
+REVEALED_CALL: dict[str, dict[str, object]] = {
+    Reason.conflict.value: {"mood": "conflict"},
+    Reason.churn.value: {"churn_signals": True},
+    Reason.relocation.value: {"relocation": True},
+    Reason.unresolved_issue.value: {"issue_resolved": False},
+    Reason.transfer.value: {"transfer_needed": True},
+    Reason.peak_hours.value: {"peak_hours": True},
+}
+REVEALABLE = frozenset({*REVEALED_CUSTOMER, *REVEALED_CALL, Reason.global_problem.value})
+
+
+class TranscriptJudge:
+    """A call scored without a scenario: the rules applied to what the call itself revealed before the offer (the
+    operator's «у вас минус на балансе», «в районе авария», the customer's anger…) for the products the call type
+    offers. Nothing unrevealed forbids: a customer is taken to have every service and none of the products. The
+    tab is what the operator's offers named (every product of the call type when they named none)."""
+
+    def __init__(self, revealed: Collection[str], call_type: CallType, rules: Rules, offer_texts: Collection[str] = ()):
+        self.call_type = call_type
+        self.rules = rules
+        self.revealed = frozenset(revealed)
+        self.offers = [pid for pid, product in rules.products.items() if product.family in call_type.offer_families]
+        named = (self.named_offer(text) for text in offer_texts)
+        self.named = list(dict.fromkeys(pid for pid in named if pid is not None))
+        self.tab = self.named or self.offers
+
+    def context(self) -> tuple[Customer, Call]:
+        customer = {"services": list(self.rules.services)}
+        call: dict[str, object] = {}
+        for reason in self.revealed:
+            customer.update(REVEALED_CUSTOMER.get(reason, {}))
+            call.update(REVEALED_CALL.get(reason, {}))
+        if Reason.global_problem.value in self.revealed:
+            call["global_problem_services"] = list(self.rules.services)
+        return Customer.model_validate(customer), Call.model_validate(call)
+
+    @cached_property
+    def truth(self) -> dict[str, Verdict]:
+        customer, call = self.context()
+        verdicts = check_offers(customer, call, self.offers, self.rules, self.call_type.waived_reasons)
+        return {verdict.offer: verdict for verdict in verdicts}
+
+    def allowed(self) -> bool:
+        return any(self.truth[pid].allowed for pid in self.tab)
+
+    def forbidding_reasons(self) -> list[str]:
+        return list(dict.fromkeys(reason.value for pid in self.tab for reason in self.truth[pid].reasons))
+
+    def fate(self, product: str) -> str | None:
+        return None if self.truth[product].allowed else "forbidden"
+
+    @cached_property
+    def _own_words(self) -> dict[str, frozenset[str]]:
+        return own_words(self.offers, self.rules.products)
+
+    def named_offer(self, text: str) -> str | None:
+        """The product of the call type a text names."""
+        return named_product(text, self._own_words)
+
+    @cached_property
+    def main_offer(self) -> str:
+        """The first product the operator offered; when he named none, one the revealed rules forbid, if any is."""
+        if self.named:
+            return self.named[0]
+        return next((pid for pid in self.offers if not self.truth[pid].allowed), self.offers[0])
+
+
+def own_words(offers: Collection[str], products: Mapping[str, Product]) -> dict[str, frozenset[str]]:
+    """Per offer, the words of its name that no other product's name has."""
+    names = {pid: _lemmas(product.name) for pid, product in products.items()}
+    own = {}
+    for product_id in offers:
+        others = frozenset().union(*(words for pid, words in names.items() if pid != product_id))
+        own[product_id] = frozenset(word for word in names[product_id] - others if len(word) > 3)
+    return own
+
+
+def named_product(text: str, own: Mapping[str, frozenset[str]]) -> str | None:
+    words = _lemmas(text)
+    return next((product for product, words_of in own.items() if words_of & words), None)
+
+
 def _lemmas(text: str) -> frozenset[str]:
     return frozenset(lexicon_lemma(word) for word in "".join(c if c.isalnum() else " " for c in text.lower()).split())
-
-
-# a judge is made per conversation; the products' names are the same for all of them
-_name_lemmas = lru_cache(maxsize=1024)(_lemmas)

@@ -1,7 +1,7 @@
 """``python main.py score FILE.json`` (CONTRACT.md): one finished dialogue in, one scorecard JSON object out.
 
 Exit 0 with the scorecard; exit 1 with one line ``{"error": "..."}`` when the input is bad (unreadable file, not
-UTF-8, invalid JSON, wrong shape, unknown scenario or response code, no operator turn). Never a traceback.
+UTF-8, invalid JSON, wrong shape, unknown scenario or response code, no turn). Never a traceback.
 """
 from __future__ import annotations
 

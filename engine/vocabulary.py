@@ -55,8 +55,6 @@ PHASES: tuple[str, ...] = get_args(Phase)
 Fate = Literal["has_it", "forbidden", "repeated", "never_made"]
 FATES: tuple[str, ...] = get_args(Fate)
 
-# Kinds that end any selling in the call: a complaint, churn, a move, a refusal of marketing.
-STOP_KINDS = frozenset({"conflict", "churn", "relocation", "opt_out"})
 # Kinds of a customer's last word before the offer that say his own issue is still open.
 OPEN_ISSUE_KINDS = frozenset({"problem", "conflict", "question", "churn", "relocation"})
 

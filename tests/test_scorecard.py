@@ -331,12 +331,15 @@ def test_an_option_the_customer_has_is_already_changed(content, nlu) -> None:
     assert "wrong_outcome" in result.flags
 
 
-def test_without_a_scenario_eligibility_is_not_judged(content, nlu) -> None:
+def test_without_a_scenario_the_call_itself_reveals_what_forbids(content, nlu) -> None:
     turns = [("operator", GREETING), ("client", "Вы мне надоели, я буду жаловаться! Хочу расторгнуть договор."),
              *MODEL[2:]]
     result = card(content, nlu, turns)
-    assert "offered_when_forbidden" not in result.flags
+    assert "offered_when_forbidden" in result.flags
+    assert "conflict" in result.reasons
     assert result.offer_allowed is None
+    calm = card(content, nlu, MODEL)
+    assert "offered_when_forbidden" not in calm.flags and calm.reasons == []
 
 
 # --- the response code ---------------------------------------------------------------------------------------
@@ -414,7 +417,7 @@ def test_a_poor_call_fails_on_score(content, nlu) -> None:
 @pytest.mark.parametrize(("data", "message"), [
     ({"scenario": "no_such_scenario"}, "unknown scenario"),
     ({"outcome": "maybe"}, "unknown outcome"),
-    ({"turns": [{"role": "client", "text": "Алло"}]}, "no operator turn"),
+    ({"turns": []}, "empty call"),
 ])
 def test_bad_input(content, nlu, data: dict, message: str) -> None:
     raw = {"client_name": NAME, "outcome": "agreed", "scenario": None,

@@ -187,12 +187,16 @@ def test_retention_intents_exist_only_in_a_retention_call(nlu: Understanding) ->
 
 def test_moves_are_the_contracts_and_those_of_the_new_call_types(nlu: Understanding) -> None:
     assert set(OPERATOR_TAGS) | {"permission", "robot_question", "ask_reason", "identify", "ask_consent",
-                                 "cancel_request", "winback", "flash_note", "regulator", "why_him"} == set(nlu.moves())
+                                 "cancel_request", "winback", "flash_note", "regulator", "why_him",
+                                 "states_debt", "states_outage", "states_ticket"} == set(nlu.moves())
 
 
 @pytest.mark.parametrize(("text", "tags"), [
     ("Здравствуйте! Меня зовут Анна, компания Ростелеком.", {"greeting"}),
     ("Рад, что смог помочь решить ваш вопрос.", {"bridge"}),
+    ("Вижу, у вас на балансе минус 120 рублей, поэтому связь приостановлена.", {"states_debt"}),
+    ("В вашем районе сейчас авария на линии, бригада уже работает.", {"states_outage"}),
+    ("Мастер придёт завтра с 10 до 12, заявку я оформила.", {"states_ticket"}),
     ("Предлагаю подключить антивирус, это 90 рублей в месяц, всего 3 рубля в день.",
      {"offer", "price", "price_per_day"}),
     ("Понимаю вас. Цена — это единственное, что вас останавливает?", {"empathy", "clarify"}),

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, NonNegativeInt, PositiveInt
 
-from ..vocabulary import Phase, Window
+from ..vocabulary import IntentKind, Phase, Window
 from .base import Authored, Identifier, TemplatePath
 
 # What a feedback text may name; each gets a sample value at load time.
@@ -24,8 +24,8 @@ SUMMARY_TEXTS = ("summary_passed", "summary_failed", "summary_blocked", "all_goo
                  "no_outcome")
 # Roles a rubric gives to operator moves (which moves start an offer, go on selling, work an objection…).
 MoveRole = Literal["offers", "pushes", "works", "accepts", "decision_prompts", "vzor_steps", "clarifies", "benefits", "prices",
-                   "check_questions", "calls_to_action", "identifies", "cancels", "consents", "greetings", "farewells",
-                   "cliches"]
+                   "check_questions", "calls_to_action", "identifies", "cancels", "consents", "winbacks", "greetings",
+                   "farewells", "cliches"]
 SpeechModule = Literal["bridge_module", "offer_module", "objection_module"]
 Weight = Annotated[float, Field(ge=0, le=100)]
 
@@ -76,6 +76,14 @@ class FlagSpec(RubricItem):
     blocker: bool = Field(default=False, description="С этим флагом сессия не засчитана при любом балле")
 
 
+class Revealed(Authored):
+    """How a call shows, without a scenario, that a rule «когда не предлагаем» holds."""
+
+    moves: list[Identifier] = Field(default_factory=list, description="Ходы оператора, которыми он сам это сообщает "
+                                                                     "(«у вас минус на балансе»)")
+    kinds: list[IntentKind] = Field(default_factory=list, description="Виды реплик клиента, которые это сообщают")
+
+
 class Rubric(Authored):
     """How one call type is judged."""
 
@@ -90,6 +98,9 @@ class Rubric(Authored):
     owner_decides: list[str] = Field(
         default_factory=list, description="Фразы клиента о том, что решать владельцу договора: это не возражение, "
                                           "его принимают («Клиент думает»), а не отрабатывают по В.З.О.Р")
+    revealed: dict[Identifier, Revealed] = Field(
+        default_factory=dict, description="Без сценария: причина «когда не предлагаем» (код правила) → что в "
+                                          "разговоре до предложения её открывает")
     checks: list[CheckSpec] = Field(min_length=1)
     flags: list[FlagSpec] = Field(default_factory=list)
 

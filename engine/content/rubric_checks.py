@@ -41,6 +41,13 @@ def _rubric(rubric: Any, merged: dict[str, dict[str, Any]], language: Language, 
     call_type = call_types[0] if len(call_types) == 1 else None
     for role, moves in rubric.moves.items():
         _moves(rubric, moves, language.moves, problems, "moves", role)
+    from ..judge import REVEALABLE
+
+    for reason, revealed in rubric.revealed.items():
+        if reason not in REVEALABLE:
+            problems.append(rubric.problem(f"a transcript cannot reveal {reason!r}; one of "
+                                           f"{', '.join(sorted(REVEALABLE))}", "revealed", reason))
+        _moves(rubric, revealed.moves, language.moves, problems, "revealed", reason, "moves")
     for phase, context in rubric.readings.items():
         if context not in language.contexts:
             problems.append(rubric.problem(f"unknown lexicon context {context!r}", "readings", phase))

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from ..judge import Rules, ScenarioJudge
+from ..judge import Rules, ScenarioJudge, TranscriptJudge
 from .checks import CHECK_RULES, Finding, Outcome, Tools
-from .facts import Case, holds
+from .facts import Case, holds, revealed_reasons
 from .feedback import Problem, Wording
 from .flags import FAILED, FLAG_RULES
 from .reading import Reader
@@ -53,7 +53,8 @@ def _call_type(dialogue: ScoreInput, content: Content) -> CallType:
 
 def score_dialogue(dialogue: ScoreInput, content: Content, nlu: Understanding, *, pass_mark: int | None = None,
                    today: dt.date | None = None) -> Scorecard:
-    """Score one finished dialogue; raises ScoreInputError when the input names unknown ids or has no operator."""
+    """Score one finished dialogue; raises ScoreInputError when the input names unknown ids or has no turn.
+    A call without an operator turn scores too: he may rightly say nothing to an answering machine."""
     if dialogue.scenario is not None and dialogue.scenario not in content.scenarios:
         raise ScoreInputError(f"unknown scenario {dialogue.scenario!r}; known: "
                               f"{', '.join(sorted(content.scenarios)) or 'none'}")
@@ -71,9 +72,10 @@ def score_dialogue(dialogue: ScoreInput, content: Content, nlu: Understanding, *
     persona_name = scenario and f"{scenario.persona.first_name} {scenario.persona.patronymic}".strip()
     client_name = (dialogue.client_name or "").strip() or persona_name or None
     read = Reader(dialogue, client_name, rubric, nlu, call_type.id)
-    if not read.operator:
-        raise ScoreInputError("turns: no operator turn to score")
-    judge = ScenarioJudge(scenario, call_type, Rules(content.products, content.services)) if scenario else None
+    if not dialogue.turns:
+        raise ScoreInputError("turns: an empty call has nothing to score")
+    rules = Rules(content.products, content.services)
+    judge = ScenarioJudge(scenario, call_type, rules) if scenario else None
     chosen = dict(dialogue.outcomes)
     if dialogue.outcome is not None or judge is None:
         chosen[judge.main_offer if judge is not None else None] = dialogue.outcome
@@ -81,8 +83,10 @@ def score_dialogue(dialogue: ScoreInput, content: Content, nlu: Understanding, *
         if code is not None and code not in call_type.codes:
             raise ScoreInputError(f"unknown outcome {code!r}; use one of {', '.join(call_type.codes)}")
     companies = (*content.scorecard_settings.company_names, content.assistant.company)
+    offer_texts = [said.text for said in read.operator if said.tags & read.role("offers")]
+    unscripted = TranscriptJudge(revealed_reasons(read, rubric), call_type, rules, offer_texts)
     case = Case(read, rubric, call_type, judge, client_name, chosen, nlu.phrases(tuple(rubric.owner_decides)),
-                companies)
+                companies, unscripted)
     return _Scoring(case, content, rubric, nlu, mark, today or dt.date.today()).run()
 
 
@@ -184,7 +188,7 @@ class _Scoring:
             return [self.wording.cliche(finding) for finding in findings]
         if spec.rule == "offered_when_forbidden":
             codes = dict.fromkeys(reason.value for product in self.case.offered_forbidden()
-                                  for reason in self.case.judge.truth[product].reasons)
+                                  for reason in self.case.rules.truth[product].reasons)
             for finding in findings:
                 finding.values["reasons"] = "; ".join(self.content.reasons[code].text for code in codes)
         return [self.wording.problem(spec.feedback_id, finding) for finding in findings]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..russian import morph
@@ -49,8 +48,12 @@ class Tools:
 
 def selling_turn(case: Case, block: Block, role: str) -> Said | None:
     """The turn of a reply that goes on selling (one of the role's moves); a reply that accepts («понимаю»,
-    goodbye) may still invite the customer back without selling."""
-    turn = block.first_with(case.read.role(role))
+    goodbye) may still invite the customer back without selling («если понадобится — подключить можно в
+    приложении»): naming the offer again is not selling then."""
+    wanted = case.read.role(role)
+    if block.tags & case.read.role("accepts"):
+        wanted = wanted - case.read.role("offers")
+    turn = block.first_with(wanted)
     if turn is not None:
         return turn
     cta = case.read.role("calls_to_action")
@@ -62,6 +65,8 @@ def selling_turn(case: Case, block: Block, role: str) -> Said | None:
 def _quote_turn(case: Case, spec: CheckSpec) -> Said | None:
     read = case.read
     where = spec.quote
+    if not read.operator:
+        return None
     if where == "first":
         return read.operator[0]
     if where == "last":
@@ -89,14 +94,9 @@ def _names_someone(text: str, exclude: frozenset[str]) -> bool:
         low = normalize_word(word)
         if low in exclude:
             continue
-        if _person_name(low):
+        if any("Name" in p.tag and p.score >= PERSON_NAME_MIN_SCORE for p in morph().parse(low)):
             return True
     return False
-
-
-@lru_cache(maxsize=8192)
-def _person_name(word: str) -> bool:
-    return any("Name" in p.tag and p.score >= PERSON_NAME_MIN_SCORE for p in morph().parse(word))
 
 
 def introduced(case: Case, spec: CheckSpec, tools: Tools) -> Outcome:
@@ -187,7 +187,7 @@ def winback(case: Case, spec: CheckSpec, tools: Tools) -> Outcome:
     refusal = next((s for s in reversed(case.read.client) if s.kind == "refusal" or s.kind in WORKED_KINDS), None)
     after = refusal.index if refusal is not None else -1
     done = any(s.index > after and s.tags & set(spec.moves) for s in case.read.operator)
-    return Outcome(done, [Finding(case.read.operator[-1], refusal)])
+    return Outcome(done, [Finding(case.read.operator[-1] if case.read.operator else None, refusal)])
 
 
 CHECK_RULES: dict[str, Callable[[Case, "CheckSpec", Tools], Outcome]] = {

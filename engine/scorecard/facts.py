@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING
 from ..eligibility import Reason
 from ..understanding.names import name_forms
 from ..understanding.text import normalize_word
-from ..vocabulary import INTENT_KINDS, STOP_KINDS, WORKED_KINDS
+from ..vocabulary import INTENT_KINDS, WORKED_KINDS
 from .reading import Block, Reader, Said
 
 if TYPE_CHECKING:
     from ..content.call_types import CallType
     from ..content.rubric import Rubric
     from ..content.scenarios import Scenario
-    from ..judge import ScenarioJudge
+    from ..judge import ScenarioJudge, TranscriptJudge
     from ..understanding import PhraseSet
 
 
@@ -39,12 +39,14 @@ class Case:
 
     def __init__(self, read: Reader, rubric: Rubric, call_type: CallType, judge: ScenarioJudge | None,
                  client_name: str | None, chosen: dict[str, str | None], owner_decides: PhraseSet,
-                 company_names: tuple[str, ...]):
-        """``chosen``: the code the operator saved for each offer (the main offer's, or None without a scenario)."""
+                 company_names: tuple[str, ...], unscripted: TranscriptJudge):
+        """``chosen``: the code the operator saved for each offer (the main offer's, or None without a scenario);
+        ``unscripted``: what the rules make of the call without a scenario, from what it revealed."""
         self.read = read
         self.rubric = rubric
         self.call_type = call_type
         self.judge = judge
+        self.rules: ScenarioJudge | TranscriptJudge = judge if judge is not None else unscripted
         self.scenario: Scenario | None = judge.scenario if judge is not None else None
         self.client_name = client_name
         self.chosen_codes = chosen
@@ -52,6 +54,10 @@ class Case:
         self.max_objections = call_type.max_objections
         self._owner_decides = owner_decides
         self.company_names = tuple(normalize_word(name) for name in company_names if name.strip())
+
+    def owner_decides(self, text: str) -> bool:
+        """He says the decision is the contract's or number's owner's, not his."""
+        return bool(self._owner_decides.found(text))
 
     def names_company(self, text: str) -> bool:
         """The operator says which company calls (part of introducing himself)."""
@@ -64,7 +70,7 @@ class Case:
         """Objections after the offer, numbered; «решать владельцу договора» is accepted, not an objection."""
         read = self.read
         found = [s for s in read.client if read.after_offer(s) and s.kind in WORKED_KINDS
-                 and not self._owner_decides.found(s.text)]
+                 and not self.owner_decides(s.text)]
         return [Objection(number, said, read.reply(said)) for number, said in enumerate(found, 1)]
 
     @cached_property
@@ -111,18 +117,18 @@ class Case:
     # --- what the scenario says ---------------------------------------------------------------------------
     @property
     def forbidden(self) -> bool:
-        return self.judge is not None and not self.judge.allowed()
+        return not self.rules.allowed()
 
     def forbidding_reasons(self) -> list[str]:
-        return self.judge.forbidding_reasons() if self.judge is not None else []
+        return self.rules.forbidding_reasons()
 
     @cached_property
     def offered_products(self) -> list[str]:
-        """The offers of the tab the operator made, in order: those his offer turns name, else the main offer."""
-        if self.judge is None or self.read.first_offer is None:
+        """The offers the operator made, in order: those his offer turns name, else the main offer."""
+        if self.read.first_offer is None:
             return []
-        named = [self.judge.named_offer(s.text) for s in self.read.operator if s.tags & self.read.role("offers")]
-        return list(dict.fromkeys(p for p in named if p is not None)) or [self.judge.main_offer]
+        named = [self.rules.named_offer(s.text) for s in self.read.operator if s.tags & self.read.role("offers")]
+        return list(dict.fromkeys(p for p in named if p is not None)) or [self.rules.main_offer]
 
     def offer_rows(self, correct: str) -> list[dict[str, str | bool | None]]:
         """Every offer of the tab with the code chosen for it and the code the rules give: the main offer's is
@@ -149,7 +155,7 @@ class Case:
 
     def offered_forbidden(self) -> list[str]:
         """Offers made although the rules forbade them (or he already had them)."""
-        return [p for p in self.offered_products if self.judge.fate(p) is not None]
+        return [p for p in self.offered_products if self.rules.fate(p) is not None]
 
     @property
     def product_id(self) -> str | None:
@@ -167,10 +173,8 @@ class Case:
         return self.heard(flag)
 
     def offer_expected(self) -> bool:
-        """The offer should have been made: the scenario allows it; without one, nothing stopped selling first."""
-        if self.judge is not None:
-            return self.judge.allowed()
-        return not any(s.kind in STOP_KINDS for s in self.read.client if s.index < self.read.offer_index)
+        """The offer should have been made: the rules allow it (the scenario's, or what the call revealed)."""
+        return self.rules.allowed()
 
     # --- positions ----------------------------------------------------------------------------------------
     def first_said(self, role: str, after: int = -1) -> Said | None:
@@ -197,22 +201,43 @@ class Case:
         return False
 
 
+def revealed_reasons(read: Reader, rubric: Rubric) -> set[str]:
+    """The rules «когда не предлагаем» the call revealed before the offer: an operator's move that states one (in
+    the offer's own turn too — he knew it when offering), a customer's turn of a kind that is one."""
+    found = set()
+    for reason, revealed in rubric.revealed.items():
+        moves, kinds = set(revealed.moves), set(revealed.kinds)
+        if any(s.index <= read.offer_index and s.tags & moves for s in read.operator) \
+                or any(s.index < read.offer_index and s.kind in kinds for s in read.client):
+            found.add(reason)
+    return found
+
+
 IDENTITY_DIGITS = re.compile(r"\d{4,}")
 
 
 def _dm_identified_at(case: Case) -> int | None:
-    """Where the decision maker identified himself (retention): his answer with passport or birth-date digits to
-    the operator's request for identification data; never, when the scenario's customer is not the owner."""
-    if case.scenario is not None and not case.scenario.persona.identity.decision_maker:
+    """Where the decision maker identified himself (retention): his answer to the operator's request for
+    identification data — his data, not a refusal or a question back (a date may be said in words); never, when
+    the one who answers is not the owner."""
+    if _not_the_owner(case):
         return None
     asked = False
     for said in case.read.saids:
         if said.role == "operator":
             asked = asked or bool(said.tags & case.read.role("identifies"))
-        elif asked and said.event is None and said.kind not in {"refusal", "conflict", "hesitation"} \
-                and IDENTITY_DIGITS.search(said.text.replace(" ", "")):
+        elif asked and said.event is None and (said.kind == "neutral"
+                                               or IDENTITY_DIGITS.search(said.text.replace(" ", ""))):
             return said.index
     return None
+
+
+def _not_the_owner(case: Case) -> bool:
+    """The one who answers does not decide: the scenario says so, or he says the number or contract is someone
+    else's (the rubric's ``owner_decides`` phrases)."""
+    if case.scenario is not None:
+        return not case.scenario.persona.identity.decision_maker
+    return any(case.owner_decides(s.text) for s in case.read.client)
 
 
 def _answered(case: Case) -> bool:
@@ -235,11 +260,13 @@ def _decision_pending(case: Case) -> bool:
 
 
 def _hung_up_before_introduction(case: Case) -> bool:
-    """He hung up or refused to talk before the operator greeted him or said who is calling."""
-    greetings = case.read.role("greetings")
-    intro = next((s for s in case.read.operator if s.tags & greetings or case.names_company(s.text)), None)
-    limit = intro.index if intro is not None else case.read.turn_count
-    return any(s.index < limit and (s.event is not None or s.kind in {"refusal", "conflict"})
+    """He hung up or refused to talk before the operator could say who is calling: at his first words («алло,
+    добрый день» is not yet an introduction); an operator who spoke again without introducing himself had his chance."""
+    operator = case.read.operator
+    intro = next((s for s in operator if case.names_company(s.text)), None)
+    limit = min(intro.index if intro is not None else case.read.turn_count,
+                operator[1].index if len(operator) > 1 else case.read.turn_count)
+    return any(s.index < limit and (s.event is not None or s.kind in {"refusal", "conflict", "opt_out"})
                for s in case.read.saids if s.role == "client")
 
 
@@ -270,7 +297,9 @@ FACTS: dict[str, Callable[[Case], bool]] = {
     "cancelled": lambda case: case.cancellation is not None,
     "spoke_after_refusal": _spoke_after_refusal,
     "scenario": lambda case: case.scenario is not None,
-    "not_the_owner": lambda case: case.scenario is not None and not case.scenario.persona.identity.decision_maker,
+    "not_the_owner": _not_the_owner,
+    "owner_decides": lambda case: any(case.read.after_offer(s) and case.owner_decides(s.text)
+                                      for s in case.read.client),
 }
 FAMILIES = ("answer", "heard", "heard_kind", "said", "situation")
 

@@ -20,11 +20,11 @@ def said(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
 
 def offered_when_forbidden(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
     """An offer of the tab made although the rules forbade it."""
-    if case.judge is None or not case.offered_forbidden():
+    if not case.offered_forbidden():
         return []
     offer = case.read.role("offers")
     turn = next((s for s in case.read.operator if s.tags & offer
-                 and case.judge.named_offer(s.text) in case.offered_forbidden()), case.read.first_offer)
+                 and case.rules.named_offer(s.text) in case.offered_forbidden()), case.read.first_offer)
     return [Finding(turn)]
 
 
@@ -40,7 +40,9 @@ def ignored_refusal(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
             if push is not None:
                 return [Finding(push, said_)]
         elif said_.kind == "refusal" and read.after_offer(said_) and read.is_decisive(said_):
-            push = selling_turn(case, read.reply(said_), "pushes")
+            # selling in any later reply ignores it, not only in the next one («а вы подумайте…» first)
+            replies = (read.reply(s) for s in read.saids if s.role == "client" and s.index >= said_.index)
+            push = next((turn for turn in (selling_turn(case, block, "pushes") for block in replies) if turn), None)
             if push is not None:
                 return [Finding(push, said_)]
     return []

@@ -131,7 +131,7 @@ class Reader:
 
     def is_decisive(self, said: Said) -> bool:
         """Whether a customer turn after the offer is a decision about it, not an answer to another question:
-        a «нет»/«да» to «какие вопросы остались?» and a «да» to a clarifying question answer those questions."""
+        a «нет»/«да» to «какие вопросы остались?», a «да» to a clarifying question or to WinBack answer those."""
         if said.kind not in DECISIVE_KINDS:
             return False
         asked = self.prompt(said).tags
@@ -139,6 +139,9 @@ class Reader:
                 and not asked & (self.role("calls_to_action") | self.role("offers")):
             return False
         if said.kind == "agreement" and asked & self.role("clarifies") and not asked & self.role("decision_prompts"):
+            return False
+        # «можно» to «проинформировать вас об условиях возврата?» consents to be told, it does not decide to stay
+        if said.kind == "agreement" and asked & self.role("winbacks"):
             return False
         return True
 

@@ -1,0 +1,176 @@
+"""A transcript scored without a scenario, as a trainer's own file is: the rules «когда не предлагаем» applied to
+what the call itself revealed, refusals accepted or pushed past, who may decide, and the calls that end early.
+Every transcript here was written for this test from the seeds' situations."""
+from __future__ import annotations
+
+import pytest
+
+from engine.scorecard import ScoreInput, Scorecard, score_dialogue
+from engine.understanding import Understanding
+
+
+@pytest.fixture(scope="module")
+def nlu(content) -> Understanding:
+    return Understanding.load(content.dialogues)
+
+
+def scored(content, nlu, call_type: str, turns: list[tuple[str, str]], outcome: str | None,
+           client_name: str | None = None) -> Scorecard:
+    rows = [{"role": role, "event": "hung_up"} if text == "hung_up" else {"role": role, "text": text}
+            for role, text in turns]
+    return score_dialogue(ScoreInput.model_validate({
+        "call_type": call_type, "client_name": client_name, "outcome": outcome, "turns": rows}), content, nlu)
+
+
+DEBT_THEN_OFFER = [
+    ("operator", "Ростелеком, Кирилл, добрый день."),
+    ("client", "телевизор с утра не показывает"),
+    ("operator", "Назовите, пожалуйста, номер договора."),
+    ("client", "770012345678"),
+    ("operator", "Вижу, на счёте минус 320 рублей, поэтому телевидение приостановлено до оплаты. "
+                 "А ещё, Зоя Петровна, могу подключить подписку viju+ — 150 рублей в месяц, фильмы без рекламы."),
+    ("client", "ну я подумаю"),
+    ("operator", "Хорошо, всего доброго, Зоя Петровна!"),
+]
+
+
+def test_an_offer_after_the_operator_said_the_account_is_in_debt_is_forbidden(content, nlu) -> None:
+    card = scored(content, nlu, "inbound_upsell", DEBT_THEN_OFFER, "thinking", "Зоя Петровна")
+    assert "offered_when_forbidden" in card.flags and card.passed is False
+    assert card.correct == "not_offered" and "wrong_outcome" in card.flags
+    assert "financial_block" in card.reasons
+
+
+def test_the_same_call_without_the_debt_may_offer(content, nlu) -> None:
+    turns = [*DEBT_THEN_OFFER]
+    turns[4] = ("operator", "Перезагрузила приставку, всё показывает. Рада, что смогла помочь! Зоя Петровна, могу "
+                            "подключить подписку viju+ — 150 рублей в месяц, фильмы без рекламы.")
+    card = scored(content, nlu, "inbound_upsell", turns, "thinking", "Зоя Петровна")
+    assert "offered_when_forbidden" not in card.flags and card.correct == "thinking"
+
+
+def test_an_outage_named_by_the_operator_forbids_any_offer(content, nlu) -> None:
+    turns = [("operator", "Билайн, Олег, здравствуйте."), ("client", "опять нет интернета!"),
+             ("operator", "В вашем районе авария на линии, восстановят к вечеру. Пока ждёте, могу подключить "
+                          "подписку START, 99 рублей в месяц."),
+             ("client", "нет"), ("operator", "Понял, до свидания.")]
+    card = scored(content, nlu, "inbound_upsell", turns, "not_interested", "Олег")
+    assert "offered_when_forbidden" in card.flags and card.correct == "not_offered"
+    assert "global_problem" in card.reasons
+
+
+def test_guarantee_plus_after_a_ticket_is_the_seeds_exception(content, nlu) -> None:
+    ticket = ("operator", "Роутер не включается, я оформила заявку, мастер приедет завтра и заменит его.")
+    offer = ("Раз техника ломается, Гарантия Плюс за 90 рублей в месяц, всего 3 рубля в день: при поломке заменим "
+             "оборудование бесплатно. Подключаем?")
+    guarantee = [("operator", "Ростелеком, Анна, здравствуйте."), ("client", "роутер умер, не горит ничего"),
+                 ticket, ("client", "хорошо"), ("operator", offer), ("client", "да, давайте"),
+                 ("operator", "Подключила. Всего доброго!")]
+    allowed = scored(content, nlu, "inbound_upsell", guarantee, "agreed")
+    assert "offered_when_forbidden" not in allowed.flags and allowed.correct == "agreed"
+    other = [*guarantee]
+    other[4] = ("operator", "Пока ждёте мастера, могу подключить подписку START: 99 рублей в месяц. Подключаем?")
+    forbidden = scored(content, nlu, "inbound_upsell", other, "agreed")
+    assert "offered_when_forbidden" in forbidden.flags and "unresolved_issue" in forbidden.reasons
+
+
+OUTBOUND_START = [("operator", "Тимур Рашидович, добрый день! Ростелеком, Вера. У вас наш интернет, поэтому звоню: "
+                               "можно коротко расскажу о видеонаблюдении?"),
+                  ("client", "ну давайте"),
+                  ("operator", "Камера в квартиру, смотрите с телефона, что дома, запись хранится неделю — "
+                               "390 рублей в месяц, около 13 рублей в день."),
+                  ("client", "нет, спасибо, не нужно")]
+
+
+def test_accepting_a_refusal_and_saying_how_to_come_back_is_not_pushing(content, nlu) -> None:
+    turns = [*OUTBOUND_START,
+             ("operator", "Поняла вас, Тимур Рашидович. Если понадобится, подключить можно в приложении. "
+                          "Хорошего дня!")]
+    card = scored(content, nlu, "outbound_upsell", turns, "not_interested", "Тимур Рашидович")
+    assert "ignored_refusal" not in card.flags and card.correct == "not_interested"
+
+
+def test_selling_two_replies_after_a_refusal_ignores_it(content, nlu) -> None:
+    turns = [*OUTBOUND_START,
+             ("operator", "Тимур Рашидович, а вы подумайте: уедете в отпуск, а квартира под присмотром."),
+             ("client", "я же сказал, не надо"),
+             ("operator", "Так это всего 13 рублей в день! Давайте оформим?"),
+             ("client", "всё, до свидания"), ("client", "hung_up")]
+    card = scored(content, nlu, "outbound_upsell", turns, "not_interested", "Тимур Рашидович")
+    assert "ignored_refusal" in card.flags and card.passed is False
+
+
+def test_an_outbound_call_that_never_uses_a_name_has_no_name(content, nlu) -> None:
+    turns = [("operator", "Здравствуйте! Ростелеком, Вера. Звоню вам как абоненту нашего интернета: можно коротко "
+                          "расскажу о видеонаблюдении?"), *OUTBOUND_START[1:],
+             ("operator", "Поняла вас. Хорошего дня!")]
+    card = scored(content, nlu, "outbound_upsell", turns, "not_interested", None)
+    assert "no_name" in card.flags
+
+
+def test_no_farewell_is_not_asked_of_an_operator_whose_customer_hung_up(content, nlu) -> None:
+    turns = [*OUTBOUND_START[:3], ("client", "не надо мне ничего"), ("client", "hung_up")]
+    card = scored(content, nlu, "outbound_upsell", turns, "not_interested", "Тимур Рашидович")
+    assert "no_farewell" not in card.flags and "farewell" in card.not_applicable
+
+
+RETENTION_THINKS = [
+    ("operator", "Ростислав Олегович, добрый день! Билайн, Ксения, звоню по вашему заявлению на перенос номера."),
+    ("client", "да, я подавал"),
+    ("operator", "Подтвердите, пожалуйста, ФИО и дату рождения владельца номера."),
+    ("client", "Ершов Ростислав Олегович, двенадцатое мая восемьдесят первого"),
+    ("operator", "Спасибо. Почему решили уйти?"),
+    ("client", "у конкурента дешевле тариф"),
+    ("operator", "Понимаю, Ростислав Олегович. Могу дать скидку 35 % на абонентскую плату на 12 месяцев."),
+    ("client", "дайте подумать до завтра"),
+    ("operator", "Хорошо. Я оставлю это предложение в вашей карточке до пятницы. А если всё же перейдёте, через "
+                 "60 дней сможете вернуться на специальных условиях — можно вас о них проинформировать?"),
+    ("client", "ну можно"),
+    ("operator", "Записала. Всего доброго, Ростислав Олегович!"),
+]
+
+
+def test_a_yes_to_being_told_of_winback_is_not_a_yes_to_staying(content, nlu) -> None:
+    card = scored(content, nlu, "retention_mnp", RETENTION_THINKS, "will_not_stay", "Ростислав Олегович")
+    assert card.correct == "will_not_stay" and card.passed is True, card.feedback
+    assert not {"no_identification", "no_winback", "wrong_outcome"} & set(card.flags)
+
+
+def test_a_date_of_birth_in_words_identifies_the_decision_maker(content, nlu) -> None:
+    card = scored(content, nlu, "retention_mnp", RETENTION_THINKS, "will_not_stay", "Ростислав Олегович")
+    assert card.checks["identification"] is True
+
+
+def test_the_one_who_says_the_number_is_not_his_is_not_asked_to_stay(content, nlu) -> None:
+    turns = [*RETENTION_THINKS[:2],
+             ("operator", "Подтвердите, пожалуйста, ФИО владельца номера."),
+             ("client", "номер оформлен на фирму, я им просто пользуюсь"),
+             ("operator", "Понимаю. Тогда обсудить заявление я могу только с представителем организации. "
+                          "Всего доброго!")]
+    card = scored(content, nlu, "retention_mnp", turns, "will_not_stay", "Ростислав Олегович")
+    assert card.correct == "will_not_stay" and "no_winback" not in card.flags and card.passed is True
+
+
+def test_hanging_up_on_a_hello_before_the_company_is_named_is_a_refusal_to_talk(content, nlu) -> None:
+    turns = [("operator", "Алло, здравствуйте!"), ("client", "не звоните мне больше"), ("client", "hung_up")]
+    card = scored(content, nlu, "retention_mnp", turns, "refused_to_talk", None)
+    assert card.correct == "refused_to_talk" and card.passed is True and not card.flags
+
+
+def test_an_answering_machine_the_operator_leaves_in_silence_scores(content, nlu) -> None:
+    turns = [("client", "Абонент не может ответить, оставьте сообщение после сигнала.")]
+    card = scored(content, nlu, "retention_mnp", turns, "blocked", None)
+    assert card.correct == "blocked" and card.passed is True and not card.flags
+
+
+def test_owner_decides_is_thinking_not_a_refusal(content, nlu) -> None:
+    turns = [("operator", "Ростелеком, Глеб, добрый вечер."), ("client", "интернет пропал"),
+             ("operator", "Назовите адрес и ФИО владельца договора."),
+             ("client", "договор на муже, Карпов Илья Ильич, Пенза, Суворова 12"),
+             ("operator", "Перезагрузил порт, проверьте."), ("client", "заработало, спасибо"),
+             ("operator", "Рад, что помог. Вам как абоненту интернета доступен антивирус Kaspersky Plus: 30 дней "
+                          "бесплатно, потом 239 рублей в месяц, защитит компьютер и телефон."),
+             ("client", "договор на муже, это он решает, не я"),
+             ("operator", "Понимаю. Передайте ему, пожалуйста, он может позвонить нам. Всего доброго!")]
+    card = scored(content, nlu, "inbound_upsell", turns, "thinking", "Илья Ильич")
+    assert card.correct == "thinking"
