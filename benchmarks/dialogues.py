@@ -42,6 +42,8 @@ DIALOGUES = (
              {"scenario_id": "retention_price_stays"}),
 )
 SEED = 7
+# the customer call as a Telegram user types it: a greeting opens the chat, then the script's lines
+CUSTOMER_LINES = ("Здравствуйте", *DIALOGUES[0].lines())
 
 
 def events_of(engine: DialogueEngine, dialogue: Dialogue) -> list[Event]:

@@ -50,7 +50,8 @@ def setup_dispatcher(settings: Settings, *, live: Live | None = None, records: R
                      storage: BaseStorage | None = None, isolation: BaseEventIsolation | None = None,
                      clock: Callable[[], float] | None = None) -> Dispatcher:
     """Everything the bot needs, wired; nothing started. Raises ContentError when the content is broken."""
-    records = records or Records(settings.db_path)
+    records = records or Records(settings.db_path, url=settings.database_url.get_secret_value()
+                                 if settings.database_url else None)
     if live is None:
         live = build_live(settings.dialogues_dir, settings.scripts_dir, records)
     if storage is None:
@@ -145,7 +146,7 @@ async def _main(settings: Settings) -> int:
             print(problem, file=sys.stderr)
         return 1
     except RecordStoreError as exc:
-        print(f"DB_PATH: {exc}", file=sys.stderr)
+        print(f"{'DATABASE_URL' if settings.database_url else 'DB_PATH'}: {exc}", file=sys.stderr)
         return 1
     bot = create_bot(settings)
     problems = await check_bot(bot, settings)
@@ -191,7 +192,8 @@ def run_bot(settings: Settings | None = None) -> int:
                 print(line, file=sys.stderr)
             return 2
     configure_logging(secrets=[settings.bot_token.get_secret_value(),
-                               settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""])
+                               settings.webhook_secret.get_secret_value() if settings.webhook_secret else "",
+                               settings.database_url.get_secret_value() if settings.database_url else ""])
     try:
         return asyncio.run(_main(settings))
     except KeyboardInterrupt:
