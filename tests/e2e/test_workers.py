@@ -9,14 +9,16 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from benchmarks.bot_load import conversations, workers
+from benchmarks.bot_load import conversations, seed_customers, workers
 from benchmarks.webhook_load import BOT_COMMAND, DEPLOY, TOKEN, drive, stop_process
 from engine.records import Records
 
@@ -49,9 +51,22 @@ def nginx(worker_ports: list[int], folder: Path) -> Iterator[str]:
     subprocess.run([*command[:-2], "-t", "-g", command[-1]], check=True, capture_output=True)
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
+        _wait_listening(port, process)
         yield f"http://127.0.0.1:{port}/telegram"
     finally:
         stop_process(process)
+
+
+def _wait_listening(port: int, process: subprocess.Popen) -> None:
+    for _ in range(600):  # a guard against an nginx that never listens, not a timing assertion
+        if process.poll() is not None:
+            pytest.fail("nginx exited")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail("nginx did not listen")
 
 
 def _recorded(records: Records, user_id: int) -> list[dict]:
@@ -67,6 +82,9 @@ def test_the_unit_runs_the_bot_command() -> None:
 async def test_two_workers_share_conversations_and_survive_a_kill(tmp_path: Path) -> None:
     try:
         with servers.redis_server() as redis_url, servers.postgres_server() as database_url:
+            records = Records(url=database_url)
+            seed_customers(records, 200, FIRST_USER)
+            records.close()
             tg = await FakeTelegram(TOKEN).start()
             try:
                 async with workers(tg, BOT_COMMAND, 2, tmp_path, REDIS_URL=redis_url,
