@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help=f"where to save the figures ({DEFAULT_JSON})")
     args = parser.parse_args(argv)
     result = run(Config.quick() if args.quick else Config(), tuple(args.only))
-    print_tables(result, Console())
+    print_tables(result, Console(width=160))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"saved {args.json}")

@@ -7,13 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
-
-from engine.records import Records  # noqa: E402
+from engine.records import Records
 
 
 @dataclass(frozen=True)
@@ -65,6 +59,10 @@ def collect(records: Records, days: int, today: dt.date, taken: list[str]) -> di
 
 def chart(stats: dict[str, Any], label: Callable[[str], str]) -> bytes:
     """Sessions per day (trainee and customer stacked) with offers agreed as a line; PNG bytes."""
+    import matplotlib  # on the first report, not at the bot's start (0.7 s)
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
     days = list(stats["per_day"])
     trainee = [stats["per_day"][d]["trainee"] for d in days]
     customer = [stats["per_day"][d]["customer"] for d in days]

@@ -15,6 +15,9 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.methods import (AnswerCallbackQuery, DeleteWebhook, EditMessageText, GetMe, GetUpdates, SendChatAction,
+                             SendMessage, SendPhoto, SetMyCommands, SetWebhook)
+from aiogram.methods.base import Response
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
@@ -34,6 +37,14 @@ log = logging.getLogger("sobesednik.telegram")
 PUBLIC_COMMANDS = ("start", "train", "hint", "stop", "history", "help")
 TRAINER_COMMANDS = ("report", "scenarios", "reload")
 SHUTDOWN_GRACE = 20.0  # seconds to let turns in flight finish before the storage closes
+
+
+# aiogram parametrizes Response[...] for every answer of the Bot API; pydantic keeps such classes weakly and builds
+# them again after each full garbage collection (a quarter of the bot's time under load, issue 13): the ones the bot
+# receives are kept alive here
+_RESPONSES = [Response[method.__returning__] for method in (
+    AnswerCallbackQuery, DeleteWebhook, EditMessageText, GetMe, GetUpdates, SendChatAction, SendMessage, SendPhoto,
+    SetMyCommands, SetWebhook)]
 
 
 def create_bot(settings: Settings) -> Bot:
