@@ -1,6 +1,7 @@
 """Content validation: every kind of authoring mistake is reported as file:line: message, all at once."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,14 @@ def test_every_content_file_references_the_schema() -> None:
     for path in _yaml_files(DEFAULT_DIALOGUES):
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("# yaml-language-server: $schema="), path
+
+
+def test_every_speech_module_the_code_names_exists() -> None:
+    """A template named in Python (not in YAML, which validate checks) must be shipped: a missing one fails only
+    when a customer happens to reach it."""
+    root = Path(__file__).resolve().parents[1]
+    named = {name for path in (root / "engine").rglob("*.py")
+             for name in re.findall(r"""["']([a-z_/]+\.j2)["']""", path.read_text(encoding="utf-8"))}
+    assert named, "the scan finds the templates the engine names"
+    missing = sorted(name for name in named if not (root / "scripts_ru" / name).is_file())
+    assert missing == []

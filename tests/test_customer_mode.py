@@ -210,8 +210,9 @@ def test_opt_out_records_every_channel_named_and_stops_offers(engine: DialogueEn
     chat.send("352011070415 Орлова Светлана")
     chat.send("надоела реклама, отпишите меня")
     assert chat.snapshot.assistant.step == "choose"
-    chat.send("смс и email")
+    replies = chat.send("смс и email")
     assert chat.snapshot.assistant.opt_outs == ["sms_viber", "email"]
+    assert "записала Ваш отказ от рекламы: СМС и Viber, письма на email." in replies[0]  # not «— СМС/Viber, Email»
     chat.press("Отключить ещё")
     chat.press("Реклама на ТВ")
     chat.press("Это всё, спасибо")
@@ -229,6 +230,43 @@ def test_a_complaint_said_alongside_the_issue_stops_selling(engine: DialogueEngi
     decision = next(line.analysis["offer_decision"] for line in chat.snapshot.lines
                     if "offer_decision" in line.analysis)
     assert decision["product"] is None and "conflict" in decision["held_back"]["speed_boost"]
+
+
+def test_an_angry_unsolved_problem_is_registered_never_thanked_for(engine: DialogueEngine) -> None:
+    chat = Chat(engine)
+    chat.send(EGOR)
+    chat.send("опять не работает интернет, задолбали")
+    replies = chat.send("нет")
+    assert [t.kind for t in chat.snapshot.assistant.tickets] == ["complaint"]
+    assert not chat.snapshot.issue_resolved and chat.snapshot.offers == []
+    said = " ".join(replies)
+    assert "я зарегистрировала Вашу жалобу, номер обращения" in said
+    assert "рада, что смогла" not in said.lower() and "визит" not in said
+
+
+def test_a_greeting_uses_up_no_identification_attempt(engine: DialogueEngine) -> None:
+    chat = Chat(engine)
+    replies = chat.send("привет")
+    assert replies == ["Здравствуйте! Чтобы я могла помочь, сначала найду Ваш договор: напишите, пожалуйста, его "
+                       "номер и фамилию и имя владельца."]
+    for attempt in ("123", "не помню"):
+        chat.send(attempt)
+    assert not chat.snapshot.finished and chat.snapshot.assistant.attempts == 2
+    chat.send(EGOR)
+    assert chat.snapshot.identified
+
+
+def test_after_identification_a_greeting_is_asked_about_and_a_topic_is_asked_again_before_a_human(
+        engine: DialogueEngine) -> None:
+    chat = Chat(engine)
+    chat.send(EGOR)
+    replies = chat.send("добрый день")
+    assert replies[0].startswith("Егор Петрович, слушаю Вас. Расскажите, пожалуйста, с каким вопросом")
+    replies = chat.send("ну это самое, как его")
+    assert not chat.snapshot.finished and chat.snapshot.assistant.handoff is None
+    assert "я пока не поняла, с чем нужна помощь" in replies[0] and engine.content.label("handoff_button") in chat.buttons
+    chat.send("пульт не переключает каналы")
+    assert chat.snapshot.issue_topic == "remote_control"
 
 
 def test_a_global_problem_is_explained_not_ticketed(engine: DialogueEngine) -> None:

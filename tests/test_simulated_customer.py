@@ -89,3 +89,17 @@ def test_nothing_typed_breaks_him(engine, text) -> None:
         snapshot, _ = run(engine, scenario, [GREETING, text, text, "Перезагрузите роутер.", text, text])
         for line in client_lines(snapshot):
             assert line["text"] and "{" not in line["text"]
+
+
+def test_direct_questions_are_answered_from_the_persona_and_never_fix_the_problem(engine) -> None:
+    """«Кто у вас в семье пользуется интернетом?» gets his family, not «Так, слушаю Вас» nor a repeat of his
+    complaint; a plain «понятно» fixes nothing."""
+    snapshot, replies = run(engine, "slow_internet_speed_easy", [
+        GREETING, "Кто у вас в семье пользуется интернетом?", "А какие устройства у вас подключены?",
+        "Сколько вы сейчас платите за услуги?", "понятно"])
+    said = [" ".join(reply.text for reply in turn) for turn in replies]
+    assert said[1] == "Мы с мужем и сын-студент — вечером все сразу сидят: кто фильм, кто игры."
+    assert said[2] == "Два ноутбука, телевизор с приставкой и телефоны у всех."
+    assert said[3] == "Около девятисот рублей в месяц за всё вместе, точно не помню."
+    assert "работает" not in said[4] and not snapshot.issue_resolved
+    assert all(said[i] != said[i + 1] for i in range(len(said) - 1))

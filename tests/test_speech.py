@@ -206,7 +206,7 @@ def test_every_objection_answer_has_the_four_vzor_steps_for_every_product(conten
 def test_agreed_closing_for_a_security_product(content):
     assert messages(content, "closings/agreed.j2", "antivirus", operator=OPERATOR_M) == [
         "Отлично, Елена Викторовна, спасибо за доверие!",
-        "Я оформил подключение на имя Елены Викторовны: на Ваш мобильный телефон придёт СМС со ссылкой. После перехода по ссылке "
+        "Я оформил подключение на Ваше имя: на Ваш мобильный телефон придёт СМС со ссылкой. После перехода по ссылке "
         "нажмите кнопки «Проверить» и «Получить» — и Вы получите описание дальнейших шагов.\n"
         "Первые 30 дней — бесплатно, далее 239 рублей в месяц будут начисляться на Ваш лицевой счёт.",
         "Хорошего дня и приятного пользования!",
@@ -215,15 +215,25 @@ def test_agreed_closing_for_a_security_product(content):
 
 def test_agreed_closing_for_an_instalment(content):
     assert messages(content, "closings/agreed.j2", "smart_speaker", operator=OPERATOR_F)[1] == (
-        "Я оформила заказ на имя Елены Викторовны: с Вами свяжутся, чтобы согласовать удобное время доставки.\n"
+        "Я оформила заказ на Ваше имя: с Вами свяжутся, чтобы согласовать удобное время доставки.\n"
         "Ежемесячный платёж — 555 рублей, срок рассрочки — 24 месяца."
     )
 
 
-def test_agreed_closing_names_the_customer_in_the_genitive(content):
-    assert "заявку на подключение на имя Егора Петровича:" in render(
-        content, "closings/agreed.j2", "ent_package", client=MALE_CLIENT, operator=OPERATOR_F)
-    assert "подключение на имя Елены Викторовны, и уже завтра" in render(content, "closings/agreed.j2", "start")
+def test_agreed_closing_speaks_to_the_owner_not_about_him(content):
+    """Said to Егор Петрович himself: «на Ваше имя», never «на имя Егора Петровича»."""
+    text = render(content, "closings/agreed.j2", "ent_package", client=MALE_CLIENT, operator=OPERATOR_F)
+    assert "Отлично, Егор Петрович, спасибо за доверие!\n\nЯ оформила заявку на подключение на Ваше имя:" in text
+    assert "Егора Петровича" not in text
+    assert "подключение на Ваше имя, и уже завтра" in render(content, "closings/agreed.j2", "start")
+
+
+def test_a_customer_line_follows_the_persona_gender(content):
+    """Ольга Николаевна «видела рекламу», Егор Петрович «видел»."""
+    she = content.speech.render("client/traps/requested.j2", client=Person("Ольга", "Николаевна", "f"))
+    he = content.speech.render("client/traps/requested.j2", client=MALE_CLIENT)
+    assert "«Капсула» — видела рекламу." in she and "видел рекламу" not in she
+    assert "«Капсула» — видел рекламу." in he
 
 
 def test_declined_closing_accepts_the_no_at_once(content):

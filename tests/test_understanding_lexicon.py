@@ -2,7 +2,6 @@
 no Python, and the model trained from it is cached and the same however often it is trained."""
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import numpy as np
 import pytest
 
 from engine.content.yaml_source import ContentError
-from engine.understanding import Understanding, check_lexicon, model, run_classify
+from engine.understanding import Understanding, check_lexicon, model
 from tests.contract import CONTRACT_KINDS, CONTRACT_TOPICS, OPERATOR_TAGS
 from engine.understanding.lexicon import load_lexicon
 from engine.understanding.understanding import _load
@@ -86,38 +85,6 @@ def test_a_missing_language_file_and_yaml_syntax_are_reported(tmp_path: Path) ->
     messages = [str(p) for p in check_lexicon(root)]
     assert any("language.yaml:1:" in m for m in messages)
     assert any("operator.yaml:" in m and "YAML syntax" in m for m in messages)
-
-
-def test_a_trainer_teaches_a_new_objection_in_yaml_alone(content_copy: Path) -> None:
-    """An objection type the Python has never heard of: declared with its kind and examples, then recognised in
-    lines it was not taught, by every reader (the facade, its kind, classify)."""
-    dialogues = content_copy / "dialogues"
-    before = Understanding.load(dialogues)
-    assert "objection_trust" not in before.intents()
-    (dialogues / "lexicon" / "trust.yaml").write_text(
-        "intents:\n"
-        "  objection_trust:\n"
-        "    kind: objection\n"
-        "    examples:\n"
-        "      - я вам не доверяю\n"
-        "      - опять обманете\n"
-        "      - вам верить нельзя\n"
-        "      - вы всегда обманываете людей\n"
-        "      - не верю я вашим обещаниям\n"
-        "      - знаю я ваши бесплатные периоды, потом спишут втридорога\n"
-        "      - сначала бесплатно, а потом деньги снимете, знаю я вас\n"
-        "      - в прошлый раз тоже обещали, а обманули\n"
-        "      - нет доверия к вашей компании\n"
-        "      - опять какой-то развод\n", encoding="utf-8")
-    after = Understanding.load(dialogues)
-    assert "objection_trust" in after.intents() and after.intent_kind("objection_trust") == "objection"
-    assert after.client_intent("не доверяю я вашей компании").intent == "objection_trust"
-    assert after.client_intent("вы меня опять обманете").intent == "objection_trust"
-    assert after.client_intent("дорого").intent == "objection_price"
-    written: list[str] = []
-    assert run_classify("client", ["вам я не доверяю".encode()], written.append, dialogues) == 0
-    assert json.loads(written[0])["intent"] == "objection_trust"
-    assert Understanding.load(dialogues) is after  # unchanged files: the same, cached
 
 
 def test_the_trained_model_is_cached_and_training_is_deterministic(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,7 +22,7 @@ def nlu() -> Understanding:
 
 
 def _evaluation_sets() -> dict[str, list[Row]]:
-    """Every set the understanding is measured on, but the sealed batch B."""
+    """Every set the understanding is measured on, but batch B."""
     return {"held-out": [row for kind in KINDS for row in holdout(kind)],
             "independent": [row for kind in KINDS for row in independent(kind)],
             "second author A": [row for kind in KINDS for row in rows_of(batch("A"), kind)]}
@@ -106,7 +106,7 @@ def test_independent_customer_intents(nlu: Understanding) -> None:
 @pytest.mark.parametrize("kind", KINDS)
 def test_second_author_batch_a(nlu: Understanding, kind: str) -> None:
     """Batch A was read while developing (its errors studied): a development set now, not an independent one, so
-    it only guards against going back; the issue's targets are asserted on the sealed batch B."""
+    it only guards against going back; the issue's targets are measured on batch B (tests/test_understanding_sealed.py)."""
     rows = rows_of(batch("A"), kind)
     if not rows:
         pytest.skip(f"no {kind} file of batch A in {DATA / 'second_author'}")

@@ -25,6 +25,7 @@ class AssistantState(BaseModel):
     customer: DemoCustomer | None = Field(default=None, description="The identified customer, as found then")
     attempts: int = Field(default=0, description="Failed identification attempts")
     unknown: int = Field(default=0, description="Requests the assistant did not understand")
+    asked_topic: bool = Field(default=False, description="A greeting was answered by asking for the topic once")
     step: str | None = Field(default=None, description="The step of the topic's flow the customer is at")
     pending_topic: str | None = Field(default=None, description="A topic named before he was identified")
     pending_text: str = ""

@@ -117,7 +117,8 @@ class Topics:
             topic = self.detect(event.text, intent)
         if topic is not None:
             return self.start(snapshot, topic, event.text)
-        if kind in {"hello", "neutral"} and state.unknown == 0:
+        if kind in {"hello", "neutral"} and state.unknown == 0 and not state.asked_topic:
+            state.asked_topic = True  # asked once: the next unclear line gets the menu, not the same words again
             return mode.say(snapshot, "bot/topic_ask.j2", buttons=self.menu())
         state.unknown += 1
         if state.unknown >= MAX_UNKNOWN:
@@ -172,7 +173,7 @@ class Topics:
             self.record_opt_outs(snapshot, channels)
         choice = chosen[0]
         if choice.goto is not None:
-            names = ", ".join(self.content.channels[channel].name for channel in channels)
+            names = ", ".join(self.content.channels[channel].in_text for channel in channels)
             return self.step(snapshot, topic, topic.step(choice.goto), channels=names)
         return self.finish(snapshot, topic, choice.result)
 
@@ -195,6 +196,7 @@ class Topics:
             return self.mode.handoff(snapshot, topic.id, number)
         replies: list[Reply] = []
         if result == "ticket":
-            replies += self.mode.say(snapshot, "bot/ticket_created.j2", ticket=self.ticket(snapshot, topic))
+            replies += self.mode.say(snapshot, "bot/ticket_created.j2", ticket=self.ticket(snapshot, topic),
+                                     kind=topic.ticket or "repair")
         snapshot.issue_resolved = result == "solved"
         return replies + self.mode.offers.after_issue(snapshot)

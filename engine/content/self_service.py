@@ -48,7 +48,8 @@ class Channel(Authored):
     """Канал коммуникаций, от которого клиент может отказаться (seed 000, «Коммуникации — отказ от коммуникаций»)."""
 
     id: Identifier
-    name: str = Field(description="Как канал называется в скрипте")
+    name: str = Field(description="Как канал называется в скрипте (на кнопке)")
+    in_text: str = Field(description="Как канал звучит посреди фразы: «Ваш отказ от рекламы: звонки, СМС и Viber»")
     keywords: list[str] = Field(default_factory=list, description="Слова, по которым канал узнаётся в сообщении")
 
 

@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING
 from ..judge import Rules, ScenarioJudge, TranscriptJudge
 from .checks import CHECK_RULES, Finding, Outcome, Tools
 from .facts import Case, holds, revealed_reasons
-from .feedback import Problem, Wording
+from .feedback import Problem, Wording, lower_first
 from .flags import FAILED, FLAG_RULES
 from .reading import Reader
 from .transcript import ScoreInput, ScoreInputError, Scorecard
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from ..content.call_types import CallType
     from ..content.loader import Content
     from ..content.rubric import CheckSpec, FlagSpec, Rubric
@@ -190,15 +192,19 @@ class _Scoring:
             codes = dict.fromkeys(reason.value for product in self.case.offered_forbidden()
                                   for reason in self.case.rules.truth[product].reasons)
             for finding in findings:
-                finding.values["reasons"] = "; ".join(self.content.reasons[code].text for code in codes)
+                finding.values["reasons"] = self._reasons_in_a_sentence(codes)
         return [self.wording.problem(spec.feedback_id, finding) for finding in findings]
+
+    def _reasons_in_a_sentence(self, codes: Iterable[str]) -> str:
+        """The rules' reasons as they read after a colon: «нельзя: на договоре финансовая блокировка; …»."""
+        return "; ".join(lower_first(self.content.reasons[code].text) for code in codes)
 
     def _code_problems(self, wrong_offers: list[Finding]) -> list[Problem]:
         labels = {code: item.label for code, item in self.content.response_codes.items()}
         chosen = self.case.chosen
         problems = []
         if chosen != self.outcome.code:
-            reasons = "; ".join(self.content.reasons[code].text for code in self.case.forbidding_reasons())
+            reasons = self._reasons_in_a_sentence(self.case.forbidding_reasons())
             why = self.outcome.why.format(**self.wording.values(reasons=reasons))
             if chosen is None:
                 problems.append(Problem("no_outcome", {"correct": labels[self.outcome.code], "why": why}))

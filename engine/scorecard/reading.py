@@ -135,8 +135,10 @@ class Reader:
         if said.kind not in DECISIVE_KINDS:
             return False
         asked = self.prompt(said).tags
+        # «Подключаю. Остались вопросы?» — «нет, всё понятно» after his «да» answers the question, not the offer
         if said.kind in {"agreement", "refusal"} and asked & self.role("check_questions") \
-                and not asked & (self.role("calls_to_action") | self.role("offers")):
+                and not asked & (self.role("offers") - self.role("calls_to_action")) \
+                and (not asked & self.role("calls_to_action") or self._agreed_before(said)):
             return False
         if said.kind == "agreement" and asked & self.role("clarifies") and not asked & self.role("decision_prompts"):
             return False
@@ -144,6 +146,10 @@ class Reader:
         if said.kind == "agreement" and asked & self.role("winbacks"):
             return False
         return True
+
+    def _agreed_before(self, said: Said) -> bool:
+        return any(self.after_offer(s) and s.index < said.index and s.kind == "agreement" and self.is_decisive(s)
+                   for s in self.client)
 
     def window(self, name: str, turns: int = 2, end: int | None = None) -> list[Said]:
         """The operator turns of a transcript window (vocabulary.Window); ``end``: where the presentation ends."""

@@ -1,0 +1,159 @@
+"""The judge against a second author's verdicts: complete transcripts of all three call types, each graded first by
+someone who never saw the lexicon, the rubrics or the code (tests/data/second_author/README.md gives his rule of
+pass/fail, written before anything was scored). Measured: agreement on pass/fail, on every contract flag and on
+the correct response code, per call type; and a good call beats the toxic call of its pair by ≥ 30 points.
+
+Batch A (24 calls) is the development batch: its misses were read while calibrating, so its figures are not
+independent. Batch B (48 calls) was sealed until the one measurement reported in the issue's note; it runs on every
+test run since, and its floors below are those first figures, so the judge cannot silently get worse on it.
+Our own extra toxic properties (``robot_question``, ``pushy``, ``too_long``, ``wasted_time``) are not in the
+contract's list the second author graded, so they do not count either way.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from engine.content.loader import Content
+from engine.score_cli import parse_input
+from engine.scorecard import score_dialogue
+from engine.understanding import Understanding
+from tests.nlu_data import SECOND_AUTHOR, Row, copies, taught
+
+CONTRACT_FLAGS = frozenset({
+    "too_many_objections", "ignored_refusal", "cliche", "no_name", "no_greeting", "no_farewell",
+    "offered_when_forbidden", "wrong_outcome", "no_identification", "cancelled_without_consent", "no_winback"})
+CALL_TYPES = ("inbound_upsell", "outbound_upsell", "retention_mnp")
+TARGET = 0.90  # the issue's agreement on pass/fail and on flags
+GAP = 30  # a good call beats the toxic one of its pair by this many points
+# Batch B, measured once when unsealed (2026-12-02, commit f6fc0a4; docs/measurements/): floors, not targets.
+SEALED_FLOORS = {"passed": 33 / 48, "flags": 30 / 48, "code": 41 / 48, "pairs": 7 / 12}
+SHORT = 30  # an independent author writes «спасибо, всего доброго» too: from 30 characters a turn is his own
+
+
+@dataclass(frozen=True)
+class Graded:
+    id: str
+    call_type: str
+    pair: str | None
+    expected_passed: bool
+    expected_flags: frozenset[str]
+    expected_code: str
+    passed: bool
+    flags: frozenset[str]
+    code: str
+    score: int
+
+    def line(self) -> str:
+        extra, missed = sorted(self.flags - self.expected_flags), sorted(self.expected_flags - self.flags)
+        return (f"  {self.id:<11} score {self.score:>3}  passed {self.passed!s:<5} (his {self.expected_passed!s:<5}) "
+                f"code {self.code} (his {self.expected_code})  +{extra} -{missed}")
+
+
+def transcripts(letter: str) -> list[dict]:
+    path = SECOND_AUTHOR / f"transcripts_{letter}.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip() and not line.startswith("#")]
+
+
+def grade(letter: str, content: Content, nlu: Understanding) -> list[Graded]:
+    graded = []
+    for row in transcripts(letter):
+        dialogue = {key: row[key] for key in ("client_name", "outcome", "turns", "call_type")}
+        card = score_dialogue(parse_input(json.dumps(dialogue)), content, nlu)
+        verdict = row["verdict"]
+        graded.append(Graded(row["id"], row["call_type"], row.get("pair"), verdict["passed"],
+                             frozenset(verdict["flags"]), verdict["correct_code"], card.passed,
+                             frozenset(card.flags) & CONTRACT_FLAGS, card.correct, card.score))
+    return graded
+
+
+@dataclass(frozen=True)
+class Agreement:
+    passed: float
+    flags: float  # calls whose contract flags are exactly the second author's
+    code: float
+    pairs: float  # pairs where the good call beats the toxic one by GAP
+    per_flag: dict[str, tuple[int, int, int]]  # flag: calls agreeing, calls he flagged, calls we flagged
+    gaps: list[tuple[str, str, int]]
+
+    def figures(self) -> dict[str, float]:
+        return {"passed": self.passed, "flags": self.flags, "code": self.code, "pairs": self.pairs}
+
+
+def agreement(graded: list[Graded]) -> Agreement:
+    n = len(graded)
+    per_flag: dict[str, tuple[int, int, int]] = {}
+    for flag in sorted(CONTRACT_FLAGS):
+        agree = sum((flag in g.flags) == (flag in g.expected_flags) for g in graded)
+        per_flag[flag] = (agree, sum(flag in g.expected_flags for g in graded), sum(flag in g.flags for g in graded))
+    by_id = {g.id: g for g in graded}
+    gaps = [(g.id, g.pair, g.score - by_id[g.pair].score) for g in graded
+            if g.pair in by_id and g.expected_passed and not by_id[g.pair].expected_passed]
+    return Agreement(passed=sum(g.passed == g.expected_passed for g in graded) / n,
+                     flags=sum(g.flags == g.expected_flags for g in graded) / n,
+                     code=sum(g.code == g.expected_code for g in graded) / n,
+                     pairs=sum(gap >= GAP for *_, gap in gaps) / len(gaps) if gaps else 1.0,
+                     per_flag=per_flag, gaps=gaps)
+
+
+def report(title: str, graded: list[Graded]) -> str:
+    lines = [f"{title}: {len(graded)} calls"]
+    for call_type in (None, *CALL_TYPES):
+        part = [g for g in graded if call_type is None or g.call_type == call_type]
+        a = agreement(part)
+        lines.append(f"  {call_type or 'all':<16} n {len(part):>2}  pass/fail {a.passed:.2f}  flags {a.flags:.2f}  "
+                     f"code {a.code:.2f}  good−toxic ≥{GAP}: {a.pairs:.2f}")
+    whole = agreement(graded)
+    lines.append("  per flag (calls agreeing / his / ours):")
+    lines += [f"    {flag:<26} {agree:>2}/{len(graded)}  his {his:>2}  ours {ours:>2}"
+              for flag, (agree, his, ours) in whole.per_flag.items() if his or ours]
+    lines.append("  pairs: " + ", ".join(f"{good}−{toxic} {gap:+d}" for good, toxic, gap in whole.gaps))
+    lines.append("  disagreements:")
+    lines += [g.line() for g in graded
+              if (g.passed, g.flags, g.code) != (g.expected_passed, g.expected_flags, g.expected_code)]
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def nlu(content: Content) -> Understanding:
+    return Understanding.load(content.dialogues)
+
+
+def _turn_rows(letter: str) -> list[Row]:
+    return [Row(frozenset(), turn["text"], f"transcripts_{letter}:{row['id']}:{number}")
+            for row in transcripts(letter) for number, turn in enumerate(row["turns"], 1)
+            if len(turn.get("text", "")) > SHORT]
+
+
+def test_the_calibration_set_is_big_enough_and_covers_every_call_type() -> None:
+    rows = transcripts("A") + transcripts("B")
+    assert len(rows) >= 40
+    assert Counter(row["call_type"] for row in rows).keys() == set(CALL_TYPES)
+    assert all(min(Counter(r["call_type"] for r in transcripts(letter)).values()) >= 6 for letter in "AB")
+    assert all({"passed", "flags", "correct_code"} <= row["verdict"].keys() for row in rows)
+
+
+@pytest.mark.parametrize("letter", ["A", "B"])
+def test_no_turn_copies_what_the_understanding_was_taught(letter: str) -> None:
+    found = copies(taught(), _turn_rows(letter))
+    assert not found, "\n".join(map(str, found[:10]))
+
+
+def test_batch_a_development_agreement(content: Content, nlu: Understanding) -> None:
+    graded = grade("A", content, nlu)
+    print("\n" + report("second author, batch A (development)", graded))
+    figures = agreement(graded)
+    assert figures.passed >= TARGET and figures.flags >= TARGET and figures.code >= TARGET
+    assert figures.pairs == 1.0
+
+
+def test_batch_b_sealed_agreement(content: Content, nlu: Understanding) -> None:
+    graded = grade("B", content, nlu)
+    print("\n" + report("second author, batch B (sealed until its first measurement)", graded))
+    figures = agreement(graded).figures()
+    assert all(figures[name] >= floor for name, floor in SEALED_FLOORS.items()), figures
