@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -21,6 +22,20 @@ settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True
                           print_blob=True)
 settings.register_profile("deep", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(autouse=True)
+def isolated_logging():
+    """A command run in process installs the privacy handler on the root logger (as every entry point does): it must
+    not outlive its test, or a later test's caplog sees records already masked, depending on the test order."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in root.handlers:
+        if handler not in handlers:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
 
 
 @pytest.fixture(scope="session")

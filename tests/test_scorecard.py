@@ -558,3 +558,49 @@ def test_a_caller_who_is_not_the_owner_is_accepted_not_worked(content: Content, 
     # the same words without «договор не на мне» are an objection («я подумаю») the operator must work
     thinking = card(content, nlu, [*MODEL[:5], ("client", "Я подумаю."), ("operator", accept)], outcome="thinking")
     assert thinking.checks["vzor"] is False
+
+
+# --- the issue's examples of a judge that rewarded pushing ----------------------------------------------------------
+
+def test_pushing_twice_after_a_plain_refusal_fails(content, nlu) -> None:
+    """«Нет, я отказываюсь» and two more pushes: once scored 85; a trainer fails it, far below the same call that
+    accepts the refusal."""
+    pushed = [*MODEL[:5], ("client", "Нет, я отказываюсь."),
+              ("operator", "Подумайте, Елена Викторовна: всего 3 рубля в день, фильмы без задержек. Подключаем?"),
+              ("client", "Я же сказала — нет."),
+              ("operator", "Но это же выгодно, скорость для всей семьи! Давайте всё-таки подключим?"),
+              ("client", "Нет."), ("operator", FAREWELL)]
+    accepted = [*MODEL[:5], ("client", "Нет, я отказываюсь."),
+                ("operator", "Хорошо, Елена Викторовна, понимаю вас. Если передумаете, просто позвоните нам. "
+                             "Спасибо за звонок, всего доброго!")]
+    result = card(content, nlu, pushed, outcome="not_interested")
+    assert "ignored_refusal" in result.flags and result.passed is False
+    fair = card(content, nlu, accepted, outcome="not_interested")
+    assert fair.passed and not fair.flags
+    assert fair.score - result.score >= 30
+
+
+def test_the_third_objection_counts_whatever_was_said_between(content, nlu) -> None:
+    """A «нет, спасибо» between objections does not reset the count: working a third one is over the limit."""
+    turns = [*MODEL[:7], ("client", "Нет, спасибо."),
+             ("operator", "Понимаю. А что именно смущает? Скорость будет выше для всех устройств."),
+             ("client", "Да мне это просто не нужно, я фильмы не смотрю."),
+             ("operator", "Понимаю вас. А дети или муж смотрят видео вечером? Скорость для всех, всего 3 рубля в "
+                          "день — согласитесь, удобно?"),
+             ("client", "Некогда мне это обсуждать, я на работе."),
+             ("operator", "Понимаю, Елена Викторовна, буду краткой: 3 рубля в день и никаких задержек. Подключаем?"),
+             ("client", "Нет."), ("operator", FAREWELL)]
+    result = card(content, nlu, turns, outcome="not_interested")
+    assert {"too_many_objections", "ignored_refusal"} <= set(result.flags)
+    assert result.checks["objection_limit"] is False
+
+
+def test_no_better_phrase_of_the_scorecard_is_a_cliche(content, nlu) -> None:
+    """«Лучше так» must never teach what the same scorecard flags as a cliché."""
+    cliches = {"cliche", "robot_question"}
+    for item in content.scorecard_feedback.values():
+        if item.better is None:
+            continue
+        better = item.better.replace("{client}", NAME)
+        better = re.sub(r"\{[a-z_]+\}", "…", better)
+        assert not nlu.operator_moves(better).tags & cliches, (item.id, better)

@@ -3,7 +3,7 @@
 It was sealed until one measurement (2026-12-02, commit f6fc0a4; the whole report is kept in
 docs/measurements/batch_b_first_opening_2026-12-02.txt and in the note of issue 11): intent macro-F1 0.762, move
 micro-F1 0.845, topic accuracy 0.890 — below the issue's 0.95 / 0.92 / 0.95. It runs on every test run since, with
-those first figures as floors: the understanding may not get worse on it. Its rows are never read to tune; a figure
+floors (below): the understanding may not get worse on it. Its rows are never read to tune; a figure
 measured on it after that day is no longer an independent one (the note says which is which).
 Run with -s for the per-label report (precision, recall, F1).
 """
@@ -19,7 +19,10 @@ from tests.nlu_data import (KINDS, SECOND_AUTHOR, Row, batch, copies, evaluate, 
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"client": 0.95, "operator": 0.92, "topic": 0.95}  # intent macro-F1, move micro-F1 (13), topic accuracy
-FIRST_OPENING = {"client": 0.762, "operator": 0.845, "topic": 0.890}  # the floors: measured once, when unsealed
+# Floors: the figures after 1 053 more examples written by a helper who never saw any evaluation set (its lines that
+# happened to near-copy a row of batch B were then dropped, without reading B); at the first opening they were
+# 0.762, 0.845 and 0.890.
+FLOORS = {"client": 0.778, "operator": 0.877, "topic": 0.926}
 SIZES = {"client": 300, "operator": 150, "topic": 150}  # the issue's sizes of an independent set
 
 def test_batch_b_is_there_and_big_enough() -> None:
@@ -57,4 +60,4 @@ def test_batch_b_stays_at_or_above_its_first_measurement(kind: str) -> None:
     evaluation = evaluate(nlu, kind, rows)
     target = "met" if evaluation.figure >= TARGETS[kind] else f"below the target {TARGETS[kind]}"
     print("\n" + evaluation.report(f"second author, batch B, {kind} ({target})"))
-    assert evaluation.figure >= FIRST_OPENING[kind] - 0.0005
+    assert evaluation.figure >= FLOORS[kind] - 0.0005

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from ..vocabulary import DECISIVE_KINDS, HUNG_UP, WORKED_KINDS
 from .transcript import ScoreInput
 
+SETTLED_KINDS = DECISIVE_KINDS - {"objection"}  # answers that settle the offer; an objection still awaits its work
+
 if TYPE_CHECKING:
     from ..content.rubric import Rubric
     from ..understanding import Understanding
@@ -142,13 +144,20 @@ class Reader:
             return False
         if said.kind == "agreement" and asked & self.role("clarifies") and not asked & self.role("decision_prompts"):
             return False
+        # «вечером, после семи» to «когда мужу удобнее перезвонить?» after his «пусть он решает»: he has decided
+        if said.kind in WORKED_KINDS and not asked & self.role("decision_prompts") \
+                and self._decided_before(said, SETTLED_KINDS):
+            return False
         # «можно» to «проинформировать вас об условиях возврата?» consents to be told, it does not decide to stay
         if said.kind == "agreement" and asked & self.role("winbacks"):
             return False
         return True
 
     def _agreed_before(self, said: Said) -> bool:
-        return any(self.after_offer(s) and s.index < said.index and s.kind == "agreement" and self.is_decisive(s)
+        return self._decided_before(said, frozenset({"agreement"}))
+
+    def _decided_before(self, said: Said, kinds: frozenset[str]) -> bool:
+        return any(self.after_offer(s) and s.index < said.index and s.kind in kinds and self.is_decisive(s)
                    for s in self.client)
 
     def window(self, name: str, turns: int = 2, end: int | None = None) -> list[Said]:
