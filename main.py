@@ -46,7 +46,7 @@ def _open_records(db: Optional[Path]):
     from engine.records import RecordStoreError, Records
 
     try:
-        return Records(db)
+        return Records.from_env(db)
     except RecordStoreError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2)

@@ -7,13 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
-
-from engine.records import Records  # noqa: E402
+from engine.records import Records
 
 
 @dataclass(frozen=True)
@@ -30,24 +24,23 @@ def collect(records: Records, days: int, today: dt.date, taken: list[str]) -> di
     """Per-day counts of sessions (by mode) and of offers shown and taken (``taken``: the codes with which the
     customer gets the product), plus period totals."""
     first = (today - dt.timedelta(days=days - 1)).isoformat()
-    db = records.db
     per_day: dict[str, dict[str, int]] = {d.isoformat(): {"trainee": 0, "customer": 0, "offers": 0, "taken": 0}
                                           for d in _days(today, days)}
-    for day, mode, count in db.execute(
+    for day, mode, count in records.execute(
             "select substr(started_at, 1, 10) as day, mode, count(*) from sessions "
             "where substr(started_at, 1, 10) >= ? group by day, mode", [first]).fetchall():
         if day in per_day and mode in ("trainee", "customer"):
             per_day[day][mode] = count
     marks = ", ".join("?" for _ in taken) or "null"
-    for day, shown, took in db.execute(
-            f"select substr(shown_at, 1, 10) as day, count(*), sum(response in ({marks})) from offers "
-            "where substr(shown_at, 1, 10) >= ? group by day", [*taken, first]).fetchall():
+    for day, shown, took in records.execute(
+            f"select substr(shown_at, 1, 10) as day, count(*), sum(case when response in ({marks}) then 1 else 0 "
+            "end) from offers where substr(shown_at, 1, 10) >= ? group by day", [*taken, first]).fetchall():
         if day in per_day:
             per_day[day]["offers"] = shown
-            per_day[day]["taken"] = took or 0
-    finished, score = db.execute(
-        "select sum(status = 'finished'), avg(score) from sessions where substr(started_at, 1, 10) >= ?",
-        [first]).fetchone()
+            per_day[day]["taken"] = int(took or 0)  # PostgreSQL sums to a Decimal
+    finished, score = records.execute(
+        "select sum(case when status = 'finished' then 1 else 0 end), avg(score) from sessions "
+        "where substr(started_at, 1, 10) >= ?", [first]).fetchone()
     totals = {key: sum(day[key] for day in per_day.values()) for key in ("trainee", "customer", "offers", "taken")}
     return {
         "per_day": per_day,
@@ -56,16 +49,20 @@ def collect(records: Records, days: int, today: dt.date, taken: list[str]) -> di
         "sessions": totals["trainee"] + totals["customer"],
         "trainee": totals["trainee"],
         "customer": totals["customer"],
-        "finished": finished or 0,
+        "finished": int(finished or 0),
         "offers": totals["offers"],
         "taken": totals["taken"],
         "conversion": round(100 * totals["taken"] / totals["offers"]) if totals["offers"] else 0,
-        "score": "" if score is None else round(score),
+        "score": "" if score is None else round(float(score)),
     }
 
 
 def chart(stats: dict[str, Any], label: Callable[[str], str]) -> bytes:
     """Sessions per day (trainee and customer stacked) with offers agreed as a line; PNG bytes."""
+    import matplotlib  # on the first report, not at the bot's start (0.7 s)
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
     days = list(stats["per_day"])
     trainee = [stats["per_day"][d]["trainee"] for d in days]
     customer = [stats["per_day"][d]["customer"] for d in days]

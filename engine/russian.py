@@ -62,6 +62,7 @@ def inflect_person(full_name: str, case: str) -> str:
     return " ".join(inflect_word(word, case, kind) for word, kind in zip(words, kinds))
 
 
+@lru_cache(maxsize=4096)
 def agree_with_number(word: str, number: int) -> str:
     """«рубль» agreed with 13 → «рублей»."""
     parse = morph().parse(word)[0]

@@ -1,8 +1,9 @@
 """A `transitions` machine compiled once from authored states and transitions; models visit it one turn at a time.
 
 Both the call-stage machine and the simulated customer's machine are built on it: named guards from a closed
-registry (no code in YAML), ``auto_transitions=False``, ``model=None`` with add_model/remove_model per turn, so the
-machine keeps no model between turns. A model has ``state`` and ``facts`` (apart, so that no fact shadows a trigger
+registry (no code in YAML), ``auto_transitions=False``, ``model=None``: an event is triggered on the turn's model
+directly (``Machine.events[name].trigger(model)``), so the machine never holds a model — cheaper than
+add_model/remove_model per turn, which build and drop the model's trigger methods each time. A model has ``state`` and ``facts`` (apart, so that no fact shadows a trigger
 of the same name) and a ``done`` list the transition's payload is appended to.
 """
 from __future__ import annotations
@@ -65,15 +66,11 @@ class CompiledMachine:
 
     def fire(self, model: Any, trigger: str) -> Fired | None:
         """Fire ``trigger`` on ``model``; None when it does not apply to its state or no guard lets it pass."""
-        if trigger not in self._machine.get_triggers(model.state):
+        event = self._machine.events.get(trigger)
+        if event is None or model.state not in event.transitions:
             return None
         source = model.state
-        self._machine.add_model(model, initial=source)
-        try:
-            moved = model.trigger(trigger)
-        finally:
-            self._machine.remove_model(model)
-        if not moved:
+        if not event.trigger(model):
             return None
         return Fired(trigger, source, model.state, model.done.pop())
 
