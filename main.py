@@ -47,7 +47,7 @@ def _open_records(db: Optional[Path]):
     from engine.records import RecordStoreError, Records
 
     try:
-        return Records(db)
+        return Records.from_env(db)
     except RecordStoreError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2)
@@ -373,6 +373,8 @@ def _existing_records(content, db: Optional[Path]):
     """The records to read, never created here: a missing file is a polite line, not an empty database."""
     from engine.records import default_db_path
 
+    if os.environ.get("DATABASE_URL", "").strip():
+        _say_and_exit(content, "rep_err_postgres")
     path = db or default_db_path()
     if not path.is_file():
         _say_and_exit(content, "rep_err_no_db", path=path)

@@ -34,10 +34,10 @@ class ConsoleSession:
         return self._shown(result.replies)
 
     def send(self, text: str) -> list[Reply]:
-        return self._take(self._event_for(text))
+        return self.take(self.event_for(text))
 
     def hang_up(self) -> list[Reply]:
-        return self._take(Event(hang_up=True))
+        return self.take(Event(hang_up=True))
 
     def abandon(self) -> None:
         if self.snapshot is not None and not self.snapshot.finished:
@@ -54,7 +54,7 @@ class ConsoleSession:
     def finished(self) -> bool:
         return self.snapshot is not None and self.snapshot.finished
 
-    def _event_for(self, text: str) -> Event:
+    def event_for(self, text: str) -> Event:
         """A line naming a button on screen (its number or its label) presses it; anything else is typed text."""
         wanted = text.strip().lower()
         for number, button in enumerate(self.buttons, 1):
@@ -62,7 +62,7 @@ class ConsoleSession:
                 return Event(text=button.label, button=button.data)
         return Event(text=text)
 
-    def _take(self, event: Event) -> list[Reply]:
+    def take(self, event: Event) -> list[Reply]:
         result = self.runner.turn(self.snapshot, event, self.user)
         self.snapshot = result.snapshot
         return self._shown(result.replies)

@@ -16,7 +16,6 @@ from engine.report import Report
 from .charts import figure_png, plt, ru, wrap
 
 PALETTE = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c"]
-EXAMPLE_WIDTH = 90
 
 
 @dataclass(frozen=True)

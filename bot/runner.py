@@ -1,9 +1,11 @@
 """Taking turns for any front end: the engine decides, the record store keeps each completed turn."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from engine.conversation import Event, Mode, Snapshot, TurnResult
 from engine.dialogue import DialogueEngine
-from engine.records import Records, RecordsRecreated, TurnWrite
+from engine.records import Records, RecordsRecreated, TurnWrite, session_row
 
 
 class ConversationRunner:
@@ -14,28 +16,41 @@ class ConversationRunner:
 
     def start(self, mode: Mode, user_id: str, update_id: int | None = None, **options) -> TurnResult:
         """``update_id``: the front end's id of the input that started it, kept with the session's snapshot."""
-        result = self.engine.start(mode, **options)
-        try:
-            self._start(user_id, result.snapshot, update_id)
-        except RecordsRecreated:
-            self._start(user_id, result.snapshot, update_id)
+        result, write = self.planned_start(mode, user_id, update_id, **options)
+        self._durable(write, lambda: write)
         return result
 
     def turn(self, snapshot: Snapshot, event: Event, user_id: str, update_id: int | None = None) -> TurnResult:
-        result = self.engine.handle(snapshot, event)
-        try:
-            self._save(snapshot, result.snapshot, update_id)
-        except RecordsRecreated:
-            self._start(user_id, result.snapshot, update_id)  # the whole conversation so far goes into the new file
+        result, write = self.planned_turn(snapshot, event, update_id)
+        self._durable(write, lambda: self.whole(user_id, result.snapshot, update_id))
         return result
 
-    def _start(self, user_id: str, snapshot: Snapshot, update_id: int | None) -> None:
-        self.records.start_session(
+    def planned_start(self, mode: Mode, user_id: str, update_id: int | None = None,
+                      **options) -> tuple[TurnResult, TurnWrite]:
+        """The engine's start and the write that records it, not yet written (for a front end's writer)."""
+        result = self.engine.start(mode, **options)
+        return result, self.whole(user_id, result.snapshot, update_id)
+
+    def planned_turn(self, snapshot: Snapshot, event: Event,
+                     update_id: int | None = None) -> tuple[TurnResult, TurnWrite]:
+        result = self.engine.handle(snapshot, event)
+        return result, self._write(snapshot, result.snapshot, update_id)
+
+    def whole(self, user_id: str, snapshot: Snapshot, update_id: int | None) -> TurnWrite:
+        """The whole conversation so far as one write: its session's row and every line (for a new session, and
+        for a records file that was recreated under the running process)."""
+        write = self._write(None, snapshot, update_id)
+        write.session = session_row(
             session_id=snapshot.session_id, mode=snapshot.mode, channel=self.channel, user_id=user_id,
             call_type=snapshot.call_type, stage=snapshot.path[0] if snapshot.path else snapshot.stage,
-            started_at=snapshot.started_at, scenario_id=snapshot.scenario_id, customer_id=snapshot.customer_id,
-        )
-        self._save(None, snapshot, update_id)
+            started_at=snapshot.started_at, scenario_id=snapshot.scenario_id, customer_id=snapshot.customer_id)
+        return write
+
+    def _durable(self, write: TurnWrite, whole: Callable[[], TurnWrite]) -> None:
+        try:
+            self.records.save_turn(write)
+        except RecordsRecreated:
+            self.records.save_turn(whole())  # the whole conversation so far goes into the new file
 
     def abandon(self, snapshot: Snapshot) -> None:
         self.records.abandon_session(snapshot.session_id, self._now())
@@ -43,12 +58,12 @@ class ConversationRunner:
     def _now(self) -> str:
         return self.engine.clock().isoformat(timespec="seconds")
 
-    def _save(self, before: Snapshot | None, after: Snapshot, update_id: int | None) -> None:
+    def _write(self, before: Snapshot | None, after: Snapshot, update_id: int | None) -> TurnWrite:
         now = self._now()
         done_lines = len(before.lines) if before else 0
         done_orders = len(before.orders) if before else 0
         shown = {offer.product for offer in before.offers} if before else set()
-        write = TurnWrite(
+        return TurnWrite(
             session_id=after.session_id,
             stage=after.stage,
             status="finished" if after.finished else "active",
@@ -64,4 +79,3 @@ class ConversationRunner:
             snapshot=None if after.finished else after.model_dump(mode="json"),
             update_id=update_id,
         )
-        self.records.save_turn(write)

@@ -33,6 +33,32 @@ class OfferState(BaseModel):
     objections: int = 0
 
 
+_SHARED = (str, int, float, bool, type(None), tuple, frozenset)
+
+
+def _fresh(value: Any) -> Any:
+    """A copy deep enough that changing it never changes ``value``: lists, dicts, sets and mutable models are copied,
+    strings, numbers, tuples and frozen models (content: a customer, a topic result) are shared. Several times faster
+    than ``model_copy(deep=True)``, which walks every string and the YAML a content item was read from."""
+    kind = type(value)
+    if kind in _SHARED:
+        return value
+    if kind is list:
+        return [item if type(item) in _SHARED else _fresh(item) for item in value]
+    if kind is dict:
+        return {key: item if type(item) in _SHARED else _fresh(item) for key, item in value.items()}
+    if kind is set:
+        return set(value)
+    if isinstance(value, BaseModel) and not value.model_config.get("frozen"):
+        copied = value.__copy__()
+        fields = copied.__dict__
+        for key, item in fields.items():
+            if type(item) not in _SHARED:
+                fields[key] = _fresh(item)
+        return copied
+    return value
+
+
 class Snapshot(BaseModel):
     """Everything needed to take the next turn; loaded before a turn and saved after it."""
 
@@ -56,6 +82,10 @@ class Snapshot(BaseModel):
     trainee: TraineeState | None = None
     assistant: AssistantState | None = None
     finished: bool = False
+
+    def working_copy(self) -> Snapshot:
+        """A copy for a turn to change, leaving this one as it was."""
+        return _fresh(self)
 
     @property
     def current_offer(self) -> OfferState | None:

@@ -80,7 +80,7 @@ class DialogueEngine:
 
     def handle(self, snapshot: Snapshot, event: Event) -> TurnResult:
         """One turn: the input snapshot is left untouched, the result carries the next one."""
-        working = snapshot.model_copy(deep=True)
+        working = snapshot.working_copy()
         if working.finished:
             return TurnResult(working, [])
         replies = self.modes[working.mode].handle(working, event)

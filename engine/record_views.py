@@ -70,19 +70,13 @@ VIEWS: dict[str, str] = {
 }
 
 # What the reports filter and join by; the views above read through these.
-INDEXES: list[tuple[str, list[str]]] = [
-    ("sessions", ["mode", "call_type", "started_at"]),
-    ("sessions", ["started_at"]),
-    ("offers", ["product", "response"]),
-    ("orders", ["product"]),
-    ("handoffs", ["reason"]),
-    ("opt_outs", ["session_id"]),
-    ("tickets", ["session_id"]),
-]
-
-
-def create_views(db) -> None:
-    """Every view anew (a later schema version may change one: drop and create it there)."""
-    for name, sql in VIEWS.items():
-        db.execute(f"drop view if exists {name}")
-        db.execute(f"create view {name} as {sql.strip()}")
+INDEXES = """
+create index if not exists idx_sessions_mode_call_type_started_at on sessions (mode, call_type, started_at);
+create index if not exists idx_sessions_started_at on sessions (started_at);
+create index if not exists idx_offers_product_response on offers (product, response);
+create index if not exists idx_orders_product on orders (product);
+create index if not exists idx_handoffs_reason on handoffs (reason);
+create index if not exists idx_opt_outs_session_id on opt_outs (session_id);
+create index if not exists idx_tickets_session_id on tickets (session_id)
+"""
+SQLITE_VIEWS = ";\n".join(f"create view {name} as {sql.strip()}" for name, sql in VIEWS.items())

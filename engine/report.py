@@ -91,7 +91,7 @@ def build_report(records: Records, content: Content, period: Period, call_type: 
 
 class _Reading:
     def __init__(self, records: Records, content: Content, period: Period, call_type: str | None):
-        self.db = records.db
+        self.records = records
         self.content = content
         self.period = period
         self.call_type = call_type
@@ -104,7 +104,8 @@ class _Reading:
             clause, values = f"{clause} and call_type = ?", [*values, self.call_type]
         if where:
             clause = f"{clause} and {where}"
-        return self.db.execute(f"select {columns} from {view} where {clause} {tail}", [*values, *args]).fetchall()
+        statement = f"select {columns} from {view} where {clause} {tail}"
+        return self.records.execute(statement, [*values, *args]).fetchall()
 
     def report(self) -> Report:
         report = Report(self.period, self.call_type)

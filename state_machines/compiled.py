@@ -1,9 +1,9 @@
 """A `transitions` machine compiled once from authored states and transitions; models visit it one turn at a time.
 
 Both the call-stage machine and the simulated customer's machine are built on it: named guards from a closed
-registry (no code in YAML), ``auto_transitions=False``, ``model=None``: a turn fires the machine's event on the
-model directly (nothing is bound to the model, so the machine keeps no model, and thousands of simulated calls do
-not pay for binding every trigger to every model on every turn). A model has ``state`` and ``facts`` (apart, so that no fact shadows a trigger
+registry (no code in YAML), ``auto_transitions=False``, ``model=None``: an event is triggered on the turn's model
+directly (``Machine.events[name].trigger(model)``), so the machine never holds a model — cheaper than
+add_model/remove_model per turn, which build and drop the model's trigger methods each time. A model has ``state`` and ``facts`` (apart, so that no fact shadows a trigger
 of the same name) and a ``done`` list the transition's payload is appended to.
 """
 from __future__ import annotations
@@ -66,11 +66,11 @@ class CompiledMachine:
 
     def fire(self, model: Any, trigger: str) -> Fired | None:
         """Fire ``trigger`` on ``model``; None when it does not apply to its state or no guard lets it pass."""
-        if trigger not in self._machine.get_triggers(model.state):
+        event = self._machine.events.get(trigger)
+        if event is None or model.state not in event.transitions:
             return None
         source = model.state
-        moved = self._machine.events[trigger].trigger(model)
-        if not moved:
+        if not event.trigger(model):
             return None
         return Fired(trigger, source, model.state, model.done.pop())
 

@@ -595,12 +595,17 @@ def test_the_third_objection_counts_whatever_was_said_between(content, nlu) -> N
     assert result.checks["objection_limit"] is False
 
 
-def test_no_better_phrase_of_the_scorecard_is_a_cliche(content, nlu) -> None:
-    """«Лучше так» must never teach what the same scorecard flags as a cliché."""
+def test_no_better_phrase_of_the_scorecard_is_a_cliche_or_a_push(content, nlu) -> None:
+    """«Лучше так» must never teach what the same scorecard flags: a cliché anywhere, an offer where it teaches to
+    accept a refusal."""
     cliches = {"cliche", "robot_question"}
+    selling = {"offer", "call_to_action", "price", "price_per_day"}
     for item in content.scorecard_feedback.values():
         if item.better is None:
             continue
         better = item.better.replace("{client}", NAME)
         better = re.sub(r"\{[a-z_]+\}", "…", better)
-        assert not nlu.operator_moves(better).tags & cliches, (item.id, better)
+        tags = nlu.operator_moves(better).tags
+        assert not tags & cliches, (item.id, better)
+        if item.id in {"ignored_refusal", "too_many_objections"}:
+            assert not tags & selling, (item.id, better)

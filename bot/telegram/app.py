@@ -15,6 +15,9 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.methods import (AnswerCallbackQuery, DeleteWebhook, EditMessageText, GetMe, GetUpdates, SendChatAction,
+                             SendMessage, SendPhoto, SetMyCommands, SetWebhook)
+from aiogram.methods.base import Response
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
@@ -36,6 +39,14 @@ TRAINER_COMMANDS = ("report", "scenarios", "reload")
 SHUTDOWN_GRACE = 20.0  # seconds to let turns in flight finish before the storage closes
 
 
+# aiogram parametrizes Response[...] for every answer of the Bot API; pydantic keeps such classes weakly and builds
+# them again after each full garbage collection (a quarter of the bot's time under load, issue 13): the ones the bot
+# receives are kept alive here
+_RESPONSES = [Response[method.__returning__] for method in (
+    AnswerCallbackQuery, DeleteWebhook, EditMessageText, GetMe, GetUpdates, SendChatAction, SendMessage, SendPhoto,
+    SetMyCommands, SetWebhook)]
+
+
 def create_bot(settings: Settings) -> Bot:
     """A bot talking to Telegram, or to any Bot-API-compatible server at TELEGRAM_API_URL."""
     if settings.telegram_api_url:
@@ -50,7 +61,8 @@ def setup_dispatcher(settings: Settings, *, live: Live | None = None, records: R
                      storage: BaseStorage | None = None, isolation: BaseEventIsolation | None = None,
                      clock: Callable[[], float] | None = None) -> Dispatcher:
     """Everything the bot needs, wired; nothing started. Raises ContentError when the content is broken."""
-    records = records or Records(settings.db_path)
+    records = records or Records(settings.db_path, url=settings.database_url.get_secret_value()
+                                 if settings.database_url else None)
     if live is None:
         live = build_live(settings.dialogues_dir, settings.scripts_dir, records)
     if storage is None:
@@ -145,7 +157,7 @@ async def _main(settings: Settings) -> int:
             print(problem, file=sys.stderr)
         return 1
     except RecordStoreError as exc:
-        print(f"DB_PATH: {exc}", file=sys.stderr)
+        print(f"{'DATABASE_URL' if settings.database_url else 'DB_PATH'}: {exc}", file=sys.stderr)
         return 1
     bot = create_bot(settings)
     problems = await check_bot(bot, settings)
@@ -191,7 +203,8 @@ def run_bot(settings: Settings | None = None) -> int:
                 print(line, file=sys.stderr)
             return 2
     configure_logging(secrets=[settings.bot_token.get_secret_value(),
-                               settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""])
+                               settings.webhook_secret.get_secret_value() if settings.webhook_secret else "",
+                               settings.database_url.get_secret_value() if settings.database_url else ""])
     try:
         return asyncio.run(_main(settings))
     except KeyboardInterrupt:

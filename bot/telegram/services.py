@@ -1,7 +1,7 @@
 """What the handlers work with: live content (swapped atomically on /reload), the runner, records, texts.
 
-All engine and SQLite work runs on one worker thread, so the event loop never blocks and the record store has a
-single writer.
+The engine and the records' reads run on one worker thread, so the event loop never blocks; the turns are written
+by the records' single writer (GroupCommit) on a thread of its own, and a turn's replies wait until it is on disk.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from engine.content.speech import Person
 from engine.conversation import Event, Mode, Snapshot, TurnResult
 from engine.customers import CustomerBase
 from engine.dialogue import DialogueEngine
-from engine.records import Records
+from engine.records import GroupCommit, Records, RecordsRecreated, TurnWrite
 from engine.understanding import Understanding
 
 CHANNEL = "telegram"
@@ -78,6 +78,7 @@ class Services:
         self.admins = admins
         self._builder = builder
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine")
+        self.writer = GroupCommit(records.reopen())
         self._reload_lock = asyncio.Lock()
 
     # -- the current generation ---------------------------------------------------------------------------------
@@ -96,11 +97,23 @@ class Services:
         """The session's id comes from the update: a replay of the update starts the same session, never a second."""
         runner = ConversationRunner(self.live.engine, self.records, CHANNEL)
         session_id = uuid.uuid5(SESSION_IDS, f"{CHANNEL}:{user_id}:{update_id}").hex
-        return await self.run(lambda: runner.start(mode, str(user_id), update_id, session_id=session_id, **options))
+        result, write = await self.run(lambda: runner.planned_start(mode, str(user_id), update_id,
+                                                                    session_id=session_id, **options))
+        await self._durable(write, lambda: write)
+        return result
 
     async def turn(self, snapshot: Snapshot, event: Event, user_id: int, update_id: int) -> TurnResult:
         runner = ConversationRunner(self.live.engine, self.records, CHANNEL)
-        return await self.run(runner.turn, snapshot, event, str(user_id), update_id)
+        result, write = await self.run(runner.planned_turn, snapshot, event, update_id)
+        await self._durable(write, lambda: runner.whole(str(user_id), result.snapshot, update_id))
+        return result
+
+    async def _durable(self, write: TurnWrite, whole: Callable[[], TurnWrite]) -> None:
+        """Back when the turn is on disk."""
+        try:
+            await asyncio.wrap_future(self.writer.submit(write))
+        except RecordsRecreated:  # the whole conversation so far goes into the new file
+            await asyncio.wrap_future(self.writer.submit(whole()))
 
     async def abandon(self, snapshot: Snapshot) -> None:
         runner = ConversationRunner(self.live.engine, self.records, CHANNEL)
@@ -124,4 +137,7 @@ class Services:
 
     def close(self) -> None:
         self._worker.shutdown(wait=True)
+        self.writer.close()
+        if self.writer.records is not self.records:
+            self.writer.records.close()
         self.records.close()

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     webhook_host: str = Field(default="0.0.0.0", description="Interface the webhook server listens on")
     webhook_port: int = Field(default=8080, ge=1, le=65535, description="Port the webhook server listens on")
     db_path: Path | None = Field(default=None, description="SQLite file for records")
+    database_url: SecretStr | None = Field(default=None, description="PostgreSQL for records instead of SQLite "
+                                                                     "(postgresql://user:password@host/db)")
     dialogues_dir: Path = Field(default=DEFAULT_DIALOGUES, description="Content: YAML folder")
     scripts_dir: Path = Field(default=DEFAULT_SCRIPTS, description="Content: Jinja2 speech folder")
     throttle_rate: int = Field(default=6, ge=1, description="Messages a user may send per throttle period")
@@ -44,7 +46,7 @@ class Settings(BaseSettings):
             raise ValueError("malformed token: expected <digits>:<secret> as given by @BotFather")
         return value
 
-    @field_validator("telegram_api_url", "webhook_url", "redis_url", "webhook_secret", mode="before")
+    @field_validator("telegram_api_url", "webhook_url", "redis_url", "webhook_secret", "database_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -65,6 +67,13 @@ class Settings(BaseSettings):
         if value is not None and urlparse(value.strip()).scheme not in REDIS_SCHEMES:
             raise ValueError(f"not a Redis URL (redis://host:port/db): {value!r}")
         return value.strip() if value else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and urlparse(value.get_secret_value()).scheme not in ("postgresql", "postgres"):
+            raise ValueError("not a PostgreSQL URL (postgresql://user:password@host:port/db)")
+        return value
 
     @field_validator("webhook_secret")
     @classmethod

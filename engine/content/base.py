@@ -21,6 +21,11 @@ class Authored(BaseModel):
     _doc: YamlDocument | None = PrivateAttr(default=None)
     _loc: Loc = PrivateAttr(default=())
 
+    def __deepcopy__(self, memo: dict[int, object] | None = None) -> Authored:
+        # frozen content is shared, never copied: a snapshot holding a customer or a topic result copies in
+        # microseconds, not with the whole YAML document the item was read from
+        return self
+
     def bind_origin(self, doc: YamlDocument, loc: Loc) -> None:
         self._doc = doc
         self._loc = loc

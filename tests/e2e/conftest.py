@@ -2,9 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
-import socket
-import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -16,6 +13,7 @@ from bot.telegram.services import Live, build_live
 from bot.telegram.settings import Settings
 from engine.content.loader import DEFAULT_DIALOGUES, DEFAULT_SCRIPTS
 
+from .. import servers
 from .fake_telegram import WAIT, FakeTelegram, User
 
 TOKEN = "123456:TEST-token_for-the-fake-server"
@@ -34,32 +32,14 @@ async def tg() -> AsyncIterator[FakeTelegram]:
     await server.stop()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[str]:
     """A throwaway redis-server on 127.0.0.1 (no persistence); `./dev test` installs one where it is missing."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.fail("redis-server is not installed: run the tests with `./dev test` or apt-get install redis-server")
-    port = free_port()
-    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        for line in process.stdout:
-            if "Ready to accept connections" in line:
-                break
-        else:
-            pytest.fail("redis-server did not start")
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        process.stdout.close()
+        with servers.redis_server() as url:
+            yield url
+    except servers.ServerMissing as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from aiogram.types import Update
 from bot.telegram.storage import check_storage
 from engine.records import Records
 
-from .conftest import free_port
+from ..servers import free_port
 from .fake_telegram import has_buttons
 from .test_trainee import GOOD_CALL, choose_scenario
 
@@ -182,22 +182,21 @@ async def test_a_full_disk_is_an_apology_nothing_half_written_and_the_call_goes_
     await choose_scenario(user, live)
     await user.send(GOOD_CALL[0])
     await user.receive()
-    records = bot.services.records
-    write_turn = records.save_turn
+    records = bot.services.writer.records  # the single writer's connection
+    write_turns = records.save_turns
 
-    def disk_full(write):
+    def disk_full(writes):
         # SQLite's own error on a full disk, raised inside the turn's transaction after its first row
-        with records.db.conn:
-            records.db.execute("BEGIN IMMEDIATE")
-            records.db["turns"].insert({**write.turns[0], "session_id": write.session_id, "analysis": "{}"},
-                                       replace=True)
+        with records.transaction():
+            records.execute("insert into turns (session_id, n, role, text, analysis) values (?, ?, ?, ?, '{}')",
+                            [writes[0].session_id, *(writes[0].turns[0][key] for key in ("n", "role", "text"))])
             raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(records, "save_turn", disk_full)
+    monkeypatch.setattr(records, "save_turns", disk_full)
     await user.send(GOOD_CALL[1])
     [apology] = await user.receive()
     assert apology["text"] == live.content.label("tg_apology")
-    monkeypatch.setattr(records, "save_turn", write_turn)  # space is freed
+    monkeypatch.setattr(records, "save_turns", write_turns)  # space is freed
     await user.send(GOOD_CALL[1])
     [answer] = await user.receive()
     assert "работает" in answer["text"]

@@ -5,7 +5,8 @@ from aiogram.fsm.storage.base import StorageKey
 
 from bot.telegram.app import create_bot, setup_dispatcher, start_webhook
 
-from .conftest import free_port, make_settings
+from ..servers import free_port
+from .conftest import make_settings
 from .test_trainee import GOOD_CALL, choose_scenario
 
 SECRET = "s3cret-token_42"
