@@ -1,5 +1,5 @@
-"""Records in PostgreSQL (DATABASE_URL): the same migrations, the same rows for the same conversations, the same
-report as SQLite. A real PostgreSQL is started on 127.0.0.1 for the module (`./dev test` installs it)."""
+"""Records in PostgreSQL (DATABASE_URL): the same migrations and the same rows for the same conversations as SQLite
+(the reports' views are SQLite's for now: `report` and `dashboard` refuse DATABASE_URL politely). A real PostgreSQL is started on 127.0.0.1 for the module (`./dev test` installs it)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.reports import collect
 from bot.runner import ConversationRunner
 from engine.conversation import Event
 from engine.dialogue import DialogueEngine
@@ -81,8 +80,7 @@ def test_the_schema_is_migrated_once_by_many_workers(postgres: str) -> None:
         second.close()
 
 
-def test_the_same_conversations_make_the_same_rows_and_report(pg_records: Records, tmp_path: Path,
-                                                              content) -> None:
+def test_the_same_conversations_make_the_same_rows(pg_records: Records, tmp_path: Path, content) -> None:
     engine = _engine(content)
     lite = Records(tmp_path / "r.sqlite")
     try:
@@ -90,10 +88,6 @@ def test_the_same_conversations_make_the_same_rows_and_report(pg_records: Record
         assert _play(pg_records, engine) == sessions
         assert _dump(pg_records, sessions) == _dump(lite, sessions)
         assert any(row[3] for row in _dump(lite, sessions))  # an order was made: the comparison covers them
-        taken = ["agreed"]
-        today = dt.date(2026, 11, 20)
-        assert collect(pg_records, 7, today, taken) == collect(lite, 7, today, taken)
-        assert collect(lite, 7, today, taken)["sessions"] == len(CALLS)
     finally:
         lite.close()
 
