@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from bot.telegram.services import Live, Services
@@ -15,26 +14,14 @@ from engine.dialogue import DialogueEngine
 from engine.records import Records
 
 from .dialogues import SEED, Dialogue
+from .latencies import Latencies
 
 
-@dataclass
-class Turns:
-    """Latencies of every turn taken (seconds) and the wall time they took together."""
-
-    latencies: list[float]
-    wall: float
-
-    @property
-    def per_second(self) -> float:
-        return len(self.latencies) / self.wall if self.wall else 0.0
-
-    def quantile(self, q: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+class Turns(Latencies):
+    """Latencies of every turn taken."""
 
     def figures(self) -> dict[str, float]:
-        return {"turns_per_s": round(self.per_second, 1), "p50_ms": round(self.quantile(0.5) * 1000, 3),
-                "p99_ms": round(self.quantile(0.99) * 1000, 3), "turns": len(self.latencies)}
+        return self.summary("turns", 3)
 
 
 def replay(engine: DialogueEngine, dialogue: Dialogue, events: list[Event], conversations: int) -> Turns:

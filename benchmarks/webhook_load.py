@@ -19,6 +19,8 @@ from pathlib import Path
 
 from aiohttp import ClientError, ClientSession, ClientTimeout, TCPConnector
 
+from .latencies import Latencies
+
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:BENCH-token_for-the-fake-server"
 SECRET = "bench-secret_42"
@@ -79,26 +81,14 @@ def stop_process(process: subprocess.Popen, timeout: float = 30.0) -> None:
 
 
 @dataclass
-class Load:
+class Load(Latencies):
     """What the users saw: the time each update took to be answered, the wall time, re-posts."""
 
-    latencies: list[float] = field(default_factory=list)
-    wall: float = 0.0
     retries: int = 0
     delivered: dict[int, list[int]] = field(default_factory=dict)  # user → update ids answered 200, in order
 
-    @property
-    def per_second(self) -> float:
-        return len(self.latencies) / self.wall if self.wall else 0.0
-
-    def quantile(self, q: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
-
     def figures(self) -> dict[str, float]:
-        return {"updates_per_s": round(self.per_second, 1), "p50_ms": round(self.quantile(0.5) * 1000, 1),
-                "p99_ms": round(self.quantile(0.99) * 1000, 1), "updates": len(self.latencies),
-                "retries": self.retries}
+        return {**self.summary("updates", 1), "retries": self.retries}
 
 
 def _message_update(update_id: int, user_id: int, text: str) -> dict:
