@@ -67,6 +67,10 @@ class PrivacyFilter(logging.Filter):
 
 
 _installed: list[logging.Handler] = []
+# libraries that log a line at INFO for every state change (transitions: three a turn) or every request (aiohttp's
+# access log; aiogram logs each update handled, with its duration): under load, writing them took about half of
+# the engine thread's busy time (issue 13)
+CHATTY = ("transitions", "aiohttp.access")
 
 
 def configure_logging(*, file: Path | None = None, level: int = logging.INFO, secrets: Iterable[str] = ()) -> None:
@@ -86,4 +90,6 @@ def configure_logging(*, file: Path | None = None, level: int = logging.INFO, se
         previous.close()
     root.addHandler(handler)
     root.setLevel(level)
+    for name in CHATTY:
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))
     _installed.append(handler)

@@ -68,7 +68,7 @@ def setup_dispatcher(settings: Settings, *, live: Live | None = None, records: R
     if storage is None:
         storage, isolation = make_storage(settings.redis_url)
     services = Services(live, records, dialogues=settings.dialogues_dir,
-                        scripts=settings.scripts_dir, admins=settings.admins)
+                        scripts=settings.scripts_dir, admins=settings.admins, typing_after=settings.typing_after)
     # aiogram's FSM middleware (state store, per-user lock) is put inside ours, not outside: the ledger counts an
     # update until its lock is released, and the apology also covers a failing state store
     dispatcher = Dispatcher(storage=storage, events_isolation=isolation, disable_fsm=True)

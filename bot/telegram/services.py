@@ -69,13 +69,14 @@ class Services:
     """Shared by every handler through dispatcher data; never module globals."""
 
     def __init__(self, live: Live, records: Records, *, dialogues: Path, scripts: Path,
-                 admins: frozenset[int] = frozenset(),
+                 admins: frozenset[int] = frozenset(), typing_after: float = 0.0,
                  builder: Callable[[Path, Path, Records], Live] = build_live):
         self.live = live
         self.records = records
         self.dialogues = dialogues
         self.scripts = scripts
         self.admins = admins
+        self.typing_after = typing_after  # seconds a turn runs before «typing…» is shown
         self._builder = builder
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine")
         self.writer = GroupCommit(records.reopen())

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     throttle_period: float = Field(default=5.0, gt=0, description="Throttle period, seconds")
     max_text_length: int = Field(default=1000, ge=1, le=4096, description="Longer messages get a polite refusal")
     polling_timeout: int = Field(default=30, ge=0, le=50, description="getUpdates long-poll timeout, seconds")
+    typing_after: float = Field(default=0.5, ge=0, description="«typing…» is shown when an answer takes longer, "
+                                                                "seconds (0: always)")
 
     @field_validator("bot_token")
     @classmethod

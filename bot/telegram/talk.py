@@ -47,15 +47,18 @@ def chunks(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     return parts
 
 
-async def thinking(bot: Bot, chat_id: int, work: Awaitable[T]) -> T:
-    """Show «typing…» while the engine thinks: once at once, then again every few seconds until done."""
+async def thinking(bot: Bot, chat_id: int, work: Awaitable[T], after: float = 0.0) -> T:
+    """Show «typing…» while the engine thinks, once it has thought for ``after`` seconds (a quick answer needs no
+    Bot API call for it), then again every few seconds until done."""
     task = asyncio.ensure_future(work)
     try:
-        while True:
+        done: set = set()
+        if after > 0:
+            done, _ = await asyncio.wait({task}, timeout=after)
+        while not done:
             await bot.send_chat_action(chat_id=chat_id, action=ChatAction.TYPING)
             done, _ = await asyncio.wait({task}, timeout=TYPING_REPEAT)
-            if done:
-                return task.result()
+        return task.result()
     finally:
         if not task.done():
             task.cancel()
@@ -184,14 +187,14 @@ class Conversation:
             log.exception("could not close the previous conversation of user %s", self.user_id)
             if previous is not None:
                 await self.services.abandon(previous)
-        result = await thinking(self.bot, self.chat_id, self.services.start(mode, self.user_id, self.update_id,
-                                                                            **options))
+        started = self.services.start(mode, self.user_id, self.update_id, **options)
+        result = await thinking(self.bot, self.chat_id, started, self.services.typing_after)
         await self._after(result, new=True)
         return result.snapshot
 
     async def turn(self, snapshot: Snapshot, event: Event) -> TurnResult:
-        result = await thinking(self.bot, self.chat_id, self.services.turn(snapshot, event, self.user_id,
-                                                                           self.update_id))
+        turned = self.services.turn(snapshot, event, self.user_id, self.update_id)
+        result = await thinking(self.bot, self.chat_id, turned, self.services.typing_after)
         await self._after(result, new=False)
         return result
 

@@ -79,7 +79,7 @@ async def test_a_stale_call_type_button_is_refused_politely(start_bot, user, liv
 
 
 async def test_a_whole_training_with_buttons(start_bot, user, live, tg, tmp_path):
-    bot = await start_bot()
+    bot = await start_bot(typing_after=0)  # «typing…» before every answer, however quick
     intro = await choose_scenario(user, live)
     scenario = live.content.scenarios[SCENARIO]
     assert scenario.title in intro["text"] and intro["text"].startswith("<i>")  # a note, not the customer
