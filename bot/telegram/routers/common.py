@@ -10,6 +10,7 @@ from engine.conversation import Event
 from engine.history import history_of, render_history
 
 from .. import keyboards
+from ..filters import OnLoop
 from ..keyboards import ModeChoice
 from ..services import Services
 from ..talk import Conversation, send_text
@@ -17,8 +18,8 @@ from ..talk import Conversation, send_text
 
 def make_router() -> Router:
     router = Router(name="common")
-    router.message.filter(F.chat.type == "private")
-    router.callback_query.filter(F.message.chat.type == "private")
+    router.message.filter(OnLoop(F.chat.type == "private"))
+    router.callback_query.filter(OnLoop(F.message.chat.type == "private"))
 
     @router.message(CommandStart(deep_link=True))
     async def start_linked(message: Message, command: CommandObject, bot: Bot, state: FSMContext,

@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
 from engine.conversation import Event
 
+from ..filters import OnLoop
 from ..keyboards import parse_turn_data
 from ..services import Services
 from ..talk import Conversation
@@ -20,10 +21,10 @@ DIGITS = re.compile(r"\d")
 
 def make_router() -> Router:
     router = Router(name="conversation")
-    router.message.filter(F.chat.type == "private")
-    router.callback_query.filter(F.message.chat.type == "private")
+    router.message.filter(OnLoop(F.chat.type == "private"))
+    router.callback_query.filter(OnLoop(F.message.chat.type == "private"))
 
-    @router.callback_query(F.data.startswith("t:"))
+    @router.callback_query(OnLoop(F.data.startswith("t:")))
     async def pressed(query: CallbackQuery, bot: Bot, state: FSMContext, services: Services, update_id: int) -> None:
         texts = services.texts
         talk = Conversation(services, bot, state, query.message.chat.id, query.from_user.id, update_id)
@@ -46,7 +47,7 @@ def make_router() -> Router:
                                         reply_markup=None)
         await talk.turn(snapshot, Event(button=data))
 
-    @router.message(F.contact)
+    @router.message(OnLoop(F.contact))
     async def contact(message: Message, state: FSMContext, services: Services, update_id: int) -> None:
         texts = services.texts
         talk = Conversation(services, message.bot, state, message.chat.id, message.from_user.id, update_id)
@@ -63,7 +64,7 @@ def make_router() -> Router:
         # the phone is verified: the contact is the sender's own (text too, for engines reading only the text)
         await talk.turn(snapshot, Event(text=phone, verified_phone=phone))
 
-    @router.message(F.text & ~F.text.startswith("/"))
+    @router.message(OnLoop(F.text & ~F.text.startswith("/")))
     async def text(message: Message, state: FSMContext, services: Services, max_text_length: int,
                    update_id: int) -> None:
         texts = services.texts

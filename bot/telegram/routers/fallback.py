@@ -4,22 +4,24 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
+from ..filters import OnLoop
 from ..services import Services
 
 
 def make_router() -> Router:
     router = Router(name="fallback")
 
-    @router.edited_message(F.chat.type == "private")
+    @router.edited_message(OnLoop(F.chat.type == "private"))
     async def edited(message: Message, services: Services) -> None:
         await message.reply(services.texts.label("tg_edited_ignored"))
 
-    @router.message(F.chat.type == "private", F.text.startswith("/"))
+    @router.message(OnLoop(F.chat.type == "private"), OnLoop(F.text.startswith("/")))
     async def unknown_command(message: Message, services: Services) -> None:
         await message.answer(services.texts.label("tg_unknown_command"))
 
-    @router.message(F.chat.type == "private", F.sticker | F.photo | F.voice | F.video | F.video_note | F.audio
-                    | F.document | F.animation | F.location | F.venue | F.poll | F.dice)
+    @router.message(OnLoop(F.chat.type == "private"),
+                    OnLoop(F.sticker | F.photo | F.voice | F.video | F.video_note | F.audio | F.document | F.animation
+                           | F.location | F.venue | F.poll | F.dice))
     async def media(message: Message, services: Services) -> None:
         await message.answer(services.texts.label("tg_media_unsupported"))
 

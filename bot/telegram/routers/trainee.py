@@ -8,6 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from .. import keyboards
+from ..filters import OnLoop
 from ..keyboards import CallTypeChoice, ModeChoice, ScenarioChoice
 from ..services import Services
 from ..talk import Conversation
@@ -34,8 +35,8 @@ async def _offer_scenarios(bot: Bot, chat_id: int, services: Services, call_type
 
 def make_router() -> Router:
     router = Router(name="trainee")
-    router.message.filter(F.chat.type == "private")
-    router.callback_query.filter(F.message.chat.type == "private")
+    router.message.filter(OnLoop(F.chat.type == "private"))
+    router.callback_query.filter(OnLoop(F.message.chat.type == "private"))
 
     @router.message(Command("train"))
     async def train(message: Message, bot: Bot, services: Services) -> None:

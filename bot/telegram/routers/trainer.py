@@ -5,11 +5,10 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, Message
 
-from bot.reports import Words, caption, charts, telegram_text
 from engine.content.yaml_source import ContentError
 from engine.report import Period, build_report
 
-from ..filters import IsTrainer
+from ..filters import IsTrainer, OnLoop
 from ..keyboards import sorted_scenarios
 from ..services import Services
 from ..talk import send_text, thinking
@@ -21,7 +20,7 @@ MAX_PROBLEMS_SHOWN = 20
 
 def make_router() -> Router:
     router = Router(name="trainer")
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(OnLoop(F.chat.type == "private"))
 
     @router.message(Command(*TRAINER_COMMANDS), ~IsTrainer())
     async def refuse(message: Message, services: Services) -> None:
@@ -30,6 +29,8 @@ def make_router() -> Router:
     @router.message(Command("report"))
     async def report(message: Message, bot: Bot, services: Services) -> None:
         """The week's report of ``python main.py report``: its first chart with the main figures, then its tables."""
+        from bot.reports import Words, caption, charts, telegram_text  # matplotlib: imported when first asked for
+
         texts = services.texts
         words = Words(texts.content)
         period = Period.last_days(REPORT_DAYS, texts.engine.today)
