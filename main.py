@@ -43,11 +43,12 @@ def _load_or_exit(path: Optional[Path] = None):
         raise typer.Exit(1)
 
 
-def _open_records(db: Optional[Path]):
+def _open_records(db: Optional[Path], *, sqlite: bool = False):
+    """The records (PostgreSQL when DATABASE_URL is set, unless ``sqlite``), or one line and exit 2."""
     from engine.records import RecordStoreError, Records
 
     try:
-        return Records.from_env(db)
+        return Records(db) if sqlite else Records.from_env(db)
     except RecordStoreError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2)
@@ -370,11 +371,12 @@ def _say_and_exit(content, label_id: str, code: int = 2, **values) -> None:
 
 
 def _existing_records(content, db: Optional[Path]):
-    """The records to read, never created here: a missing file is a polite line, not an empty database."""
+    """The records to read (PostgreSQL with DATABASE_URL), never created here: a missing SQLite file is a polite
+    line, not an empty database."""
     from engine.records import default_db_path
 
     if os.environ.get("DATABASE_URL", "").strip():
-        _say_and_exit(content, "rep_err_postgres")
+        return _open_records(None)
     path = db or default_db_path()
     if not path.is_file():
         _say_and_exit(content, "rep_err_no_db", path=path)
@@ -442,15 +444,32 @@ def dashboard(
     db: Optional[Path] = typer.Option(None, "--db", envvar="DB_PATH", help="SQLite file of the records"),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (this machine only by default)"),
     port: int = typer.Option(8001, "--port", min=1, max=65535, help="Port to listen on"),
+    export: Optional[Path] = typer.Option(None, "--export", help="With DATABASE_URL: copy the records from "
+                                                                  "PostgreSQL into this new SQLite file and serve it"),
 ) -> None:
     """The trainer's dashboard in a browser: Datasette over the records, read-only, with the reports as named
-    views and canned queries and no personal data (README, «Records»)."""
+    views and canned queries and no personal data (README, «Records»). Datasette reads SQLite: records kept in
+    PostgreSQL are served from a copy (--export)."""
     import uvicorn
 
     from bot.dashboard import app as dashboard_app
 
     content = _load_or_exit()
-    records = _existing_records(content, db)  # brings the schema (and its views) up to date once
+    if os.environ.get("DATABASE_URL", "").strip():
+        if export is None:
+            _say_and_exit(content, "dash_err_postgres")
+        if export.exists():
+            _say_and_exit(content, "dash_err_export_exists", path=export)
+        source = _existing_records(content, None)
+        try:
+            records = _open_records(export, sqlite=True)
+            typer.echo(content.label("dash_exported").format(rows=source.copy_to(records), path=export))
+        finally:
+            source.close()
+    elif export is not None:
+        _say_and_exit(content, "dash_err_export_sqlite")
+    else:
+        records = _existing_records(content, db)  # brings the schema (and its views) up to date once
     path, tables = records.path, records.db.table_names()
     records.close()
     typer.echo(f"http://{host}:{port}/")

@@ -142,14 +142,14 @@ class _Reading:
         sessions: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
         for kind, view, column in (("check", "failed_checks", "check_id"), ("flag", "raised_flags", "flag")):
             for session_id, call_type, item in self.rows(view, f"session_id, call_type, {column}",
-                                                         tail="order by day desc"):
+                                                         tail="order by started_at desc, session_id"):
                 counted[kind, item] += 1
                 sessions[kind, item].append((session_id, call_type))
         feedback: dict[str, list[str]] = defaultdict(list)
         for session_id, text in self.rows("trainee_feedback", "session_id, text", tail="order by line"):
             feedback[session_id].append(text)
         report.failures = [Failure(kind, item, count, self._example(kind, item, sessions[kind, item], feedback))
-                           for (kind, item), count in counted.most_common(TOP_FAILURES)]
+                           for (kind, item), count in _most_common(counted)[:TOP_FAILURES]]
 
     def _example(self, kind: str, item: str, sessions: list[tuple[str, str]], feedback: dict[str, list[str]]) -> str:
         """The trainee's words that the scorecard quoted for this item, from its latest session that has them (else
@@ -200,9 +200,9 @@ class _Reading:
                                          for n, stage in enumerate(order)]
 
     def _codes_and_objections(self, report: Report) -> None:
-        for product, response, offers in self.rows("offer_results", "product, response, count(*)",
-                                                   "mode = 'trainee' and response is not null",
-                                                   tail="group by product, response order by product"):
+        for product, response, offers in sorted(self.rows("offer_results", "product, response, count(*)",
+                                                          "mode = 'trainee' and response is not null",
+                                                          tail="group by product, response")):
             report.codes.setdefault(product, {})[response] = offers
         kept = {row[0] for row in self.rows("offer_results", "distinct session_id",
                                             f"response in ({_marks(self.connecting)})", tuple(self.connecting))}
@@ -218,12 +218,10 @@ class _Reading:
     def _customers(self, report: Report) -> None:
         rows = self.rows("conversations", "topic, handed_off", "mode = 'customer'")
         report.conversations = len(rows)
-        report.topics = Counter(topic for topic, _ in rows if topic).most_common()
+        report.topics = _most_common(Counter(topic for topic, _ in rows if topic))
         report.solved_alone = sum(1 for topic, handed_off in rows if topic and not handed_off)
-        report.handoffs = [tuple(row) for row in self.rows("handoff_events", "reason, count(*)",
-                                                           tail="group by reason order by count(*) desc")]
-        report.opt_outs = [tuple(row) for row in self.rows("opt_out_events", "channel, count(*)",
-                                                           tail="group by channel order by count(*) desc")]
+        report.handoffs = _most_common(dict(self.rows("handoff_events", "reason, count(*)", tail="group by reason")))
+        report.opt_outs = _most_common(dict(self.rows("opt_out_events", "channel, count(*)", tail="group by channel")))
         by_product: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
         by_bridge: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
         for product, response, ordered, topic in self.rows("offer_results", "product, response, ordered, topic",
@@ -242,9 +240,9 @@ class _Reading:
 
     def _outcomes(self, report: Report) -> None:
         """How the calls of each type ended (the retention call: kept, not kept, blocked, refused), by mode."""
-        for call_type, mode, response, calls in self.rows(
+        for call_type, mode, response, calls in sorted(self.rows(
                 "offer_results", "call_type, mode, response, count(distinct session_id)", "response is not null",
-                tail="group by call_type, mode, response"):
+                tail="group by call_type, mode, response")):
             report.outcomes.setdefault(call_type, {}).setdefault(mode, {})[response] = calls
         report.winback_consents = self.rows("retention_results", "count(*)", "winback_consent = 1")[0][0]
 
@@ -255,6 +253,11 @@ def _trainee_row(trainee: str, rows: list[tuple[float, int]]) -> TraineeRow:
     trend = sum(scores[-half:]) / half - sum(scores[:half]) / half if half else None
     return TraineeRow(trainee, len(rows), sum(scores) / len(scores), trend,
                       sum(1 for _, passed in rows if passed) / len(rows))
+
+
+def _most_common(counts: dict) -> list[tuple]:
+    """(key, count) by count, the most first; equal counts by key (not by the order the database gave the rows)."""
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 def _marks(values) -> str:

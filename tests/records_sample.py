@@ -36,20 +36,25 @@ CUSTOMER_SESSIONS = [
 
 
 def build(path: Path, content: Content) -> Path:
-    """The database at ``path``: one session every few hours from START, trainees and customers in turn."""
-    ticks = count()
-    engine = DialogueEngine(content, Understanding.load(content.dialogues),
-                            clock=lambda: START + dt.timedelta(hours=7 * next(ticks) // 10))
+    """The database at ``path`` (SQLite), filled by :func:`fill`."""
     records = Records(path)
     try:
-        runner = ConversationRunner(engine, records, "telegram")
-        for seed, (user, scenario, kind) in enumerate(TRAINEE_SESSIONS):
-            lines = (SCRIPTS / f"trainee_{scenario}_{kind}.txt").read_text(encoding="utf-8").splitlines()
-            run_script(ConsoleSession(runner, user=user), "trainee", iter(lines), scenario_id=scenario, seed=seed)
-        for n, (customer, script, call_type) in enumerate(CUSTOMER_SESSIONS):
-            lines = (SCRIPTS / f"customer_{script}.txt").read_text(encoding="utf-8").splitlines()
-            run_script(ConsoleSession(runner, user=f"c{n}"), "customer", iter(lines), customer_id=customer,
-                       call_type=call_type)
+        fill(records, content)
     finally:
         records.close()
     return path
+
+
+def fill(records: Records, content: Content) -> None:
+    """One session every few hours from START, trainees and customers in turn."""
+    ticks = count()
+    engine = DialogueEngine(content, Understanding.load(content.dialogues),
+                            clock=lambda: START + dt.timedelta(hours=7 * next(ticks) // 10))
+    runner = ConversationRunner(engine, records, "telegram")
+    for seed, (user, scenario, kind) in enumerate(TRAINEE_SESSIONS):
+        lines = (SCRIPTS / f"trainee_{scenario}_{kind}.txt").read_text(encoding="utf-8").splitlines()
+        run_script(ConsoleSession(runner, user=user), "trainee", iter(lines), scenario_id=scenario, seed=seed)
+    for n, (customer, script, call_type) in enumerate(CUSTOMER_SESSIONS):
+        lines = (SCRIPTS / f"customer_{script}.txt").read_text(encoding="utf-8").splitlines()
+        run_script(ConsoleSession(runner, user=f"c{n}"), "customer", iter(lines), customer_id=customer,
+                   call_type=call_type)

@@ -117,6 +117,20 @@ def test_a_missing_contract_product_is_reported(content_copy: Path) -> None:
     assert any("product 'books' of the contract is missing" in problem for problem in _problems(content_copy))
 
 
+def test_what_the_model_operator_says_after_a_refusal_must_exist(content_copy: Path) -> None:
+    population = content_copy / "dialogues" / "simulation.yaml"
+    text = population.read_text(encoding="utf-8")
+    for shipped, broken in (("refusals: [decline, opt_out]", "refusals: [decline, shrug]"),
+                            ("{closing: hints/retention/accept_refusal.j2}", "{closing: hints/nope.j2, lunch: x.j2}")):
+        assert shipped in text
+        text = text.replace(shipped, broken)
+    population.write_text(text, encoding="utf-8")
+    problems = _problems(content_copy)
+    for expected in ("no line of porting_customer has intent 'shrug'", "no speech module 'hints/nope.j2'",
+                     "unknown stage 'lunch' of retention_mnp"):
+        assert any(expected in problem for problem in problems), (expected, problems)
+
+
 def test_shipped_content_is_valid() -> None:
     content = load_content()
     assert {"antivirus", "guarantee_plus", "ent_package"} <= content.products.keys()

@@ -269,6 +269,14 @@ def test_after_identification_a_greeting_is_asked_about_and_a_topic_is_asked_aga
     assert chat.snapshot.issue_topic == "remote_control"
 
 
+def test_a_broken_remote_gets_the_remote_flow_not_the_socket_advice(engine: DialogueEngine) -> None:
+    chat = Chat(engine)
+    chat.send(EGOR)
+    replies = chat.send("пульт сломался")
+    assert chat.snapshot.issue_topic == "remote_control"
+    assert replies[0].startswith("Егор Петрович, давайте настроим пульт.") and "розетк" not in " ".join(replies)
+
+
 def test_a_global_problem_is_explained_not_ticketed(engine: DialogueEngine) -> None:
     chat = Chat(engine)
     chat.send("352011070421 Крылов Денис")

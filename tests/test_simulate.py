@@ -10,7 +10,8 @@ import pytest
 from PIL import Image
 
 from engine.simulation.compare import compare
-from engine.simulation.run import Version, prepare, simulate
+from engine.simulation.operator import ModelOperator
+from engine.simulation.run import Prepared, Version, conversation_seed, prepare, simulate
 
 from .conftest import run_main
 
@@ -58,6 +59,39 @@ def test_a_planted_difference_is_found_with_its_sign(content_copy: Path, tmp_pat
     assert rows["hung_up"]["significant"] == "0"  # what was not planted does not move
     with Image.open(png_path) as chart:
         assert chart.format == "PNG" and chart.width > 1000
+
+
+def test_the_model_operator_accepts_a_clear_refusal(content) -> None:
+    """Retention (seed 003): after «ухожу» the model operator offers WinBack and says goodbye without pushing — the
+    phrase dialogues/simulation.yaml names for the closing stage. The same operator without it (reading the stage's
+    hint, a reminder for the trainee) is flagged for ignoring the refusal: the comparison sees the difference."""
+    shipped = prepare(Version("A", content), "retention_mnp", 120, 3)
+    settings = shipped.operator.settings
+    assert settings.refusals and settings.after_refusal
+    deaf = Prepared(ModelOperator(shipped.operator.engine, settings.model_copy(update={"after_refusal": {}})),
+                    shipped.customers)
+    accepting, pushing = simulate([shipped, deaf], 3, workers=2)
+    refused = [c for c in accepting if c.code == "will_not_stay"]
+    assert len(refused) > len(accepting) // 2
+    assert not any(c.toxic or "ignored_refusal" in c.flags for c in accepting)
+    assert sum("ignored_refusal" in c.flags for c in pushing) > len(pushing) // 5
+    toxic = next(row for row in compare(pushing, accepting, content.call_types["retention_mnp"].codes)
+                 if row.metric.id == "toxic")
+    assert toxic.significant and toxic.diff.high < 0
+    # what the customers who left heard last: WinBack, then the goodbye that accepts their «нет»
+    operator, heard = shipped.operator, 0
+    for index in (accepting.index(c) for c in refused[:20]):
+        snapshot = operator.engine.start("trainee", scenario_id=shipped.customers[index],
+                                         seed=conversation_seed(3, index)).snapshot
+        while not snapshot.finished:
+            operator.engine.modes["trainee"].handle(snapshot, operator.say(snapshot))
+        if not any(line.analysis.get("line") == "leave" for line in snapshot.lines):
+            continue  # not the owner, or off before the offer: no «ухожу» to accept
+        said = {line.stage: line.text for line in snapshot.lines if line.role == "operator" and line.text}
+        assert "вернуться" in said["winback_offer"]
+        assert "Если передумаете" in said["closing"] and "код закрытия" not in said["closing"]
+        heard += 1
+    assert heard
 
 
 @pytest.mark.parametrize("args, says", [

@@ -2,6 +2,8 @@
 question, hardening on pressure, hints counted, and nothing a trainee types breaks him."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from engine.content.loader import load_content
@@ -103,3 +105,22 @@ def test_direct_questions_are_answered_from_the_persona_and_never_fix_the_proble
     assert said[3] == "Около девятисот рублей в месяц за всё вместе, точно не помню."
     assert "работает" not in said[4] and not snapshot.issue_resolved
     assert all(said[i] != said[i + 1] for i in range(len(said) - 1))
+
+
+def _script(name: str, lines: int) -> list[str]:
+    path = Path(__file__).parent / "scripts" / f"trainee_{name}_good.txt"
+    return path.read_text(encoding="utf-8").splitlines()[:lines]
+
+
+def test_a_polite_acceptance_of_the_third_objection_is_thanked_not_reproached(engine) -> None:
+    """Three objections, the third accepted at once: «Спасибо, всего доброго», never «Вы меня не слышите»."""
+    _, replies = run(engine, "speaker_mini_three_objections", _script("speaker_mini_three_objections", 6))
+    said = [" ".join(reply.text for reply in turn) for turn in replies]
+    assert said[4] == "Слушайте, я тороплюсь, некогда мне."  # the third objection
+    assert said[5].startswith("Спасибо, всего доброго!") and "слыши" not in said[5]
+
+
+def test_a_customer_who_is_not_the_owner_says_so(engine) -> None:
+    _, replies = run(engine, "account_safe_kids_not_owner", _script("account_safe_kids_not_owner", 4))
+    assert " ".join(reply.text for reply in replies[3]) == ("Это не мне решать: договор оформлен не на меня. "
+                                                            "Посоветуюсь с владельцем договора.")

@@ -280,7 +280,7 @@ def _load_content(dialogues: Path, scripts: Path, *signatures: tuple[tuple[str, 
         problems.extend(cross_check(merged, speech, language))
         problems.extend(check_scorecard(merged, speech, language))
         problems.extend(check_trainee(merged, speech, language))
-    problems.extend(check_populations(merged))
+    problems.extend(check_populations(merged, speech))
     problems.extend(check_self_service(merged, speech))
     meeting = products_meeting(merged)
     every = sample_contexts(merged["products"])

@@ -6,8 +6,9 @@ from typing import Any, Literal
 
 from pydantic import Field, NonNegativeFloat, NonNegativeInt, PositiveInt
 
-from .base import Authored, Identifier
+from .base import Authored, Identifier, TemplatePath
 from .scenarios import Trap
+from .speech import Speech
 from .yaml_source import Problem
 
 Mood = Literal["calm", "neutral", "irritated", "conflict"]
@@ -34,14 +35,19 @@ class Population(Authored):
     speech: dict[Identifier, Literal["hint", "topic_solution"]] = Field(
         default_factory=dict, description="Что говорит модельный оператор на этапе: hint — фразу подсказки этапа "
                                           "(по умолчанию), topic_solution — решение темы обращения (scripts_ru/hints/solutions/<тема>.j2)")
+    refusals: list[Identifier] = Field(
+        default_factory=list, description="Намерения реплик клиента, которые — ясный отказ (decline, opt_out…)")
+    after_refusal: dict[Identifier, TemplatePath] = Field(
+        default_factory=dict, description="После ясного отказа модельный оператор принимает его: на этих этапах "
+                                          "говорит эти фразы (scripts_ru/…) вместо подсказки этапа")
     toxic_flags: list[Identifier] = Field(
         default_factory=list, description="Флаги оценки, которые считаются признаками токсичного звонка")
     max_turns: PositiveInt = Field(default=30, description="После стольких реплик оператора звонок передают человеку")
 
 
-def check_populations(merged: dict[str, dict[str, Any]]) -> list[Problem]:
+def check_populations(merged: dict[str, dict[str, Any]], speech: Speech) -> list[Problem]:
     """Every name a population uses exists: its call type, the stages it gives speech to, the objections, the
-    answers of the call type's customer machine, the flags of the scorecard."""
+    answers of the call type's customer machine, the phrases it says after a refusal."""
     problems: list[Problem] = []
     for population in merged["populations"].values():
         call_type = merged["call_types"].get(population.call_type)
@@ -49,8 +55,11 @@ def check_populations(merged: dict[str, dict[str, Any]]) -> list[Problem]:
             problems.append(population.problem(f"unknown call type {population.call_type!r}", "call_type"))
             continue
         stages = {stage.id for stage in call_type.stages}
-        problems += [population.problem(f"unknown stage {stage!r} of {call_type.id}", "speech", stage)
-                     for stage in population.speech if stage not in stages]
+        problems += [population.problem(f"unknown stage {stage!r} of {call_type.id}", field, stage)
+                     for field in ("speech", "after_refusal") for stage in getattr(population, field)
+                     if stage not in stages]
+        problems += [population.problem(f"no speech module {template!r} in scripts_ru/", "after_refusal", stage)
+                     for stage, template in population.after_refusal.items() if not speech.exists(template)]
         problems += [population.problem(f"unknown objection {objection!r}", "objections", index)
                      for index, objection in enumerate(population.objections) if objection not in merged["objections"]]
         machine = merged["customer_machines"].get(call_type.customer_machine)
@@ -58,6 +67,10 @@ def check_populations(merged: dict[str, dict[str, Any]]) -> list[Problem]:
         problems += [population.problem(f"unknown answer {answer!r} of {call_type.customer_machine}", "answers", mood,
                                         answer)
                      for mood, weights in population.answers.items() for answer in weights if answer not in known]
+        intents = {line.intent for line in machine.lines} if machine is not None else set()
+        problems += [population.problem(f"no line of {call_type.customer_machine} has intent {intent!r}", "refusals",
+                                        index)
+                     for index, intent in enumerate(population.refusals) if intent not in intents]
         problems += [population.problem(f"mood {mood!r} has moods weight but no answers", "moods", mood)
                      for mood, weight in population.moods.items() if weight and mood not in population.answers]
         if not any(population.moods.values()) or not any(population.objection_counts.values()):

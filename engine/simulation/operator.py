@@ -1,6 +1,6 @@
 """The model operator: reads the version's script word for word — at every stage the phrase the stage's hint gives
-(its bridge, speech module, objection answer, closing), or what dialogues/simulation.yaml names for the stage — and
-saves the response code the call earned. One conversation with a synthetic customer, and what came of it."""
+(its bridge, speech module, objection answer, closing), or what dialogues/simulation.yaml names for the stage (and,
+once the customer clearly refused, the phrases that accept it) — and saves the response code the call earned. One conversation with a synthetic customer, and what came of it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -61,12 +61,22 @@ class ModelOperator:
         return Event(text=text)
 
     def _line(self, snapshot: Snapshot, stage: str) -> str:
-        template = self._solution(snapshot) if self.settings.speech.get(stage) == "topic_solution" else None
+        if stage in self.settings.after_refusal and self._refused(snapshot):
+            template = self.settings.after_refusal[stage]  # a clear «нет» is accepted, not argued with
+        elif self.settings.speech.get(stage) == "topic_solution":
+            template = self._solution(snapshot)
+        else:
+            template = None
         if template is None:
             return phrase(self.mode, snapshot, self.operator, stage)
         client, _ = self.mode.voice(snapshot).people()
         context = self.engine.content.speech_context(client, self.operator, None, self.engine.today)
         return self.engine.content.speech.render(template, **context)
+
+    def _refused(self, snapshot: Snapshot) -> bool:
+        """The customer clearly said «нет» at some point (a line whose intent is one of the population's refusals)."""
+        return any(line.analysis.get("intent") in self.settings.refusals for line in snapshot.lines
+                   if line.role == "client")
 
     def _solution(self, snapshot: Snapshot) -> str | None:
         """The model operator's solution of the customer's topic (scripts_ru/hints/solutions/<topic>.j2), if any."""
