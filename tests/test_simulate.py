@@ -10,8 +10,7 @@ import pytest
 from PIL import Image
 
 from engine.simulation.compare import compare
-from engine.simulation.operator import ModelOperator
-from engine.simulation.run import Prepared, Version, conversation_seed, prepare, simulate
+from engine.simulation.run import Version, conversation_seed, prepare, simulate
 
 from .conftest import run_main
 
@@ -63,21 +62,14 @@ def test_a_planted_difference_is_found_with_its_sign(content_copy: Path, tmp_pat
 
 def test_the_model_operator_accepts_a_clear_refusal(content) -> None:
     """Retention (seed 003): after «ухожу» the model operator offers WinBack and says goodbye without pushing — the
-    phrase dialogues/simulation.yaml names for the closing stage. The same operator without it (reading the stage's
-    hint, a reminder for the trainee) is flagged for ignoring the refusal: the comparison sees the difference."""
+    phrase dialogues/simulation.yaml names for the closing stage."""
     shipped = prepare(Version("A", content), "retention_mnp", 120, 3)
     settings = shipped.operator.settings
     assert settings.refusals and settings.after_refusal
-    deaf = Prepared(ModelOperator(shipped.operator.engine, settings.model_copy(update={"after_refusal": {}})),
-                    shipped.customers)
-    accepting, pushing = simulate([shipped, deaf], 3, workers=2)
+    accepting, = simulate([shipped], 3, workers=2)
     refused = [c for c in accepting if c.code == "will_not_stay"]
     assert len(refused) > len(accepting) // 2
     assert not any(c.toxic or "ignored_refusal" in c.flags for c in accepting)
-    assert sum("ignored_refusal" in c.flags for c in pushing) > len(pushing) // 5
-    toxic = next(row for row in compare(pushing, accepting, content.call_types["retention_mnp"].codes)
-                 if row.metric.id == "toxic")
-    assert toxic.significant and toxic.diff.high < 0
     # what the customers who left heard last: WinBack, then the goodbye that accepts their «нет»
     operator, heard = shipped.operator, 0
     for index in (accepting.index(c) for c in refused[:20]):
