@@ -174,3 +174,22 @@ def test_owner_decides_is_thinking_not_a_refusal(content, nlu) -> None:
              ("operator", "Понимаю. Передайте ему, пожалуйста, он может позвонить нам. Всего доброго!")]
     card = scored(content, nlu, "inbound_upsell", turns, "thinking", "Илья Ильич")
     assert card.correct == "thinking"
+
+
+def test_a_cancellation_stated_is_one_even_if_it_reads_like_a_question_too(content, nlu) -> None:
+    """«Я отменяю заявление на перенос и подключаю скидку.» before any «да» cancels without consent; the same words
+    asked («…отменяем заявление?») and answered «да» do not."""
+    opening = [("operator", "Павел Григорьевич, здравствуйте! Билайн, меня зовут Остап. Звоню по вашему заявлению на "
+                            "перенос номера. Подтвердите, пожалуйста, ФИО и дату рождения."),
+               ("client", "Зуев Павел Григорьевич, третье апреля семьдесят девятого"),
+               ("operator", "Спасибо. Подскажите, почему решили уйти?"), ("client", "дорого у вас")]
+    stated = scored(content, nlu, "retention_mnp", [*opening, ("operator", "Я отменяю заявление на перенос и "
+                                                                          "подключаю скидку."),
+                                                    ("client", "ну ладно")], "will_stay")
+    assert "cancelled_without_consent" in stated.flags
+    asked = scored(content, nlu, "retention_mnp", [*opening, ("operator", "Могу дать скидку 20 % на 12 месяцев. "
+                                                                         "Остаётесь с нами и отменяем заявление?"),
+                                                   ("client", "да, отменяйте"),
+                                                   ("operator", "Заявление на перенос отменено. Спасибо, всего доброго!")],
+                   "will_stay")
+    assert "cancelled_without_consent" not in asked.flags

@@ -110,9 +110,11 @@ class Case:
 
     @cached_property
     def cancellation(self) -> Said | None:
-        """The operator's turn that cancels the port-out request (a question about it is not one)."""
+        """The operator's turn that cancels the port-out request: a question about it («отменяем заявление?») is not
+        one; a statement is, even when it reads like one too («Я отменяю заявление и подключаю скидку.»)."""
         cancel, consent = self.read.role("cancels"), self.read.role("consents")
-        return next((s for s in self.read.operator if s.tags & cancel and not s.tags & consent), None)
+        return next((s for s in self.read.operator if s.tags & cancel and not (s.tags & consent and "?" in s.text)),
+                    None)
 
     # --- what the scenario says ---------------------------------------------------------------------------
     @property
