@@ -15,6 +15,7 @@ from engine.record_views import VIEWS
 QUERIES = ("trainees", "failures", "funnel", "offers", "customer_mode", "outcomes", "retention")  # none named as a table
 QUERY_TEMPLATES = "bot/dashboard"
 DATABASE = "records"
+TEMPLATES = Path(__file__).resolve().parent / "dashboard_templates"  # the records' page in Russian
 # The settings that keep it a window, not a door: no SQL of the visitor's own, no download of the whole file.
 SETTINGS = {"default_allow_sql": False, "allow_download": False, "allow_csv_stream": False, "suggest_facets": False}
 
@@ -60,6 +61,7 @@ def metadata(content: Content, tables: list[str]) -> dict[str, Any]:
         "databases": {DATABASE: {
             "title": content.label("dash_database"),
             "description": content.label("dash_about"),
+            "headings": {"queries": content.label("dash_h_queries"), "views": content.label("dash_h_views")},
             "allow_sql": False,
             "tables": {**closed, **shown},
             "queries": {query_id: _query(content, query_id, details) for query_id in QUERIES},
@@ -72,7 +74,7 @@ def app(content: Content, path: Path, tables: list[str]):
     from datasette.app import Datasette
     from datasette.database import Database
 
-    datasette = Datasette(metadata=metadata(content, tables), settings=SETTINGS)
+    datasette = Datasette(metadata=metadata(content, tables), settings=SETTINGS, template_dir=str(TEMPLATES))
     # mutable: read as it grows (the bot may be writing), through Datasette's read-only connections (mode=ro)
     datasette.add_database(Database(datasette, path=str(path), is_mutable=True), name=DATABASE)
     datasette.remove_database("_memory")  # Datasette's scratch database, added when it is given no file

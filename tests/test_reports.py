@@ -20,6 +20,7 @@ import pytest
 from PIL import Image
 
 from bot.reports import Words, sections, telegram_text
+from engine.record_views import VIEWS
 from engine.records import Records
 from engine.report import Period, build_report
 
@@ -203,6 +204,9 @@ def test_the_dashboard_shows_the_reports_and_hides_personal_data(dashboard, reco
     database = _chromium("--dump-dom", f"{dashboard}/records")
     for query in ("trainees", "failures", "funnel", "offers", "customer_mode", "outcomes", "retention"):
         assert content.label(f"dash_q_{query}") in database
+    assert content.label("dash_h_queries") in database and content.label("dash_h_views") in database
+    for view in VIEWS:  # each view listed by its Russian title, never by its SQL name
+        assert f">{content.label(f'dash_v_{view}')}</a>" in database and f">{view}</a>" not in database
     trainees = _chromium("--dump-dom", f"{dashboard}/records/trainees?since=2026-03-01&until=2026-03-31")
     assert content.label("dash_q_trainees_about") in trainees
     for trainee in TRAINEES:
