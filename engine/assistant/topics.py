@@ -178,13 +178,13 @@ class Topics:
             return self.step(snapshot, topic, topic.step(choice.goto), channels=names)
         return self.finish(snapshot, topic, choice.result)
 
-    def ticket(self, snapshot: Snapshot, topic: Topic) -> str:
+    def ticket(self, snapshot: Snapshot, topic: Topic) -> TicketRecord:
         tickets = snapshot.assistant.tickets
         ticket = TicketRecord(number=f"{snapshot.session_id[:8].upper()}-{len(tickets) + 1}",
                               kind=topic.ticket or "repair", service=topic.service)
         tickets.append(ticket)
         self.mode.mark(snapshot, ticket=ticket.model_dump())
-        return ticket.number
+        return ticket
 
     def finish(self, snapshot: Snapshot, topic: Topic, result: str) -> list[Reply]:
         """The topic ended: a hand-off, or (after a ticket) the offer the rules allow, or a goodbye."""
@@ -193,11 +193,11 @@ class Topics:
         state.result = result
         self.mode.mark(snapshot, result=result)
         if result == "handoff":
-            number = self.ticket(snapshot, topic) if topic.ticket is not None else ""
+            number = self.ticket(snapshot, topic).number if topic.ticket is not None else ""
             return self.mode.handoff(snapshot, topic.id, number)
         replies: list[Reply] = []
         if result == "ticket":
-            replies += self.mode.say(snapshot, "bot/ticket_created.j2", ticket=self.ticket(snapshot, topic),
-                                     kind=topic.ticket or "repair")
+            ticket = self.ticket(snapshot, topic)
+            replies += self.mode.say(snapshot, "bot/ticket_created.j2", ticket=ticket.number, kind=ticket.kind)
         snapshot.issue_resolved = result == "solved"
         return replies + self.mode.offers.after_issue(snapshot)
