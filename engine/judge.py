@@ -7,7 +7,7 @@ without a scenario is judged by :class:`TranscriptJudge`: the same check applied
 """
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -84,7 +84,7 @@ class ScenarioJudge:
 
     def forbidding_reasons(self) -> list[str]:
         """Every reason that forbids an offer of the tab, in the order of the offers, each once."""
-        return list(dict.fromkeys(reason.value for verdict in self.truth.values() for reason in verdict.reasons))
+        return reasons_of(self.truth.values())
 
     def fate(self, product: str) -> str | None:
         """What the rules alone make of an offer the customer never answered: None when it may be offered."""
@@ -108,10 +108,10 @@ class ScenarioJudge:
 
     def trap_changes_verdict(self, trap: Trap) -> bool:
         """A trap is one only if hiding its fields changes a reason «когда не предлагаем»."""
-        truth = {reason for verdict in self.truth.values() for reason in verdict.reasons}
+        truth = set(reasons_of(self.truth.values()))
         customer = hidden(self.scenario.customer, trap.fields, "customer")
         call = hidden(self.scenario.call, trap.fields, "call")
-        seen = {reason for verdict in self.verdicts_for(customer, call) for reason in verdict.reasons}
+        seen = set(reasons_of(self.verdicts_for(customer, call)))
         return bool(truth - seen)
 
 
@@ -167,7 +167,7 @@ class TranscriptJudge:
         return any(self.truth[pid].allowed for pid in self.tab)
 
     def forbidding_reasons(self) -> list[str]:
-        return list(dict.fromkeys(reason.value for pid in self.tab for reason in self.truth[pid].reasons))
+        return reasons_of(self.truth[pid] for pid in self.tab)
 
     def fate(self, product: str) -> str | None:
         return None if self.truth[product].allowed else "forbidden"
@@ -186,6 +186,11 @@ class TranscriptJudge:
         if self.named:
             return self.named[0]
         return next((pid for pid in self.offers if not self.truth[pid].allowed), self.offers[0])
+
+
+def reasons_of(verdicts: Iterable[Verdict]) -> list[str]:
+    """The reasons that forbid these offers, in their order, each once."""
+    return list(dict.fromkeys(reason.value for verdict in verdicts for reason in verdict.reasons))
 
 
 def own_words(offers: Collection[str], products: Mapping[str, Product]) -> dict[str, frozenset[str]]:

@@ -85,8 +85,7 @@ def score_dialogue(dialogue: ScoreInput, content: Content, nlu: Understanding, *
         if code is not None and code not in call_type.codes:
             raise ScoreInputError(f"unknown outcome {code!r}; use one of {', '.join(call_type.codes)}")
     companies = (*content.scorecard_settings.company_names, content.assistant.company)
-    offer_texts = [said.text for said in read.operator if said.tags & read.role("offers")]
-    unscripted = TranscriptJudge(revealed_reasons(read, rubric), call_type, rules, offer_texts)
+    unscripted = TranscriptJudge(revealed_reasons(read, rubric), call_type, rules, [s.text for s in read.offer_turns])
     case = Case(read, rubric, call_type, judge, client_name, chosen, nlu.phrases(tuple(rubric.owner_decides)),
                 companies, unscripted)
     return _Scoring(case, content, rubric, nlu, mark, today or dt.date.today()).run()

@@ -129,7 +129,7 @@ class Case:
         """The offers the operator made, in order: those his offer turns name, else the main offer."""
         if self.read.first_offer is None:
             return []
-        named = [self.rules.named_offer(s.text) for s in self.read.operator if s.tags & self.read.role("offers")]
+        named = [self.rules.named_offer(s.text) for s in self.read.offer_turns]
         return list(dict.fromkeys(p for p in named if p is not None)) or [self.rules.main_offer]
 
     def offer_rows(self, correct: str) -> list[dict[str, str | bool | None]]:

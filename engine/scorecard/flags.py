@@ -22,9 +22,8 @@ def offered_when_forbidden(case: Case, spec: FlagSpec, tools: Tools) -> list[Fin
     """An offer of the tab made although the rules forbade it."""
     if not case.offered_forbidden():
         return []
-    offer = case.read.role("offers")
-    turn = next((s for s in case.read.operator if s.tags & offer
-                 and case.rules.named_offer(s.text) in case.offered_forbidden()), case.read.first_offer)
+    turn = next((s for s in case.read.offer_turns if case.rules.named_offer(s.text) in case.offered_forbidden()),
+                case.read.first_offer)
     return [Finding(turn)]
 
 

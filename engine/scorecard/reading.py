@@ -72,7 +72,8 @@ class Reader:
                 self.saids.append(Said(index, "client", text, intent=turn.intent))
         self.turn_count = len(dialogue.turns)
         self.operator = [s for s in self.saids if s.role == "operator"]
-        self.first_offer = next((s for s in self.operator if s.tags & self.role("offers")), None)
+        self.offer_turns = [s for s in self.operator if s.tags & self.role("offers")]
+        self.first_offer = self.offer_turns[0] if self.offer_turns else None
         self.blocks_after: dict[int, Block] = {}
         self.blocks_before: dict[int, Block] = {}
         self._read_client(nlu, call_type)
