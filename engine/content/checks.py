@@ -276,3 +276,4 @@ def check_machine(spec: Any, merged: dict[str, dict[str, Any]], speech: Speech, 
             problems.append(spec.problem(f"unknown objection {objection!r}", "worked_by", objection))
         _moves(spec, tags, language.moves, problems, "worked_by", objection)
     _moves(spec, spec.vzor_steps, language.moves, problems, "vzor_steps")
+    _moves(spec, spec.asking_moves, language.moves, problems, "asking_moves")

@@ -210,6 +210,9 @@ class CustomerMachineSpec(Authored):
         default_factory=dict, description="Возражение → ходы оператора, без которых оно не отработано")
     vzor_min_steps: PositiveInt = Field(default=3, description="Сколько шагов В.З.О.Р отрабатывают возражение")
     vzor_steps: list[Identifier] = Field(default_factory=list, description="Ходы оператора — шаги В.З.О.Р")
+    asking_moves: list[Identifier] = Field(
+        default_factory=list, description="Ходы оператора, которые спрашивают клиента и без «?»: на них он отвечает "
+                                          "фактами персоны (facts сценария)")
 
     def line(self, line_id: str) -> LineSpec | None:
         return next((line for line in self.lines if line.id == line_id), None)

@@ -63,7 +63,7 @@ def asked_trap(turn: Turn) -> Trap | None:
 def asked_fact(turn: Turn) -> Question | None:
     """A direct question he can answer from his persona (the scenario's ``facts``) and has not answered yet: asked
     as a question, not a solution that names the same things («удалите расширения и перезагрузите ноутбук»)."""
-    if not ("?" in turn.text or "clarify" in turn.moves) or solves(turn):
+    if not ("?" in turn.text or turn.moves & set(turn.machine.asking_moves)) or solves(turn):
         return None
     for question_id in turn.scenario.facts:
         question = _questions(turn).get(question_id)
