@@ -19,7 +19,7 @@ RUNS = {
     "slow_internet_speed_easy": ("agreed", {"ignored_refusal", "check:vzor"}),
     "remote_start_easy": ("agreed", {"no_greeting", "cliche"}),
     "virus_antivirus_think": ("agreed", {"check:vzor", "wrong_outcome"}),
-    "phone_ent_package_thinking": ("thinking", {"check:vzor", "check:bridge"}),
+    "phone_ent_package_thinking": ("thinking", {"check:vzor", "check:bridge", "cliche", "pushy"}),
     "no_signal_viju_declines": ("not_interested", {"ignored_refusal", "wrong_outcome"}),
     "account_safe_kids_not_owner": ("thinking", {"ignored_refusal", "wrong_outcome"}),
     "speaker_mini_three_objections": ("not_interested", {"too_many_objections"}),

@@ -20,7 +20,7 @@ PLACEHOLDERS: dict[str, Any] = {
                                    "correct", "why", "company", "expected", "product", "quote_tail")
 } | {"count": 3, "max": 2, "score": 65, "pass_mark": 70}
 # Feedback lines that are not about one check or flag.
-SUMMARY_TEXTS = ("summary_passed", "summary_failed", "summary_blocked", "all_good", "better", "expected_differs",
+SUMMARY_TEXTS = ("summary_passed", "summary_failed", "summary_blocked", "summary_slips", "all_good", "better", "expected_differs",
                  "no_outcome")
 # Roles a rubric gives to operator moves (which moves start an offer, go on selling, work an objection…).
 MoveRole = Literal["offers", "pushes", "works", "accepts", "decision_prompts", "vzor_steps", "clarifies", "benefits", "prices",
@@ -89,6 +89,8 @@ class Rubric(Authored):
 
     id: Identifier
     pass_mark: int = Field(default=70, ge=0, le=100, description="Проходной балл (0–100)")
+    max_slips: int | None = Field(default=None, ge=0, description="Сколько мягких промахов (флагов без blocker) "
+                                                                 "допускает зачёт; не задано — сколько угодно")
     vzor_min_steps: int = Field(default=3, ge=1, le=4, description="Сколько шагов В.З.О.Р должно быть в ответе, "
                                                                  "чтобы возражение считалось отработанным")
     readings: dict[Phase, Identifier] = Field(

@@ -134,8 +134,11 @@ class _Scoring:
         score -= sum(spec.penalty for spec in rubric.flags if spec.id in raised)
         score = max(0, min(100, score))
         blocked = any(spec.blocker for spec in rubric.flags if spec.id in raised)
-        passed = score >= self.pass_mark and not blocked
-        feedback = self.wording.lines(self._problems(results, failed, raised), score, passed, blocked)
+        slips = sum(not spec.blocker for spec in rubric.flags if spec.id in raised)
+        too_many_slips = rubric.max_slips is not None and slips > rubric.max_slips
+        passed = score >= self.pass_mark and not blocked and not too_many_slips
+        feedback = self.wording.lines(self._problems(results, failed, raised), score, passed, blocked,
+                                      slips if too_many_slips else 0)
         judge = case.judge
         return Scorecard(
             call_type=self.call_type.id, score=score, passed=passed,

@@ -136,9 +136,12 @@ class Wording:
             text = f"{text} {self.content.scorecard_feedback['better'].text.format(**self.values(better=better))}"
         return text
 
-    def lines(self, problems: list[Problem], score: int, passed: bool, blocked: bool) -> list[str]:
-        summary = "summary_blocked" if blocked else ("summary_passed" if passed else "summary_failed")
-        lines = [self.content.scorecard_feedback[summary].text.format(**self.values(score=score))]
+    def lines(self, problems: list[Problem], score: int, passed: bool, blocked: bool, slips: int = 0) -> list[str]:
+        """``slips``: how many soft flags failed the session when they, not the score, did."""
+        summary = ("summary_blocked" if blocked else "summary_passed" if passed else
+                   "summary_slips" if slips else "summary_failed")
+        values = self.values(score=score, count=slips, max=self.case.rubric.max_slips or 0)
+        lines = [self.content.scorecard_feedback[summary].text.format(**values)]
         for problem in problems:
             line = self.render(problem)
             if line not in lines:
