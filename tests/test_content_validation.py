@@ -84,6 +84,11 @@ CASES = {
         "    final_answer: decline\n    expected_outcome: not_interested\n",
         "dialogues/scenarios/extra.yaml:11: every offer is forbidden (not_applicable): the response code is "
         "'not_offered'"),
+    "phrase syntax in a rubric": (
+        "dialogues/rubrics/extra.yaml",
+        "rubrics:\n  - id: extra_rubric\n    moves: {offers: [offer]}\n    owner_decides:\n      - договор ... на муж*\n"
+        "      - номер|сим-карт* ... фирм*\n    checks:\n      - {id: offer, rule: offered, weight: 10}\n",
+        "dialogues/rubrics/extra.yaml:6: «номер|сим-карт* ... фирм*»: a prefix needs at least two letters before '*'"),
     "unknown guard": (
         "dialogues/call_types/extra.yaml",
         CALL_TYPE_HEAD + "    stages:\n      - id: start\n"

@@ -51,7 +51,7 @@ RUNS = {
     "retention_subscriptions_thinks": ("will_not_stay", {"cancelled_without_consent", "check:flash", "wrong_outcome"}),
     "retention_already_ported": ("blocked", {"no_identification", "wrong_outcome"}),
     "retention_answering_machine": ("blocked", {"no_identification", "wrong_outcome"}),
-    "retention_hangs_up_early": ("refused_to_talk", {"wrong_outcome"}),
+    "retention_hangs_up_early": ("refused_to_talk", {"no_greeting", "wrong_outcome"}),
     "retention_regulator_recent_port": ("will_stay", {"cancelled_without_consent", "check:regulator"}),
 }
 

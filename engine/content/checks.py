@@ -3,16 +3,19 @@ exist — checked once at load, so a call type, a rubric or a scenario that woul
 ``validate`` instead, at its line."""
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
+
+from pydantic import BaseModel
 
 from state_machines.compiled import ANY_STATE
 from state_machines.guards import GUARDS
 from state_machines.simulated_customer import CUSTOMER_GUARDS, SITUATION
 
 from ..vocabulary import FATES, INTENT_KINDS
-from .base import section_problem
+from .base import Authored, section_problem
 from .call_types import CallType
 from .rules_content import check_rules
 from .speech import Speech
@@ -191,8 +194,46 @@ def cross_check(merged: dict[str, dict[str, Any]], speech: Speech, language: Lan
     for call_type in merged["call_types"].values():
         _call_type(call_type, merged, speech, language, problems)
     problems.extend(check_rules(merged))
+    problems.extend(phrase_problems(merged))
     for product_id in sorted(CONTRACT_PRODUCTS - products.keys()):
         problems.append(section_problem(products, f"product {product_id!r} of the contract is missing"))
+    return problems
+
+
+PHRASE_FIELDS = frozenset({"phrases", "owner_decides", "solution"})  # lists in the understanding's phrase syntax
+
+
+def phrase_problems(merged: dict[str, dict[str, Any]]) -> list[Problem]:
+    """Every phrase list of the content (rubrics, scenarios, topics, feedback) in valid phrase syntax, checked at load,
+    so a wrong one is an author's file:line message and never a failure in the middle of a call."""
+    from ..understanding.patterns import compile_pattern
+
+    problems: list[Problem] = []
+
+    def walk(top: Authored, value: Any, path: tuple[str | int, ...]) -> None:
+        if isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                field = getattr(value, name)
+                if name in PHRASE_FIELDS and isinstance(field, list):
+                    for index, phrase in enumerate(field):
+                        words = (part if "|" in part or part[:1] == "=" or part[-1:] in ("*", ".", "#")
+                                 else " ".join(re.findall(r"\w+", part)) for part in phrase.split())
+                        try:
+                            compile_pattern(" ".join(words), name, 1.0, str)
+                        except ValueError as error:
+                            problems.append(top.problem(str(error), *path, name, index))
+                else:
+                    walk(top, field, (*path, name))
+        elif isinstance(value, (list, tuple)):
+            for index, item in enumerate(value):
+                walk(top, item, (*path, index))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(top, item, (*path, key))
+
+    for section in merged.values():
+        for item in section.values():
+            walk(item, item, ())
     return problems
 
 

@@ -36,6 +36,9 @@ class ScorecardSettings(Authored):
     id: Identifier = Field(description="Имя набора; используется default")
     quote_max_words: PositiveInt = Field(default=25, description="Сколько слов реплики цитировать в отзыве")
     company_names: list[str] = Field(min_length=1, description="Названия компаний, которые оператор называет")
+    introduction_cues: list[str] = Field(
+        default_factory=list, description="Слова, после которых оператор называет себя («меня зовут»): слово с "
+                                          "заглавной буквы после них — его имя, даже если словарь его не знает")
     feminine_markers: list[str] = Field(
         default_factory=list, description="Слова, по которым видно, что оператор — женщина (для примеров фраз)")
     vzor_step_names: dict[Identifier, str] = Field(description="Шаги В.З.О.Р (ход оператора → название для людей)")
@@ -103,6 +106,9 @@ class Rubric(Authored):
     revealed: dict[Identifier, Revealed] = Field(
         default_factory=dict, description="Без сценария: причина «когда не предлагаем» (код правила) → что в "
                                           "разговоре до предложения её открывает")
+    request_gone: list[str] = Field(
+        default_factory=list, description="Факты, при которых заявления уже нет (клиент сам его отменил, номер уже "
+                                          "перенесён): слова оператора об отмене тогда — подтверждение, не отмена")
     checks: list[CheckSpec] = Field(min_length=1)
     flags: list[FlagSpec] = Field(default_factory=list)
 

@@ -51,6 +51,7 @@ def _rubric(rubric: Any, merged: dict[str, dict[str, Any]], language: Language, 
     for phase, context in rubric.readings.items():
         if context not in language.contexts:
             problems.append(rubric.problem(f"unknown lexicon context {context!r}", "readings", phase))
+    _facts(rubric, rubric.request_gone, "request_gone", language, call_type, problems)
     check_ids = [check.id for check in rubric.checks]
     for index, check in enumerate(rubric.checks):
         if check.rule not in CHECK_RULES:

@@ -104,7 +104,7 @@ def introduced(case: Case, spec: CheckSpec, tools: Tools) -> Outcome:
     opening = case.read.window("first_turns", spec.turns)
     company = any(case.names_company(s.text) for s in opening)
     exclude = name_forms(case.client_name) if case.client_name else frozenset()
-    done = company and any(_names_someone(s.text, exclude) for s in opening)
+    done = company and any(case.names_himself(s.text) or _names_someone(s.text, exclude) for s in opening)
     greeting = next((s for s in opening if s.tags & case.read.role("greetings")), None)
     # without a greeting, its own feedback already says how to introduce oneself
     return Outcome(done, [Finding(greeting)] if greeting is not None else [])

@@ -39,7 +39,8 @@ class Case:
 
     def __init__(self, read: Reader, rubric: Rubric, call_type: CallType, judge: ScenarioJudge | None,
                  client_name: str | None, chosen: dict[str, str | None], owner_decides: PhraseSet,
-                 company_names: tuple[str, ...], unscripted: TranscriptJudge):
+                 company_names: tuple[str, ...], unscripted: TranscriptJudge,
+                 introduction_cues: tuple[str, ...] = ()):
         """``chosen``: the code the operator saved for each offer (the main offer's, or None without a scenario);
         ``unscripted``: what the rules make of the call without a scenario, from what it revealed."""
         self.read = read
@@ -54,10 +55,17 @@ class Case:
         self.max_objections = call_type.max_objections
         self._owner_decides = owner_decides
         self.company_names = tuple(normalize_word(name) for name in company_names if name.strip())
+        cues = "|".join(re.escape(cue.strip()) for cue in introduction_cues if cue.strip())
+        self._introduction = re.compile(rf"(?i:\b(?:{cues}))\s+(\w)") if cues else None
 
     def owner_decides(self, text: str) -> bool:
         """He says the decision is the contract's or number's owner's, not his."""
         return bool(self._owner_decides.found(text))
+
+    def names_himself(self, text: str) -> bool:
+        """A capitalised word right after «меня зовут» (the settings' cues): the operator's name, known or not."""
+        found = self._introduction.search(text) if self._introduction is not None else None
+        return found is not None and found.group(1).isupper()
 
     def names_company(self, text: str) -> bool:
         """The operator says which company calls (part of introducing himself)."""
@@ -109,9 +117,16 @@ class Case:
                     None)
 
     @cached_property
+    def request_gone(self) -> bool:
+        """There is no port-out request left to cancel (the rubric's ``request_gone`` facts)."""
+        return any(holds(self, fact) for fact in self.rubric.request_gone)
+
+    @cached_property
     def cancellation(self) -> Said | None:
         """The operator's turn that cancels the port-out request: a question about it («отменяем заявление?») is not
         one; a statement is, even when it reads like one too («Я отменяю заявление и подключаю скидку.»)."""
+        if self.request_gone:
+            return None
         cancel, consent = self.read.role("cancels"), self.read.role("consents")
         return next((s for s in self.read.operator if s.tags & cancel and not (s.tags & consent and "?" in s.text)),
                     None)

@@ -63,16 +63,18 @@ def too_long(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
 def before_identification(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
     """Retention: one of the moves (an offer, a cancellation) before the decision maker identified himself."""
     limit = case.dm_identified_at if case.dm_identified_at is not None else case.read.turn_count
-    turn = next((s for s in case.read.operator if s.index < limit and s.tags & set(spec.moves)), None)
+    moves = set(spec.moves) - (case.read.role("cancels") if case.request_gone else set())
+    turn = next((s for s in case.read.operator if s.index < limit and s.tags & moves), None)
     return [Finding(turn)] if turn is not None else []
 
 
 def cancelled_without_consent(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
-    """The port-out request cancelled before the customer's explicit «да» to cancelling it."""
-    cancellation = case.cancellation
+    """The port-out request cancelled before the decision maker's explicit «да» to cancelling it: the «да» of
+    someone not yet identified as him (or not him at all) is no consent."""
+    cancellation, consent, identified = case.cancellation, case.consent, case.dm_identified_at
     if cancellation is None:
         return []
-    if case.consent is not None and case.consent.index < cancellation.index:
+    if consent is not None and identified is not None and identified < consent.index < cancellation.index:
         return []
     return [Finding(cancellation)]
 
