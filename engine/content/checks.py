@@ -200,7 +200,7 @@ def cross_check(merged: dict[str, dict[str, Any]], speech: Speech, language: Lan
     return problems
 
 
-PHRASE_FIELDS = frozenset({"phrases", "owner_decides", "solution"})  # lists in the understanding's phrase syntax
+PHRASE_FIELDS = frozenset({"phrases", "owner_decides", "requested", "solution"})  # lists in the understanding's phrase syntax
 
 
 def phrase_problems(merged: dict[str, dict[str, Any]]) -> list[Problem]:

@@ -103,6 +103,9 @@ class Rubric(Authored):
     owner_decides: list[str] = Field(
         default_factory=list, description="Фразы клиента о том, что решать владельцу договора: это не возражение, "
                                           "его принимают («Клиент думает»), а не отрабатывают по В.З.О.Р")
+    requested: list[str] = Field(
+        default_factory=list, description="Фразы клиента, которыми он сам просит подключить услугу до любого "
+                                          "предложения: её подключение — не допродажа (отклик «Не предлагалось»)")
     revealed: dict[Identifier, Revealed] = Field(
         default_factory=dict, description="Без сценария: причина «когда не предлагаем» (код правила) → что в "
                                           "разговоре до предложения её открывает")

@@ -86,7 +86,7 @@ def score_dialogue(dialogue: ScoreInput, content: Content, nlu: Understanding, *
             raise ScoreInputError(f"unknown outcome {code!r}; use one of {', '.join(call_type.codes)}")
     companies = (*content.scorecard_settings.company_names, content.assistant.company)
     unscripted = TranscriptJudge(revealed_reasons(read, rubric), call_type, rules, [s.text for s in read.offer_turns])
-    case = Case(read, rubric, call_type, judge, client_name, chosen, nlu.phrases(tuple(rubric.owner_decides)),
+    case = Case(read, rubric, call_type, judge, client_name, chosen, nlu.phrases,
                 companies, unscripted, tuple(content.scorecard_settings.introduction_cues))
     return _Scoring(case, content, rubric, nlu, mark, today or dt.date.today()).run()
 

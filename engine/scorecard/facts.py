@@ -38,7 +38,8 @@ class Case:
     """Everything the checks, flags and the correct code are decided from, worked out once."""
 
     def __init__(self, read: Reader, rubric: Rubric, call_type: CallType, judge: ScenarioJudge | None,
-                 client_name: str | None, chosen: dict[str, str | None], owner_decides: PhraseSet,
+                 client_name: str | None, chosen: dict[str, str | None],
+                 phrases: Callable[[tuple[str, ...]], PhraseSet],
                  company_names: tuple[str, ...], unscripted: TranscriptJudge,
                  introduction_cues: tuple[str, ...] = ()):
         """``chosen``: the code the operator saved for each offer (the main offer's, or None without a scenario);
@@ -53,7 +54,8 @@ class Case:
         self.chosen_codes = chosen
         self.chosen = chosen.get(judge.main_offer if judge is not None else None)
         self.max_objections = call_type.max_objections
-        self._owner_decides = owner_decides
+        self._owner_decides = phrases(tuple(rubric.owner_decides))
+        self._requested = phrases(tuple(rubric.requested))
         self.company_names = tuple(normalize_word(name) for name in company_names if name.strip())
         cues = "|".join(re.escape(cue.strip()) for cue in introduction_cues if cue.strip())
         self._introduction = re.compile(rf"(?i:\b(?:{cues}))\s+(\w)") if cues else None
@@ -61,6 +63,14 @@ class Case:
     def owner_decides(self, text: str) -> bool:
         """He says the decision is the contract's or number's owner's, not his."""
         return bool(self._owner_decides.found(text))
+
+    @cached_property
+    def requested(self) -> bool:
+        """Before any offer he asked for a product himself (the rubric's ``requested`` phrases): connecting it is
+        a request served, not an upsell."""
+        first = self.read.first_offer
+        return any(self._requested.found(s.text) for s in self.read.client
+                   if first is None or s.index < first.index)
 
     def names_himself(self, text: str) -> bool:
         """A capitalised word right after «меня зовут» (the settings' cues): the operator's name, known or not."""
@@ -315,6 +325,7 @@ FACTS: dict[str, Callable[[Case], bool]] = {
     "spoke_after_refusal": _spoke_after_refusal,
     "scenario": lambda case: case.scenario is not None,
     "not_the_owner": _not_the_owner,
+    "requested": lambda case: case.requested,
     "owner_decides": lambda case: any(case.read.after_offer(s) and case.owner_decides(s.text)
                                       for s in case.read.client),
 }
