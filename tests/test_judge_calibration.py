@@ -3,9 +3,10 @@ someone who never saw the lexicon, the rubrics or the code (tests/data/second_au
 pass/fail, written before anything was scored). Measured: agreement on pass/fail, on every contract flag and on
 the correct response code, per call type; and a good call beats the toxic call of its pair by ≥ 30 points.
 
-Batch A (24 calls) is the development batch: its misses were read while calibrating, so its figures are not
-independent. Batch B (48 calls) was sealed until the one measurement reported in the issue's note; it runs on every
-test run since, and its floors below are those first figures, so the judge cannot silently get worse on it.
+Batch A (24 calls) is a development batch: its misses were read while calibrating, so its figures are not
+independent. Batch B (48 calls) was sealed until the one measurement reported in the issue's note (pass/fail 33,
+flags 30, code 41 of 48, pairs 7 of 12); from that day (session 17) its misses were read too, so it is a development
+batch with floors. Batch C (48 calls, new second authors) is the sealed one now.
 Our own extra toxic properties (``robot_question``, ``pushy``, ``too_long``, ``wasted_time``) are not in the
 contract's list the second author graded, so they do not count either way.
 """
@@ -30,9 +31,8 @@ CONTRACT_FLAGS = frozenset({
 CALL_TYPES = ("inbound_upsell", "outbound_upsell", "retention_mnp")
 TARGET = 0.90  # the issue's agreement on pass/fail and on flags
 GAP = 30  # a good call beats the toxic one of its pair by this many points
-# Batch B: floors, not targets. At its opening (2026-12-02, commit f6fc0a4; docs/measurements/) 33, 30 and 41 of 48
-# calls and 7 of 12 pairs; after the understanding learnt from 1 053 more examples, the figures below.
-SEALED_FLOORS = {"passed": 32 / 48, "flags": 29 / 48, "code": 41 / 48, "pairs": 8 / 12}
+# Batch B, a development batch now: floors, its latest figures.
+B_FLOORS = {"passed": 45 / 48, "flags": 39 / 48, "code": 44 / 48, "pairs": 11 / 12}
 SHORT = 30  # an independent author writes «спасибо, всего доброго» too: from 30 characters a turn is his own
 
 
@@ -153,8 +153,8 @@ def test_batch_a_development_agreement(content: Content, nlu: Understanding) -> 
     assert figures.pairs == 1.0
 
 
-def test_batch_b_sealed_agreement(content: Content, nlu: Understanding) -> None:
+def test_batch_b_development_agreement(content: Content, nlu: Understanding) -> None:
     graded = grade("B", content, nlu)
-    print("\n" + report("second author, batch B (sealed until its first measurement)", graded))
+    print("\n" + report("second author, batch B (development since its first measurement)", graded))
     figures = agreement(graded).figures()
-    assert all(figures[name] >= floor for name, floor in SEALED_FLOORS.items()), figures
+    assert all(figures[name] >= floor - 1e-9 for name, floor in B_FLOORS.items()), figures

@@ -334,3 +334,12 @@ def test_run_classify_rejects_an_unknown_side() -> None:
     written: list[str] = []
     assert run_classify("robot", ["да".encode()], written.append, DIALOGUES) == 2
     assert "error" in json.loads(written[0])
+
+
+@pytest.mark.parametrize("text", [
+    "Даниил Романович, добрый день! Ростелеком, Ангелина.",
+    "Если захотите подключить позже, просто позвоните нам или нажмите кнопку в личном кабинете.",
+])
+def test_a_sentence_that_names_nothing_to_offer_is_no_offer(nlu, text: str) -> None:
+    """The offer move ``needs`` a product, option, discount, package or money named in its sentence."""
+    assert "offer" not in nlu.operator_moves(text).tags

@@ -134,6 +134,7 @@ class Move(Label):
     examples: list[Example | TaggedExample] = []
     implies: list[Identifier] = []  # moves always made with this one (a price per day is a price)
     unless_denied: list[Identifier] = []  # not made in a turn that denies one of these («не буду предлагать»)
+    needs: list[str] = []  # read only in a sentence where one of these phrases is found (an offer names what)
 
 
 class ContextRule(Authored):
@@ -400,6 +401,11 @@ def _check_references(merged: _Merged, known_call_types: Collection[str] | None,
                                             f"intents.{name}: unknown call type '{call_type}'; use one of "
                                             f"{sorted(known_call_types)}"))
     for name, (move, doc) in merged.labels[MOVES].items():
+        for index, phrase in enumerate(move.needs):
+            try:
+                compile_pattern(phrase, name, 1.0, lexicon_lemma)
+            except ValueError as error:
+                problems.append(doc.problem((MOVES, name, "needs", index), f"moves.{name}: {error}"))
         for field in ("implies", "unless_denied"):
             for index, other in enumerate(getattr(move, field)):
                 if other == name or other not in merged.labels[MOVES]:

@@ -11,6 +11,7 @@ import numpy as np
 from .lexicon import Move
 from .model import Head, sigmoid
 from .names import addresses_by_name
+from .phrases import PhraseSet
 from .text import Utterance
 
 
@@ -26,13 +27,15 @@ class OperatorMoves:
 
 class OperatorReader:
     def __init__(self, head: Head, moves: Mapping[str, Move], threshold: float, logits: Callable[[str], np.ndarray],
-                 denied: Callable[[str], frozenset[str]], analyze: Callable[[str], Utterance]):
+                 denied: Callable[[str], frozenset[str]], analyze: Callable[[str], Utterance],
+                 phrases: Callable[[tuple[str, ...]], PhraseSet]):
         self._head = head
         self._moves = moves
         self._denied = denied
         self._threshold = threshold
         self._logits = logits
         self._analyze = analyze
+        self._needs = {name: phrases(tuple(move.needs)) for name, move in moves.items() if move.needs}
         self.read = lru_cache(maxsize=8192)(self._read)
 
     def _read(self, text: str, client_name: str | None) -> OperatorMoves:
@@ -40,7 +43,8 @@ class OperatorReader:
         denied: set[str] = set()
         for sentence in _SENTENCES.split(text.strip()) or [text]:
             likely = sigmoid(self._logits(sentence)) >= self._threshold
-            tags.update(label for label, on in zip(self._head.labels, likely) if on)
+            tags.update(label for label, on in zip(self._head.labels, likely)
+                        if on and (label not in self._needs or self._needs[label].found(sentence)))
             denied.update(self._denied(sentence))
         tags.update(implied for tag in list(tags) for implied in self._moves[tag].implies)
         tags = {tag for tag in tags if not denied.intersection(self._moves[tag].unless_denied)}

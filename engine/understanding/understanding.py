@@ -29,6 +29,7 @@ class Understanding:
         self._analyze = analyzer
         self._patterns = {section: PatternSet(lexicon.patterns[section]) for section in LABEL_SECTIONS}
         self._negated_as = {name: intent.when_negated for name, intent in lexicon.intents.items()}
+        self._phrase_sets = lru_cache(maxsize=1024)(self._compile_phrases)
         self._features = lru_cache(maxsize=8192)(self._vector)
         self._said = lru_cache(maxsize=8192)(self._phrase_reading)
         model = load_model(lexicon, analyzer, self._phrases_of)
@@ -37,10 +38,9 @@ class Understanding:
                                     lambda text: self._logits(INTENTS, text), self._is_empty)
         self._operator = OperatorReader(model.heads[MOVES], lexicon.moves, lexicon.operator.threshold,
                                         lambda text: self._logits(MOVES, text),
-                                        lambda text: self._said(MOVES, text)[1], analyzer)
+                                        lambda text: self._said(MOVES, text)[1], analyzer, self.phrases)
         self._topics = TopicReader({s: model.heads[s] for s in (TOPICS, REASONS) if s in model.heads},
                                    lexicon.topic, self._logits, self._is_empty, analyzer.parts)
-        self._phrase_sets = lru_cache(maxsize=1024)(self._compile_phrases)
 
     @classmethod
     def load(cls, dialogues_dir: Path) -> Understanding:
