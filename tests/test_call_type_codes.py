@@ -20,6 +20,7 @@ INBOUND = [
     ("already_connected", "already_changed", "уже подключена услуга или опция из рекомендаций"),
     ("campaign_duplicate", "already_changed", "дубль кампании: на втором предложении"),
     ("not_allowed", "not_offered", "нельзя озвучить предложение в связи с ограничениями"),
+    ("asked_himself", "not_offered", "клиент сам обратился для подключения услуги, которая есть в Предложениях"),
     ("not_offered", "not_offered", "значение по умолчанию"),
 ]
 UPSELL_CODES = {"agreed", "thinking", "already_changed", "not_interested", "not_offered"}

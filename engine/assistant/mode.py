@@ -51,9 +51,9 @@ class AssistantMode:
             return Person("")
         return Person(customer.first_name, customer.patronymic, customer.gender)
 
-    def operator(self) -> Person:
+    def operator(self, call_type: str | None = None) -> Person:
         assistant = self.content.assistant
-        return Person(assistant.first_name, gender=assistant.gender, company=assistant.company)
+        return Person(assistant.first_name, gender=assistant.gender, company=self.content.company(call_type))
 
     def _details(self, snapshot: Snapshot) -> dict[str, Any]:
         """What bot/ templates may read from ``details``: the customer's account, as data (never Russian text)."""
@@ -66,7 +66,8 @@ class AssistantMode:
 
     def say(self, snapshot: Snapshot, template: str, *, product: str | None = None,
             buttons: tuple[Button, ...] = (), **details: Any) -> list[Reply]:
-        context = self.content.speech_context(self.client(snapshot), self.operator(), product, self.engine.today,
+        context = self.content.speech_context(self.client(snapshot), self.operator(snapshot.call_type), product,
+                                              self.engine.today,
                                               details={**self._details(snapshot), **details})
         parts = self.content.speech.messages(template, **context)
         for part in parts:

@@ -113,6 +113,8 @@ class CallType(Authored):
     name: str
     description: str = Field(default="", description="Что это за звонок — для выбора тренировки")
     default: bool = Field(default=False, description="Основной тип: сценарии и разговоры без типа — этого типа")
+    company: str | None = Field(default=None, description="Компания, от имени которой звонит оператор (по "
+                                                           "умолчанию — компания ассистента)")
     initial: Identifier = Field(description="Этап, с которого начинается звонок")
     max_objections: PositiveInt = Field(default=2, description="Сколько возражений можно отработать")
     modes: list[Literal["trainee", "customer"]] = Field(

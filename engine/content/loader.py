@@ -76,6 +76,11 @@ class Content:
         """The call type of a scenario or a transcript that names none (CONTRACT.md: the inbound upsell)."""
         return next(call_type.id for call_type in self.call_types.values() if call_type.default)
 
+    def company(self, call_type: str | None) -> str:
+        """Whose call it is: the call type's company, or the assistant's."""
+        own = self.call_types[call_type].company if call_type in self.call_types else None
+        return own or self.assistant.company
+
     def call_type_of(self, scenario: Scenario) -> CallType:
         return self.call_types[scenario.call_type or self.default_call_type]
 

@@ -6,6 +6,7 @@ import ctypes
 import datetime as dt
 import re
 import threading
+import time
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -108,31 +109,43 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+DEADLINE_POLL_SECONDS = 0.05
+WALL_FACTOR = 10  # a render that waits (never works) this many times the limit is stopped too
+
+
 class RenderTimeout(Exception):
     """A template took longer than TEMPLATE_RENDER_SECONDS to render at validation."""
 
 
 @contextmanager
 def _deadline(seconds: float) -> Iterator[None]:
-    """Interrupt the code in this block (in this thread) with RenderTimeout after ``seconds``.
+    """Interrupt the code in this block (in this thread) with RenderTimeout after ``seconds`` of its CPU time.
 
     Jinja's sandbox guards against unsafe access, not against work: nested loops can run for hours. The exception is
     raised asynchronously in the validating thread, which may be a worker thread (the bot's /reload), where signals
-    cannot reach.
+    cannot reach. The thread's own CPU time is what counts, so a machine busy with other work does not fail a
+    template; wall time only caps a thread that waits instead of working.
     """
-    thread = ctypes.c_ulong(threading.get_ident())
+    ident = threading.get_ident()
+    thread = ctypes.c_ulong(ident)
+    clock = time.pthread_getcpuclockid(ident)
+    started, wall_started = time.clock_gettime(clock), time.monotonic()
+    finished = threading.Event()
     guard = threading.Lock()
     state = {"active": True, "fired": False}
 
-    def interrupt() -> None:
-        with guard:
-            if state["active"]:
-                state["fired"] = True
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, ctypes.py_object(RenderTimeout))
+    def watch() -> None:
+        while not finished.wait(DEADLINE_POLL_SECONDS):
+            spent = time.clock_gettime(clock) - started
+            if spent > seconds or time.monotonic() - wall_started > seconds * WALL_FACTOR:
+                with guard:
+                    if state["active"]:
+                        state["fired"] = True
+                        ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, ctypes.py_object(RenderTimeout))
+                return
 
-    timer = threading.Timer(seconds, interrupt)
-    timer.daemon = True
-    timer.start()
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     try:
         yield
     finally:
@@ -140,7 +153,7 @@ def _deadline(seconds: float) -> Iterator[None]:
             state["active"] = False
             if state["fired"]:  # not raised yet: it must not land in the caller's code
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, None)
-        timer.cancel()
+        finished.set()
 
 
 class Speech:

@@ -76,7 +76,7 @@ class Wording:
     def _operator_person(self) -> Person:
         words = set(normalize_word(" ".join(s.text for s in self.case.read.operator)).split())
         feminine = bool(words & {normalize_word(marker) for marker in self.settings.feminine_markers})
-        return Person("", gender="f" if feminine else "m", company=self.content.assistant.company)
+        return Person("", gender="f" if feminine else "m", company=self.content.company(self.case.call_type.id))
 
     def _client_person(self) -> Person:
         scenario = self.case.scenario
@@ -116,7 +116,7 @@ class Wording:
         base = {"client": self.case.client_name or "", "quote": "", "client_quote": "", "better": "",
                 "reasons": "", "count": 0, "max": self.case.max_objections, "steps": "", "chosen": "",
                 "correct": "", "why": "", "score": 0, "pass_mark": self.pass_mark,
-                "company": self.content.assistant.company, "expected": "",
+                "company": self.content.company(self.case.call_type.id), "expected": "",
                 "product": self.content.products[product_id].name if product_id else ""}
         base.update(values)
         base["quote_tail"] = lower_first(str(base["quote"]))

@@ -37,7 +37,7 @@ class Voice:
     def people(self) -> tuple[Person, Person]:
         persona = self.scenario.persona
         client = Person(persona.first_name, persona.patronymic, persona.gender)
-        return client, Person("", company=self.content.assistant.company)
+        return client, Person("", company=self.content.company(self.scenario.call_type))
 
     def context(self, product_id: str | None, **details: Any) -> dict[str, Any]:
         client, operator = self.people()
