@@ -50,6 +50,8 @@ def selling_turn(case: Case, block: Block, role: str) -> Said | None:
     """The turn of a reply that goes on selling (one of the role's moves); a reply that accepts («понимаю»,
     goodbye) may still invite the customer back without selling («если понадобится — подключить можно в
     приложении»): naming the offer again is not selling then."""
+    if block.tags & case.read.role("concedes"):
+        return None  # the reply closes on his decision (WinBack, a Flash note): whatever it names, it sells nothing
     wanted = case.read.role(role)
     if block.tags & case.read.role("accepts"):
         wanted = wanted - case.read.role("offers")
