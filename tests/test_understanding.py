@@ -343,3 +343,17 @@ def test_run_classify_rejects_an_unknown_side() -> None:
 def test_a_sentence_that_names_nothing_to_offer_is_no_offer(nlu, text: str) -> None:
     """The offer move ``needs`` a product, option, discount, package or money named in its sentence."""
     assert "offer" not in nlu.operator_moves(text).tags
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("о, у нас мошенники каждый день звонят. давайте", "agree"),
+    ("дорого, конечно, но давайте", "agree"),
+    ("звучит интересно, но я подумаю", "think"),
+])
+def test_after_an_offer_the_last_clause_decides(nlu, text: str, intent: str) -> None:
+    """The lexicon's offer context reads a reply's decision at its end (client.contexts.offer.last_clause)."""
+    assert nlu.client_intent(text, context="offer").intent == intent
+
+
+def test_without_the_offer_context_a_complaint_with_a_yes_at_its_end_stays_a_complaint(nlu) -> None:
+    assert nlu.client_intent("о, у нас мошенники каждый день звонят. давайте").intent == "complaint"

@@ -19,11 +19,13 @@ class ClientIntent:
 
 class ClientReader:
     def __init__(self, head: Head, intents: Mapping[str, Intent], settings: ClientSettings,
-                 logits: Callable[[str], np.ndarray], is_empty: Callable[[str], bool]):
+                 logits: Callable[[str], np.ndarray], is_empty: Callable[[str], bool],
+                 parts: Callable[[str], list[str]]):
         self._head = head
         self._settings = settings
         self._logits = logits
         self._is_empty = is_empty
+        self._parts = parts
         self._intents = intents
         self.read = lru_cache(maxsize=8192)(self._read)
         self.intents = lru_cache(maxsize=64)(self._intents_of)
@@ -36,8 +38,14 @@ class ClientReader:
     def _read(self, text: str, context: str | None, call_type: str | None) -> ClientIntent:
         if self._is_empty(text):
             return ClientIntent(self._settings.fallback, 0.0)
-        logits = self._logits(text).copy()
         rule = self._settings.contexts.get(context or "")
+        if rule is not None and rule.last_clause is not None:
+            parts = self._parts(text)
+            if len(parts) > 1:
+                last = self._read(parts[-1], None, call_type)
+                if last.intent in rule.last_clause.intents and last.confidence >= rule.last_clause.min_confidence:
+                    return ClientIntent(rule.remap.get(last.intent, last.intent), last.confidence)
+        logits = self._logits(text).copy()
         if rule is not None:
             for intent, boost in rule.boost.items():
                 logits[self._head.labels.index(intent)] += boost

@@ -137,11 +137,20 @@ class Move(Label):
     needs: list[str] = []  # read only in a sentence where one of these phrases is found (an offer names what)
 
 
+class LastClause(Authored):
+    """A reply's decision comes last: «мошенники замучили, так что давайте» agrees, whatever came before."""
+
+    intents: list[Identifier]
+    min_confidence: Annotated[float, Field(ge=0, le=1)] = 0.6
+
+
 class ContextRule(Authored):
-    """How the call stage changes the reading: ``boost`` adds to an intent's log-odds, ``remap`` renames the winner."""
+    """How the call stage changes the reading: ``boost`` adds to an intent's log-odds, ``remap`` renames the winner,
+    ``last_clause``: the intents a message's last clause decides when it says one of them alone."""
 
     boost: dict[Identifier, Annotated[float, Field(ge=-10, le=10)]] = {}
     remap: dict[Identifier, Identifier] = {}
+    last_clause: LastClause | None = None
 
 
 class ClientSettings(Authored):
@@ -418,6 +427,9 @@ def _check_references(merged: _Merged, known_call_types: Collection[str] | None,
             referenced += [(("client", "contexts", stage, "boost", k), k) for k in rule.boost]
             referenced += [(("client", "contexts", stage, "remap", k), v) for k, v in rule.remap.items()]
             referenced += [(("client", "contexts", stage, "remap", k), k) for k in rule.remap]
+            if rule.last_clause is not None:
+                referenced += [(("client", "contexts", stage, "last_clause", "intents", i), k)
+                               for i, k in enumerate(rule.last_clause.intents)]
         for loc, intent_id in referenced:
             if intent_id not in intents:
                 problems.append(doc.problem(loc, f"unknown intent '{intent_id}'; use one of {list(intents)}"))

@@ -35,7 +35,7 @@ class Understanding:
         model = load_model(lexicon, analyzer, self._phrases_of)
         self._model = model
         self._client = ClientReader(model.heads[INTENTS], lexicon.intents, lexicon.client,
-                                    lambda text: self._logits(INTENTS, text), self._is_empty)
+                                    lambda text: self._logits(INTENTS, text), self._is_empty, analyzer.parts)
         self._operator = OperatorReader(model.heads[MOVES], lexicon.moves, lexicon.operator.threshold,
                                         lambda text: self._logits(MOVES, text),
                                         lambda text: self._said(MOVES, text)[1], analyzer, self.phrases)
