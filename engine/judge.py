@@ -204,8 +204,11 @@ def own_words(offers: Collection[str], products: Mapping[str, Product]) -> dict[
 
 
 def named_product(text: str, own: Mapping[str, frozenset[str]]) -> str | None:
+    """The product whose own name words the text says most of («Гарантия Плюс на два устройства» names the
+    warranty, not the antivirus «… на 3 устройства»); the first such product on a tie."""
     words = _lemmas(text)
-    return next((product for product, words_of in own.items() if words_of & words), None)
+    found = [(len(words_of & words), product) for product, words_of in own.items() if words_of & words]
+    return max(found, key=lambda hit: hit[0])[1] if found else None
 
 
 def _lemmas(text: str) -> frozenset[str]:

@@ -193,3 +193,25 @@ def test_a_cancellation_stated_is_one_even_if_it_reads_like_a_question_too(conte
                                                    ("operator", "Заявление на перенос отменено. Спасибо, всего доброго!")],
                    "will_stay")
     assert "cancelled_without_consent" not in asked.flags
+
+
+TICKET_THEN_GUARANTEE = [
+    ("operator", "Ростелеком, Святослав, здравствуйте."),
+    ("client", "роутер мигает красным, интернета нет второй день"),
+    ("operator", "Назовите, пожалуйста, номер договора."),
+    ("client", "770098765432"),
+    ("operator", "Удалённо не поднимается, похоже, роутер неисправен — оформляю выезд мастера на завтра."),
+    ("client", "ладно, жду"),
+    ("operator", "Кстати, Нина Павловна, есть «Гарантия Плюс» на арендованные устройства: при поломке заменим "
+                 "бесплатно. 90 рублей в месяц, всего 3 рубля в день."),
+    ("client", "сначала мастера дождусь, потом подумаю"),
+    ("operator", "Конечно. Спасибо за звонок, Нина Павловна, до свидания!"),
+]
+
+
+def test_guarantee_plus_may_follow_a_ticket_opened_in_the_call(content, nlu) -> None:
+    """Seed 000's exception: an unresolved issue forbids offers, but Гарантия+ (named by its own words, «на
+    устройства» does not make it the antivirus «на 3 устройства») may be offered when the call is not transferred."""
+    card = scored(content, nlu, "inbound_upsell", TICKET_THEN_GUARANTEE, "thinking", "Нина Павловна")
+    assert "offered_when_forbidden" not in card.flags
+    assert card.correct == "thinking" and card.passed
