@@ -32,7 +32,7 @@ CALL_TYPES = ("inbound_upsell", "outbound_upsell", "retention_mnp")
 TARGET = 0.90  # the agreement on pass/fail and on flags
 GAP = 30  # a good call beats the toxic one of its pair by this many points
 # Batch B, a development batch now: floors, its latest figures.
-B_FLOORS = {"passed": 45 / 48, "flags": 40 / 48, "code": 44 / 48, "pairs": 11 / 12}
+B_FLOORS = {"passed": 47 / 48, "flags": 42 / 48, "code": 46 / 48, "pairs": 11 / 12}
 SHORT = 30  # an independent author writes «спасибо, всего доброго» too: from 30 characters a turn is his own
 
 

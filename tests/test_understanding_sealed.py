@@ -20,7 +20,7 @@ from tests.nlu_data import (KINDS, SECOND_AUTHOR, Row, batch, copies, evaluate, 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"client": 0.95, "operator": 0.92, "topic": 0.95}  # intent macro-F1, move micro-F1 (13), topic accuracy
 # Floors of batch B, a development set now: its latest figures (0.762, 0.845 and 0.890 at its first opening).
-FLOORS = {"client": 0.932, "operator": 0.936, "topic": 0.994}
+FLOORS = {"client": 0.938, "operator": 0.935, "topic": 0.993}
 SIZES = {"client": 300, "operator": 150, "topic": 150}  # the sizes of an independent set
 
 def test_batch_b_is_there_and_big_enough() -> None:
