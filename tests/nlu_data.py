@@ -3,8 +3,8 @@ the check that no row of one set is an exact or near copy of a row of another.
 
 Sets: tuning = the examples taught in dialogues/lexicon/ (the model is trained on them); held-out = tests/data/
 nlu_*_holdout.txt (same author, never trained on); independent = tests/data/nlu_client_independent.txt and
-tests/data/second_author/ (another author who never saw the lexicon). Batch B of the second author was sealed until its one
-measurement; only tests/test_understanding_sealed.py and tests/test_judge_calibration.py read it.
+tests/data/second_author/ (other authors who never saw the lexicon). Batches B and C of the second authors were each sealed
+until one measurement; only tests/test_understanding_sealed.py and tests/test_judge_calibration.py read them.
 """
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def independent(kind: str) -> list[Row]:
 
 
 def batch(letter: str) -> list[Path]:
-    """The second author's files of one batch (A: development; B: measured once when unsealed, never tuned on)."""
+    """The second authors' files of one batch (A, B: development; C: measured once when unsealed, never tuned on)."""
     return sorted(SECOND_AUTHOR.glob(f"*_{letter}.txt")) if SECOND_AUTHOR.is_dir() else []
 
 

@@ -6,7 +6,9 @@ the correct response code, per call type; and a good call beats the toxic call o
 Batch A (24 calls) is a development batch: its misses were read while calibrating, so its figures are not
 independent. Batch B (48 calls) was sealed until the one measurement reported in the issue's note (pass/fail 33,
 flags 30, code 41 of 48, pairs 7 of 12); from that day (session 17) its misses were read too, so it is a development
-batch with floors. Batch C (48 calls, new second authors) is the sealed one now.
+batch with floors. Batch C (48 calls, written by three new second authors who saw neither our code nor A or B) was
+sealed until its one measurement (docs/measurements/batch_c_first_opening_2026-12-02.txt): the independent figures of
+the issue's note; it runs since with those figures as floors.
 Our own extra toxic properties (``robot_question``, ``pushy``, ``too_long``, ``wasted_time``) are not in the
 contract's list the second author graded, so they do not count either way.
 """
@@ -32,7 +34,9 @@ CALL_TYPES = ("inbound_upsell", "outbound_upsell", "retention_mnp")
 TARGET = 0.90  # the issue's agreement on pass/fail and on flags
 GAP = 30  # a good call beats the toxic one of its pair by this many points
 # Batch B, a development batch now: floors, its latest figures.
+C_FLOORS = {"passed": 36 / 48, "flags": 27 / 48, "code": 35 / 48, "pairs": 6 / 12}  # its first, sealed measurement
 B_FLOORS = {"passed": 47 / 48, "flags": 42 / 48, "code": 46 / 48, "pairs": 11 / 12}
+FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
 SHORT = 30  # an independent author writes «спасибо, всего доброго» too: from 30 characters a turn is his own
 
 
@@ -132,16 +136,18 @@ def _turn_rows(letter: str) -> list[Row]:
 
 
 def test_the_calibration_set_is_big_enough_and_covers_every_call_type() -> None:
-    rows = transcripts("A") + transcripts("B")
+    rows = transcripts("A") + transcripts("B") + transcripts("C")
     assert len(rows) >= 40
     assert Counter(row["call_type"] for row in rows).keys() == set(CALL_TYPES)
-    assert all(min(Counter(r["call_type"] for r in transcripts(letter)).values()) >= 6 for letter in "AB")
+    assert all(min(Counter(r["call_type"] for r in transcripts(letter)).values()) >= 6 for letter in "ABC")
     assert all({"passed", "flags", "correct_code"} <= row["verdict"].keys() for row in rows)
 
 
-@pytest.mark.parametrize("letter", ["A", "B"])
+@pytest.mark.parametrize("letter", ["A", "B", "C"])
 def test_no_turn_copies_what_the_understanding_was_taught(letter: str) -> None:
-    found = copies(taught(), _turn_rows(letter))
+    """A greeting or a goodbye is a formula every author writes («Добрый вечер, Ростелеком, меня зовут …»); any
+    other turn that copies a taught example would flatter the judge."""
+    found = [copy for copy in copies(taught(), _turn_rows(letter)) if copy.first.labels - FORMULAS]
     assert not found, "\n".join(map(str, found[:10]))
 
 
@@ -158,3 +164,10 @@ def test_batch_b_development_agreement(content: Content, nlu: Understanding) -> 
     print("\n" + report("second author, batch B (development since its first measurement)", graded))
     figures = agreement(graded).figures()
     assert all(figures[name] >= floor - 1e-9 for name, floor in B_FLOORS.items()), figures
+
+
+def test_batch_c_sealed_agreement(content: Content, nlu: Understanding) -> None:
+    graded = grade("C", content, nlu)
+    print("\n" + report("second author, batch C (sealed until its first measurement)", graded))
+    figures = agreement(graded).figures()
+    assert all(figures[name] >= floor - 1e-9 for name, floor in C_FLOORS.items()), figures
