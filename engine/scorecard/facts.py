@@ -235,7 +235,8 @@ def revealed_reasons(read: Reader, rubric: Rubric) -> set[str]:
     for reason, revealed in rubric.revealed.items():
         moves, kinds = set(revealed.moves), set(revealed.kinds)
         if any(s.index <= read.offer_index and s.tags & moves for s in read.operator) \
-                or any(s.index < read.offer_index and s.kind in kinds for s in read.client):
+                or any(s.index < read.offer_index and kind in kinds and sure >= revealed.min_confidence
+                       for s in read.client for kind, sure in s.kinds):
             found.add(reason)
     return found
 

@@ -33,6 +33,9 @@ class Said:
     intent: str | None = None
     kind: str | None = None
     event: str | None = None
+    confidence: float = 1.0  # how sure the reading of the customer's intent is (1: given, as in trainee mode)
+    # every kind the turn says with how sure: the whole, and each clause («надоели! хочу расторгнуть» is both)
+    kinds: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass
@@ -108,11 +111,20 @@ class Reader:
                 else:
                     phase = "first_words" if first_words else None
                 context = readings.get(phase) if phase else None
-                intent = said.intent or nlu.client_intent(said.text, context, call_type).intent
+                reading = None if said.intent else nlu.client_intent(said.text, context, call_type)
+                intent = said.intent or reading.intent
                 kind = nlu.intent_kind(intent)
                 if after_offer and kind in WORKED_KINDS:
                     objections_seen = True
-                said = replace(said, intent=intent, kind=kind)
+                confidence = reading.confidence if reading is not None else said.confidence
+                kinds = ((kind, confidence),)
+                if reading is not None and not after_offer:
+                    clauses = nlu.parts(said.text)
+                    if len(clauses) > 1:
+                        parts = (nlu.client_intent(clause, None, call_type) for clause in clauses)
+                        kinds += tuple((nlu.intent_kind(part.intent), part.confidence) for part in parts
+                                       if part.confidence >= self.rubric.clause_confidence)
+                said = replace(said, intent=intent, kind=kind, confidence=confidence, kinds=kinds)
                 resolved[said.index] = said
                 first_words = False
             pending = said

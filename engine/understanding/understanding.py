@@ -55,6 +55,10 @@ class Understanding:
         adds the intents only that type of call has."""
         return self._client.read(text, context, call_type)
 
+    def parts(self, text: str) -> list[str]:
+        """The clauses of a message that may each say something of their own."""
+        return self._analyze.parts(text)
+
     def intent_kind(self, intent: str) -> str:
         """The declared kind of an intent (agreement, refusal, objection, …); KeyError for an unknown intent."""
         return self._lexicon.intents[intent].kind
