@@ -34,8 +34,8 @@ CALL_TYPES = ("inbound_upsell", "outbound_upsell", "retention_mnp")
 TARGET = 0.90  # the agreement on pass/fail and on flags
 GAP = 30  # a good call beats the toxic one of its pair by this many points
 # Batch B, a development batch now: floors, its latest figures.
-C_FLOORS = {"passed": 39 / 48, "flags": 32 / 48, "code": 39 / 48, "pairs": 7 / 12}  # 36 · 27 · 35 · 6 at its opening
-B_FLOORS = {"passed": 47 / 48, "flags": 42 / 48, "code": 46 / 48, "pairs": 11 / 12}
+C_FLOORS = {"passed": 40 / 48, "flags": 35 / 48, "code": 40 / 48, "pairs": 7 / 12}  # 36 · 27 · 35 · 6 at its opening
+B_FLOORS = {"passed": 48 / 48, "flags": 44 / 48, "code": 47 / 48, "pairs": 11 / 12}
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
 SHORT = 30  # an independent author writes «спасибо, всего доброго» too: from 30 characters a turn is his own
 

@@ -36,6 +36,7 @@ class Said:
     confidence: float = 1.0  # how sure the reading of the customer's intent is (1: given, as in trainee mode)
     # every kind the turn says with how sure: the whole, and each clause («надоели! хочу расторгнуть» is both)
     kinds: tuple[tuple[str, float], ...] = ()
+    only_explains: bool = False  # its «заявление отменят» is only said while explaining (the rubric's explains)
 
 
 @dataclass
@@ -70,7 +71,11 @@ class Reader:
                 continue
             if turn.role == "operator":
                 moves = nlu.operator_moves(text, client_name)
-                self.saids.append(Said(index, "operator", text, frozenset(moves.tags), moves.addresses_by_name))
+                explains, cancels = self.role("explains"), self.role("cancels")
+                only_explains = bool(moves.tags & explains and moves.tags & cancels) and not any(
+                    tags & cancels and not tags & explains for tags in nlu.sentence_moves(text, client_name))
+                self.saids.append(Said(index, "operator", text, frozenset(moves.tags), moves.addresses_by_name,
+                                       only_explains=only_explains))
             else:
                 self.saids.append(Said(index, "client", text, intent=turn.intent))
         self.turn_count = len(dialogue.turns)

@@ -19,6 +19,10 @@ from .text import Utterance
 _SENTENCES = re.compile(r"(?<=[.!?…])\s+(?=[«\"A-ZА-ЯЁ])")
 
 
+def sentences(text: str) -> list[str]:
+    return _SENTENCES.split(text.strip()) or [text]
+
+
 @dataclass(frozen=True)
 class OperatorMoves:
     tags: frozenset[str]
@@ -41,7 +45,7 @@ class OperatorReader:
     def _read(self, text: str, client_name: str | None) -> OperatorMoves:
         tags: set[str] = set()
         denied: set[str] = set()
-        for sentence in _SENTENCES.split(text.strip()) or [text]:
+        for sentence in sentences(text):
             likely = sigmoid(self._logits(sentence)) >= self._threshold
             tags.update(label for label, on in zip(self._head.labels, likely)
                         if on and (label not in self._needs or self._needs[label].found(sentence)))
