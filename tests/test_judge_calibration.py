@@ -35,8 +35,8 @@ CALL_TYPES = ("inbound_upsell", "outbound_upsell", "retention_mnp")
 TARGET = 0.90  # the issue's agreement on pass/fail and on flags
 GAP = 30  # a good call beats the toxic one of its pair by this many points
 # Batch B, a development batch now: floors, its latest figures.
-D_FLOORS = {"passed": 39 / 48, "flags": 27 / 48, "code": 35 / 48, "pairs": 9 / 12}  # its first, sealed measurement
-C_FLOORS = {"passed": 40 / 48, "flags": 35 / 48, "code": 40 / 48, "pairs": 7 / 12}  # 36 · 27 · 35 · 6 at its opening
+D_FLOORS = {"passed": 42 / 48, "flags": 29 / 48, "code": 35 / 48, "pairs": 9 / 12}  # 39 · 27 · 35 · 9 at its opening
+C_FLOORS = {"passed": 41 / 48, "flags": 36 / 48, "code": 41 / 48, "pairs": 7 / 12}  # 36 · 27 · 35 · 6 at its opening
 B_FLOORS = {"passed": 48 / 48, "flags": 44 / 48, "code": 47 / 48, "pairs": 11 / 12}
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
 # Copies found at a batch's opening whose two sides were written apart: kept in sight, never tuned on.
@@ -144,14 +144,14 @@ def _turn_rows(letter: str) -> list[Row]:
 
 
 def test_the_calibration_set_is_big_enough_and_covers_every_call_type() -> None:
-    rows = transcripts("A") + transcripts("B") + transcripts("C") + transcripts("D")
+    rows = [row for letter in "ABCDE" for row in transcripts(letter)]
     assert len(rows) >= 40
     assert Counter(row["call_type"] for row in rows).keys() == set(CALL_TYPES)
-    assert all(min(Counter(r["call_type"] for r in transcripts(letter)).values()) >= 6 for letter in "ABCD")
+    assert all(min(Counter(r["call_type"] for r in transcripts(letter)).values()) >= 6 for letter in "ABCDE")
     assert all({"passed", "flags", "correct_code"} <= row["verdict"].keys() for row in rows)
 
 
-@pytest.mark.parametrize("letter", ["A", "B", "C", "D"])
+@pytest.mark.parametrize("letter", ["A", "B", "C", "D", "E"])
 def test_no_turn_copies_what_the_understanding_was_taught(letter: str) -> None:
     """A greeting or a goodbye is a formula every author writes («Добрый вечер, Ростелеком, меня зовут …»); any
     other turn that copies a taught example would flatter the judge."""
@@ -182,8 +182,8 @@ def test_batch_c_development_agreement(content: Content, nlu: Understanding) -> 
     assert all(figures[name] >= floor - 1e-9 for name, floor in C_FLOORS.items()), figures
 
 
-def test_batch_d_sealed_agreement(content: Content, nlu: Understanding) -> None:
+def test_batch_d_development_agreement(content: Content, nlu: Understanding) -> None:
     graded = grade("D", content, nlu)
-    print("\n" + report("second author, batch D (sealed until its first measurement)", graded))
+    print("\n" + report("second author, batch D (development since its first measurement)", graded))
     figures = agreement(graded).figures()
     assert all(figures[name] >= floor - 1e-9 for name, floor in D_FLOORS.items()), figures

@@ -24,9 +24,9 @@ from tests.nlu_data import (KINDS, SECOND_AUTHOR, Row, batch, copies, evaluate, 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"client": 0.95, "operator": 0.92, "topic": 0.95}  # intent macro-F1, move micro-F1 (13), topic accuracy
 FLOORS = {
-    "B": {"client": 0.932, "operator": 0.936, "topic": 0.994},  # a development set: its latest figures
-    "C": {"client": 0.887, "operator": 0.872, "topic": 0.917},  # 0.888 · 0.874 · 0.917 at its opening; development since
-    "D": {"client": 0.912, "operator": 0.886, "topic": 0.927},  # its first (sealed) measurement
+    "B": {"client": 0.938, "operator": 0.937, "topic": 0.993},  # a development set: its latest figures
+    "C": {"client": 0.887, "operator": 0.873, "topic": 0.917},  # 0.888 · 0.874 · 0.917 at its opening; development since
+    "D": {"client": 0.912, "operator": 0.889, "topic": 0.927},  # 0.912 · 0.886 · 0.927 at its opening; development since
 }
 DEVELOPED_ON = {"B": "A", "C": "AB", "D": "ABC"}  # the batches read while developing, before each one's opening
 SIZES = {"client": 300, "operator": 150, "topic": 150}  # the sizes of an independent set
