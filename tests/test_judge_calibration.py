@@ -9,7 +9,9 @@ flags 30, code 41 of 48, pairs 7 of 12); from that day (session 17) its misses w
 batch with floors. Batch C (48 calls, written by three new second authors who saw neither our code nor A or B) was
 sealed until its one measurement (docs/measurements/batch_c_first_opening_2026-12-02.txt): the independent figures of
 the issue's note at that time; its misses were read afterwards (a development batch since). Batch D (48 calls,
-three more new authors) was sealed until its one measurement (docs/measurements/batch_d_first_opening_2026-12-02.txt).
+three more new authors) was sealed until its one measurement (docs/measurements/batch_d_first_opening_2026-12-02.txt),
+then read too. Batch E (48 calls, three more new authors) was sealed until its one measurement
+(docs/measurements/batch_e_first_opening_2026-12-02.txt): the judge's latest independent figures.
 Our own extra toxic properties (``robot_question``, ``pushy``, ``too_long``, ``wasted_time``) are not in the
 contract's list the second author graded, so they do not count either way.
 """
@@ -35,6 +37,7 @@ CALL_TYPES = ("inbound_upsell", "outbound_upsell", "retention_mnp")
 TARGET = 0.90  # the issue's agreement on pass/fail and on flags
 GAP = 30  # a good call beats the toxic one of its pair by this many points
 # Batch B, a development batch now: floors, its latest figures.
+E_FLOORS = {"passed": 36 / 48, "flags": 23 / 48, "code": 34 / 48, "pairs": 8 / 12}  # its first, sealed measurement
 D_FLOORS = {"passed": 42 / 48, "flags": 29 / 48, "code": 35 / 48, "pairs": 9 / 12}  # 39 · 27 · 35 · 9 at its opening
 C_FLOORS = {"passed": 41 / 48, "flags": 36 / 48, "code": 41 / 48, "pairs": 7 / 12}  # 36 · 27 · 35 · 6 at its opening
 B_FLOORS = {"passed": 48 / 48, "flags": 44 / 48, "code": 47 / 48, "pairs": 11 / 12}
@@ -187,3 +190,10 @@ def test_batch_d_development_agreement(content: Content, nlu: Understanding) -> 
     print("\n" + report("second author, batch D (development since its first measurement)", graded))
     figures = agreement(graded).figures()
     assert all(figures[name] >= floor - 1e-9 for name, floor in D_FLOORS.items()), figures
+
+
+def test_batch_e_sealed_agreement(content: Content, nlu: Understanding) -> None:
+    graded = grade("E", content, nlu)
+    print("\n" + report("second author, batch E (sealed until its first measurement)", graded))
+    figures = agreement(graded).figures()
+    assert all(figures[name] >= floor - 1e-9 for name, floor in E_FLOORS.items()), figures
