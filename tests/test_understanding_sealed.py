@@ -13,6 +13,7 @@ Run with -s for the per-label report (precision, recall, F1).
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -44,11 +45,17 @@ def _seen(letter: str) -> list[Row]:
     return [*taught(), *(row for kind in KINDS for row in holdout(kind) + independent(kind)), *read]
 
 
+@lru_cache(maxsize=None)
+def _copied(letter: str) -> frozenset[str]:
+    """Where the rows of a batch copy something seen while developing, or each other (computed once per run)."""
+    rows = [row for path in batch(letter) for row in read_rows(path)]
+    return frozenset({copy.second.where for copy in copies(_seen(letter), rows)}
+                     | {copy.second.where for copy in repeats(rows)})
+
+
 def _unseen(letter: str, rows: list[Row]) -> list[Row]:
     """The rows of a batch that copy nothing seen while developing (an independent author may write «нет» too)."""
-    copied = {copy.second.where for copy in copies(_seen(letter), rows)}
-    copied |= {copy.second.where for copy in repeats(rows)}
-    return [row for row in rows if row.where not in copied]
+    return [row for row in rows if row.where not in _copied(letter)]
 
 
 @pytest.mark.parametrize("letter", sorted(FLOORS))
