@@ -3,7 +3,6 @@ exist — checked once at load, so a call type, a rubric or a scenario that woul
 ``validate`` instead, at its line."""
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -206,7 +205,7 @@ PHRASE_FIELDS = frozenset({"phrases", "owner_decides", "requested", "solution"})
 def phrase_problems(merged: dict[str, dict[str, Any]]) -> list[Problem]:
     """Every phrase list of the content (rubrics, scenarios, topics, feedback) in valid phrase syntax, checked at load,
     so a wrong one is an author's file:line message and never a failure in the middle of a call."""
-    from ..understanding.patterns import compile_pattern
+    from ..understanding.phrases import check_phrase
 
     problems: list[Problem] = []
 
@@ -216,10 +215,8 @@ def phrase_problems(merged: dict[str, dict[str, Any]]) -> list[Problem]:
                 field = getattr(value, name)
                 if name in PHRASE_FIELDS and isinstance(field, list):
                     for index, phrase in enumerate(field):
-                        words = (part if "|" in part or part[:1] == "=" or part[-1:] in ("*", ".", "#")
-                                 else " ".join(re.findall(r"\w+", part)) for part in phrase.split())
                         try:
-                            compile_pattern(" ".join(words), name, 1.0, str)
+                            check_phrase(phrase)
                         except ValueError as error:
                             problems.append(top.problem(str(error), *path, name, index))
                 else:

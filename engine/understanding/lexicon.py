@@ -24,6 +24,7 @@ from engine.content.yaml_source import ContentError, Loc, Problem, YamlDocument,
 from engine.vocabulary import INTENT_KINDS
 
 from .patterns import Pattern, compile_pattern
+from .phrases import check_phrase
 from .text import lexicon_lemma, normalize_word
 
 # The kinds a customer intent may be of: the engine decides by kind, so the list is closed (engine/vocabulary.py).
@@ -412,7 +413,7 @@ def _check_references(merged: _Merged, known_call_types: Collection[str] | None,
     for name, (move, doc) in merged.labels[MOVES].items():
         for index, phrase in enumerate(move.needs):
             try:
-                compile_pattern(phrase, name, 1.0, lexicon_lemma)
+                check_phrase(phrase)
             except ValueError as error:
                 problems.append(doc.problem((MOVES, name, "needs", index), f"moves.{name}: {error}"))
         for field in ("implies", "unless_denied"):

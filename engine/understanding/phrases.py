@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from .patterns import GAP_MARK, NUMBER, Match, PatternSet, compile_pattern
-from .text import Analyzer, Token, Utterance, lexicon_lemma
+from .text import NOT_WORD, Analyzer, Token, Utterance, lexicon_lemma
 
 
 class PhraseSet:
@@ -33,17 +33,27 @@ def _affirmed(match: Match, tokens: Sequence[Token]) -> bool:
 
 def compile_phrases(phrases: Sequence[str], analyzer: Analyzer) -> PhraseSet:
     """ValueError naming the phrase when one is not valid patterns.py syntax."""
-    return PhraseSet(PatternSet([compile_pattern(_as_read(phrase, analyzer), phrase, 1.0, lexicon_lemma,
+    return PhraseSet(PatternSet([compile_pattern(_as_read(phrase, analyzer.phrase_words), phrase, 1.0, lexicon_lemma,
                                                  analyzer.negation_words) for phrase in phrases]), analyzer)
 
 
-def _as_read(phrase: str, analyzer: Analyzer) -> str:
+def check_phrase(phrase: str) -> None:
+    """ValueError with a message for an author when the phrase is not valid patterns.py syntax (checked at load,
+    before any text is read: plain words are taken as they will be read, only the syntax parts matter here)."""
+    compile_pattern(_as_read(phrase, lambda part: NOT_WORD.sub(" ", part).split()), phrase, 1.0, str)
+
+
+def _is_syntax(part: str) -> bool:
+    return part in (GAP_MARK, NUMBER) or "|" in part or part.startswith("=") or part.endswith("*")
+
+
+def _as_read(phrase: str, words: Callable[[str], Sequence[str]]) -> str:
     """The phrase in the words the text will be read as: «реклама на тв» → «реклама на телевидение», «e-mail» →
     «e mail»; a part written in the pattern syntax (``a|b``, ``слово*``, ``=слово``, ``#``, ``...``) is kept."""
     parts: list[str] = []
     for part in phrase.split():
-        if part in (GAP_MARK, NUMBER) or "|" in part or part.startswith("=") or part.endswith("*"):
+        if _is_syntax(part):
             parts.append(part)
         else:
-            parts.extend(analyzer.phrase_words(part))
+            parts.extend(words(part))
     return " ".join(parts)

@@ -15,7 +15,7 @@ from engine.russian import lemma, morph
 
 MAX_CHARS = 2000  # a longer message is judged by its beginning
 _PIECES = re.compile(r"\d+|[^\W\d_]+|[.,;:!?…()—–]")
-_NOT_WORD = re.compile(r"[\W_]+")
+NOT_WORD = re.compile(r"[\W_]+")  # what separates words
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 _PERSON = frozenset({"Name", "Surn", "Patr"})
 _REDUCED = str.maketrans({"о": "а", "е": "и", "я": "и"})
@@ -90,7 +90,7 @@ class Analyzer:
     def phrase_words(self, part: str) -> tuple[str, ...]:
         """A plain word of an author's phrase as the text is read: symbols, slang, no punctuation («тв» →
         «телевидение», «e-mail» → «e», «mail»)."""
-        words = _NOT_WORD.sub(" ", normalize_word(part.translate(self._symbols))).split()
+        words = NOT_WORD.sub(" ", normalize_word(part.translate(self._symbols))).split()
         return tuple(w for word in words for w in self._slang.get(word, (word,)))
 
     def _analyze(self, text: str) -> Utterance:
