@@ -51,10 +51,6 @@ class AssistantMode:
             return Person("")
         return Person(customer.first_name, customer.patronymic, customer.gender)
 
-    def operator(self, call_type: str | None = None) -> Person:
-        assistant = self.content.assistant
-        return Person(assistant.first_name, gender=assistant.gender, company=self.content.company(call_type))
-
     def _details(self, snapshot: Snapshot) -> dict[str, Any]:
         """What bot/ templates may read from ``details``: the customer's account, as data (never Russian text)."""
         customer = snapshot.assistant.customer if snapshot.identified else None
@@ -66,8 +62,8 @@ class AssistantMode:
 
     def say(self, snapshot: Snapshot, template: str, *, product: str | None = None,
             buttons: tuple[Button, ...] = (), **details: Any) -> list[Reply]:
-        context = self.content.speech_context(self.client(snapshot), self.operator(snapshot.call_type), product,
-                                              self.engine.today,
+        operator = self.content.operator(snapshot.call_type)
+        context = self.content.speech_context(self.client(snapshot), operator, product, self.engine.today,
                                               details={**self._details(snapshot), **details})
         parts = self.content.speech.messages(template, **context)
         for part in parts:

@@ -199,7 +199,8 @@ def cross_check(merged: dict[str, dict[str, Any]], speech: Speech, language: Lan
     return problems
 
 
-PHRASE_FIELDS = frozenset({"phrases", "owner_decides", "requested", "solution"})  # lists in the understanding's phrase syntax
+# the content's lists in the understanding's phrase syntax
+PHRASE_FIELDS = frozenset({"phrases", "owner_decides", "requested", "solution"})
 
 
 def phrase_problems(merged: dict[str, dict[str, Any]]) -> list[Problem]:

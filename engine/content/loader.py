@@ -81,6 +81,10 @@ class Content:
         own = self.call_types[call_type].company if call_type in self.call_types else None
         return own or self.assistant.company
 
+    def operator(self, call_type: str | None) -> Person:
+        """The assistant as the one who speaks in a call of this type (its name, gender, and whose call it is)."""
+        return Person(self.assistant.first_name, gender=self.assistant.gender, company=self.company(call_type))
+
     def call_type_of(self, scenario: Scenario) -> CallType:
         return self.call_types[scenario.call_type or self.default_call_type]
 

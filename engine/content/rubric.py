@@ -20,11 +20,11 @@ PLACEHOLDERS: dict[str, Any] = {
                                    "correct", "why", "company", "expected", "product", "quote_tail")
 } | {"count": 3, "max": 2, "score": 65, "pass_mark": 70}
 # Feedback lines that are not about one check or flag.
-SUMMARY_TEXTS = ("summary_passed", "summary_failed", "summary_blocked", "summary_slips", "all_good", "better", "expected_differs",
-                 "no_outcome")
+SUMMARY_TEXTS = ("summary_passed", "summary_failed", "summary_blocked", "summary_slips", "all_good", "better",
+                 "expected_differs", "no_outcome")
 # Roles a rubric gives to operator moves (which moves start an offer, go on selling, work an objection…).
-MoveRole = Literal["offers", "pushes", "works", "accepts", "concedes", "explains", "decision_prompts", "vzor_steps", "clarifies", "benefits", "prices",
-                   "check_questions", "calls_to_action", "identifies", "cancels", "consents", "winbacks", "greetings",
+MoveRole = Literal["offers", "pushes", "works", "accepts", "concedes", "explains", "decision_prompts", "vzor_steps",
+                   "clarifies", "benefits", "prices", "check_questions", "calls_to_action", "identifies", "cancels", "consents", "winbacks", "greetings",
                    "farewells", "cliches"]
 SpeechModule = Literal["bridge_module", "offer_module", "objection_module"]
 Weight = Annotated[float, Field(ge=0, le=100)]

@@ -33,8 +33,8 @@ class Said:
     intent: str | None = None
     kind: str | None = None
     event: str | None = None
-    confidence: float = 1.0  # how sure the reading of the customer's intent is (1: given, as in trainee mode)
-    # every kind the turn says with how sure: the whole, and each clause («надоели! хочу расторгнуть» is both)
+    # every kind the turn says with how sure (1: given, as in trainee mode): the whole, and each clause
+    # («надоели! хочу расторгнуть» is both)
     kinds: tuple[tuple[str, float], ...] = ()
     only_explains: bool = False  # its «заявление отменят» is only said while explaining (the rubric's explains)
 
@@ -121,15 +121,14 @@ class Reader:
                 kind = nlu.intent_kind(intent)
                 if after_offer and kind in WORKED_KINDS:
                     objections_seen = True
-                confidence = reading.confidence if reading is not None else said.confidence
-                kinds = ((kind, confidence),)
+                kinds = ((kind, reading.confidence if reading is not None else 1.0),)
                 if reading is not None and not after_offer:
                     clauses = nlu.parts(said.text)
                     if len(clauses) > 1:
                         parts = (nlu.client_intent(clause, None, call_type) for clause in clauses)
                         kinds += tuple((nlu.intent_kind(part.intent), part.confidence) for part in parts
                                        if part.confidence >= self.rubric.clause_confidence)
-                said = replace(said, intent=intent, kind=kind, confidence=confidence, kinds=kinds)
+                said = replace(said, intent=intent, kind=kind, kinds=kinds)
                 resolved[said.index] = said
                 first_words = False
             pending = said

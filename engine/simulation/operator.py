@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..content.speech import Person
 from ..conversation import Event, Snapshot
 from ..trainee.closing import OUTCOME_BUTTON
 from ..trainee.coach import phrase
@@ -43,7 +42,6 @@ class ModelOperator:
         self.connecting = {code.id for code in engine.content.response_codes.values() if code.connects}
         self.solutions = frozenset(name for name in engine.content.speech.template_names()
                                    if name.startswith(SOLUTIONS + "/"))
-        self.assistant = engine.content.assistant
 
     def say(self, snapshot: Snapshot) -> Event:
         call_type = self.mode.call_type(snapshot)
@@ -67,14 +65,11 @@ class ModelOperator:
         else:
             template = None
         if template is None:
-            return phrase(self.mode, snapshot, self._operator(snapshot), stage)
+            return phrase(self.mode, snapshot, self.engine.content.operator(snapshot.call_type), stage)
         client, _ = self.mode.voice(snapshot).people()
-        context = self.engine.content.speech_context(client, self._operator(snapshot), None, self.engine.today)
+        context = self.engine.content.speech_context(client, self.engine.content.operator(snapshot.call_type), None,
+                                                     self.engine.today)
         return self.engine.content.speech.render(template, **context)
-
-    def _operator(self, snapshot: Snapshot) -> Person:
-        return Person(self.assistant.first_name, gender=self.assistant.gender,
-                      company=self.engine.content.company(snapshot.call_type))
 
     def _refused(self, snapshot: Snapshot) -> bool:
         """The customer clearly said «нет» at some point (a line whose intent is one of the population's refusals)."""
