@@ -36,11 +36,15 @@ CONTRACT_FLAGS = frozenset({
 CALL_TYPES = ("inbound_upsell", "outbound_upsell", "retention_mnp")
 TARGET = 0.90  # the issue's agreement on pass/fail and on flags
 GAP = 30  # a good call beats the toxic one of its pair by this many points
-# Batch B, a development batch now: floors, its latest figures.
-E_FLOORS = {"passed": 36 / 48, "flags": 23 / 48, "code": 34 / 48, "pairs": 8 / 12}  # its first, sealed measurement
-D_FLOORS = {"passed": 42 / 48, "flags": 29 / 48, "code": 35 / 48, "pairs": 9 / 12}  # 39 · 27 · 35 · 9 at its opening
-C_FLOORS = {"passed": 41 / 48, "flags": 36 / 48, "code": 41 / 48, "pairs": 7 / 12}  # 36 · 27 · 35 · 6 at its opening
-B_FLOORS = {"passed": 48 / 48, "flags": 44 / 48, "code": 47 / 48, "pairs": 11 / 12}
+# Floors, not targets: each batch's latest figures (its opening is its one independent measurement).
+FLOORS = {
+    "B": {"passed": 48 / 48, "flags": 44 / 48, "code": 47 / 48, "pairs": 11 / 12},  # 33 · 30 · 41 · 7 at its opening
+    "C": {"passed": 41 / 48, "flags": 36 / 48, "code": 41 / 48, "pairs": 7 / 12},  # 36 · 27 · 35 · 6 at its opening
+    "D": {"passed": 42 / 48, "flags": 29 / 48, "code": 35 / 48, "pairs": 9 / 12},  # 39 · 27 · 35 · 9 at its opening
+    "E": {"passed": 36 / 48, "flags": 23 / 48, "code": 34 / 48, "pairs": 8 / 12},  # its opening
+}
+SEALED = "E"  # never read since its opening; the others are development batches
+LETTERS = ("A", *FLOORS)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
 # Copies found at a batch's opening whose two sides were written apart: kept in sight, never tuned on.
 COINCIDENCES = {
@@ -147,14 +151,14 @@ def _turn_rows(letter: str) -> list[Row]:
 
 
 def test_the_calibration_set_is_big_enough_and_covers_every_call_type() -> None:
-    rows = [row for letter in "ABCDE" for row in transcripts(letter)]
+    rows = [row for letter in LETTERS for row in transcripts(letter)]
     assert len(rows) >= 40
     assert Counter(row["call_type"] for row in rows).keys() == set(CALL_TYPES)
-    assert all(min(Counter(r["call_type"] for r in transcripts(letter)).values()) >= 6 for letter in "ABCDE")
+    assert all(min(Counter(r["call_type"] for r in transcripts(letter)).values()) >= 6 for letter in LETTERS)
     assert all({"passed", "flags", "correct_code"} <= row["verdict"].keys() for row in rows)
 
 
-@pytest.mark.parametrize("letter", ["A", "B", "C", "D", "E"])
+@pytest.mark.parametrize("letter", LETTERS)
 def test_no_turn_copies_what_the_understanding_was_taught(letter: str) -> None:
     """A greeting or a goodbye is a formula every author writes («Добрый вечер, Ростелеком, меня зовут …»); any
     other turn that copies a taught example would flatter the judge."""
@@ -171,29 +175,10 @@ def test_batch_a_development_agreement(content: Content, nlu: Understanding) -> 
     assert figures.pairs == 1.0
 
 
-def test_batch_b_development_agreement(content: Content, nlu: Understanding) -> None:
-    graded = grade("B", content, nlu)
-    print("\n" + report("second author, batch B (development since its first measurement)", graded))
+@pytest.mark.parametrize("letter", sorted(FLOORS))
+def test_a_batch_stays_at_or_above_its_floor(content: Content, nlu: Understanding, letter: str) -> None:
+    graded = grade(letter, content, nlu)
+    state = "sealed until its first measurement" if letter == SEALED else "development since its first measurement"
+    print("\n" + report(f"second author, batch {letter} ({state})", graded))
     figures = agreement(graded).figures()
-    assert all(figures[name] >= floor - 1e-9 for name, floor in B_FLOORS.items()), figures
-
-
-def test_batch_c_development_agreement(content: Content, nlu: Understanding) -> None:
-    graded = grade("C", content, nlu)
-    print("\n" + report("second author, batch C (development since its first measurement)", graded))
-    figures = agreement(graded).figures()
-    assert all(figures[name] >= floor - 1e-9 for name, floor in C_FLOORS.items()), figures
-
-
-def test_batch_d_development_agreement(content: Content, nlu: Understanding) -> None:
-    graded = grade("D", content, nlu)
-    print("\n" + report("second author, batch D (development since its first measurement)", graded))
-    figures = agreement(graded).figures()
-    assert all(figures[name] >= floor - 1e-9 for name, floor in D_FLOORS.items()), figures
-
-
-def test_batch_e_sealed_agreement(content: Content, nlu: Understanding) -> None:
-    graded = grade("E", content, nlu)
-    print("\n" + report("second author, batch E (sealed until its first measurement)", graded))
-    figures = agreement(graded).figures()
-    assert all(figures[name] >= floor - 1e-9 for name, floor in E_FLOORS.items()), figures
+    assert all(figures[name] >= floor - 1e-9 for name, floor in FLOORS[letter].items()), figures
