@@ -5,10 +5,14 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from engine.understanding import ClientIntent, OperatorMoves, TopicReading, Understanding, run_classify
-from engine.understanding.lexicon import KINDS
+from engine.understanding.lexicon import KINDS, Move
+from engine.understanding.model import Head
+from engine.understanding.operator import OperatorReader
+from engine.understanding.text import Utterance
 from tests.contract import CONTRACT_KINDS, CONTRACT_TOPICS, OPERATOR_TAGS
 
 from tests.nlu_data import Row, copies, taught
@@ -357,3 +361,20 @@ def test_after_an_offer_the_last_clause_decides(nlu, text: str, intent: str) -> 
 
 def test_without_the_offer_context_a_complaint_with_a_yes_at_its_end_stays_a_complaint(nlu) -> None:
     assert nlu.client_intent("о, у нас мошенники каждый день звонят. давайте").intent == "complaint"
+
+
+
+def test_a_move_is_not_read_in_a_sentence_where_one_of_its_unless_with_moves_is() -> None:
+    """cancel_request has ``unless_with: [regulator]``: «по правилам заявление будет отменено» explains, it does not
+    cancel; in a sentence of its own a cancellation still is one."""
+    head = Head(("cancel_request", "regulator"), (), np.zeros((0, 2), np.float32), np.zeros((0, 2), np.float32),
+                np.zeros(2, np.float32))
+
+    def logits(sentence: str) -> np.ndarray:
+        return np.array([5.0 if "отмен" in sentence else -5.0, 5.0 if "60" in sentence else -5.0])
+
+    moves = {"cancel_request": Move(unless_with=["regulator"]), "regulator": Move()}
+    nothing = Utterance((), 0.0, 0, 0, False)
+    reader = OperatorReader(head, moves, 0.5, logits, lambda _: frozenset(), lambda _: nothing, lambda _: None)
+    assert reader.read("Прошло меньше 60 дней, так что заявление будет отменено.", None).tags == {"regulator"}
+    assert reader.read("Прошло меньше 60 дней. Я его сейчас отменю.", None).tags == {"regulator", "cancel_request"}

@@ -138,8 +138,8 @@ class Case:
         if self.request_gone:
             return None
         cancel, consent = self.read.role("cancels"), self.read.role("consents")
-        return next((s for s in self.read.operator if s.tags & cancel and not s.only_explains
-                     and not (s.tags & consent and "?" in s.text)), None)
+        return next((s for s in self.read.operator if s.tags & cancel and not (s.tags & consent and "?" in s.text)),
+                    None)
 
     # --- what the scenario says ---------------------------------------------------------------------------
     @property

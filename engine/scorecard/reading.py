@@ -36,7 +36,6 @@ class Said:
     # every kind the turn says with how sure (1: given, as in trainee mode): the whole, and each clause
     # («надоели! хочу расторгнуть» is both)
     kinds: tuple[tuple[str, float], ...] = ()
-    only_explains: bool = False  # its «заявление отменят» is only said while explaining (the rubric's explains)
 
 
 @dataclass
@@ -71,11 +70,7 @@ class Reader:
                 continue
             if turn.role == "operator":
                 moves = nlu.operator_moves(text, client_name)
-                explains, cancels = self.role("explains"), self.role("cancels")
-                only_explains = bool(moves.tags & explains and moves.tags & cancels) and not any(
-                    tags & cancels and not tags & explains for tags in nlu.sentence_moves(text, client_name))
-                self.saids.append(Said(index, "operator", text, frozenset(moves.tags), moves.addresses_by_name,
-                                       only_explains=only_explains))
+                self.saids.append(Said(index, "operator", text, frozenset(moves.tags), moves.addresses_by_name))
             else:
                 self.saids.append(Said(index, "client", text, intent=turn.intent))
         self.turn_count = len(dialogue.turns)

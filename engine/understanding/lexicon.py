@@ -136,6 +136,7 @@ class Move(Label):
     implies: list[Identifier] = []  # moves always made with this one (a price per day is a price)
     unless_denied: list[Identifier] = []  # not made in a turn that denies one of these («не буду предлагать»)
     needs: list[str] = []  # read only in a sentence where one of these phrases is found (an offer names what)
+    unless_with: list[Identifier] = []  # not read in a sentence where one of these moves is read («будет отменено»)
 
 
 class LastClause(Authored):
@@ -416,7 +417,7 @@ def _check_references(merged: _Merged, known_call_types: Collection[str] | None,
                 check_phrase(phrase)
             except ValueError as error:
                 problems.append(doc.problem((MOVES, name, "needs", index), f"moves.{name}: {error}"))
-        for field in ("implies", "unless_denied"):
+        for field in ("implies", "unless_denied", "unless_with"):
             for index, other in enumerate(getattr(move, field)):
                 if other == name or other not in merged.labels[MOVES]:
                     problems.append(doc.problem((MOVES, name, field, index), f"moves.{name}: '{field}: {other}' is "

@@ -19,10 +19,6 @@ from .text import Utterance
 _SENTENCES = re.compile(r"(?<=[.!?…])\s+(?=[«\"A-ZА-ЯЁ])")
 
 
-def sentences(text: str) -> list[str]:
-    return _SENTENCES.split(text.strip()) or [text]
-
-
 @dataclass(frozen=True)
 class OperatorMoves:
     tags: frozenset[str]
@@ -45,10 +41,11 @@ class OperatorReader:
     def _read(self, text: str, client_name: str | None) -> OperatorMoves:
         tags: set[str] = set()
         denied: set[str] = set()
-        for sentence in sentences(text):
+        for sentence in _SENTENCES.split(text.strip()) or [text]:
             likely = sigmoid(self._logits(sentence)) >= self._threshold
-            tags.update(label for label, on in zip(self._head.labels, likely)
-                        if on and (label not in self._needs or self._needs[label].found(sentence)))
+            found = {label for label, on in zip(self._head.labels, likely)
+                     if on and (label not in self._needs or self._needs[label].found(sentence))}
+            tags.update(label for label in found if not found.intersection(self._moves[label].unless_with))
             denied.update(self._denied(sentence))
         tags.update(implied for tag in list(tags) for implied in self._moves[tag].implies)
         tags = {tag for tag in tags if not denied.intersection(self._moves[tag].unless_denied)}

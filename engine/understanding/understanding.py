@@ -16,7 +16,7 @@ from .features import phrase_reading
 from .lexicon import INTENTS, LABEL_SECTIONS, LEXICON_DIR, MOVES, REASONS, TOPICS, Lexicon, files_signature, \
     load_lexicon
 from .model import load_model
-from .operator import OperatorMoves, OperatorReader, sentences
+from .operator import OperatorMoves, OperatorReader
 from .patterns import PatternSet
 from .phrases import PhraseSet, compile_phrases
 from .text import Analyzer
@@ -88,10 +88,6 @@ class Understanding:
     # --- the operator ----------------------------------------------------------------------------------------------
     def operator_moves(self, text: str, client_name: str | None = None) -> OperatorMoves:
         return self._operator.read(text, client_name)
-
-    def sentence_moves(self, text: str, client_name: str | None = None) -> list[frozenset[str]]:
-        """The moves of each sentence of a turn, as the turn's moves are read."""
-        return [self._operator.read(sentence, client_name).tags for sentence in sentences(text)]
 
     def moves(self) -> tuple[str, ...]:
         return tuple(self._lexicon.moves)
