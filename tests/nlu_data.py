@@ -1,10 +1,10 @@
 """The labelled sets of the understanding and the honesty of its evaluation: readers, metrics, per-label reports, and
 the check that no row of one set is an exact or near copy of a row of another.
 
-Sets: tuning = the examples taught in dialogues/lexicon/ (the model is trained on them); held-out = tests/data/
-nlu_*_holdout.txt (same author, never trained on); independent = tests/data/nlu_client_independent.txt and
-tests/data/second_author/ (other authors who never saw the lexicon). Batches B and C of the second authors were each sealed
-until one measurement; only tests/test_understanding_sealed.py and tests/test_judge_calibration.py read them.
+Sets: tuning = the examples taught in dialogues/lexicon/ (the model is trained on them), the labelled corpora of
+second-author batches A–D included; held-out = tests/data/nlu_*_holdout.txt (same author, never trained on);
+independent = tests/data/nlu_client_independent.txt and the sealed second-author batch in tests/data/second_author/
+(other authors who never saw the lexicon), read only by tests/test_understanding_sealed.py.
 """
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def independent(kind: str) -> list[Row]:
 
 
 def batch(letter: str) -> list[Path]:
-    """The second authors' files of one batch (A, B: development; C: measured once when unsealed, never tuned on)."""
+    """The second authors' labelled-line files of one batch (tests/data/second_author/README.md)."""
     return sorted(SECOND_AUTHOR.glob(f"*_{letter}.txt")) if SECOND_AUTHOR.is_dir() else []
 
 

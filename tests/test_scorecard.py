@@ -38,7 +38,7 @@ FAREWELL = "Спасибо за звонок, Елена Викторовна, �
 
 MODEL = [
     ("operator", GREETING), ("client", INTRODUCE), ("operator", SOLVE), ("client", SOLVED),
-    ("operator", OFFER), ("client", PRICE_OBJECTION), ("operator", VZOR), ("client", "Ну, может быть."),
+    ("operator", OFFER), ("client", PRICE_OBJECTION), ("operator", VZOR), ("client", "Да, пожалуй, выгодно."),
     ("operator", CHECK), ("client", NO_QUESTIONS), ("operator", CTA), ("client", AGREE), ("operator", FAREWELL),
 ]
 

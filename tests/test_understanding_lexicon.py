@@ -110,3 +110,39 @@ def test_the_trained_model_is_cached_and_training_is_deterministic(monkeypatch: 
     with np.load(path, allow_pickle=False) as kept:
         assert sorted(kept.files) == sorted(fresh)
         assert all(np.array_equal(kept[name], fresh[name]) for name in kept.files)
+
+
+def test_a_labelled_corpus_is_checked_line_by_line(tmp_path: Path) -> None:
+    root = _copy_lexicon(tmp_path)
+    corpus = root / "lexicon" / "trainer_corpus.yaml"
+    corpus.write_text('labelled:\n  source: "тренер"\n  tagged_moves: [offer, price]\n'
+                      '  intents:\n    objection_trust:\n      - "я вам не верю"\n'
+                      '  moves:\n'
+                      '    - {text: "Предлагаю опцию за 100 рублей", moves: [offer, price]}\n'
+                      '    - {text: "Звоню вам как абоненту", moves: [why_him]}\n'
+                      '  topics:\n    weather:\n      - "какая завтра погода"\n', encoding="utf-8")
+    problems = [str(p) for p in check_lexicon(root)]
+    assert any(f"trainer_corpus.yaml:{line_of(corpus, 'objection_trust')}:" in p
+               and "unknown intent 'objection_trust'" in p for p in problems), problems
+    assert any(f"trainer_corpus.yaml:{line_of(corpus, 'why_him')}:" in p and "not one of the corpus's tagged_moves"
+               in p for p in problems), problems
+    assert any(f"trainer_corpus.yaml:{line_of(corpus, 'weather')}:" in p and "unknown topic 'weather'" in p
+               for p in problems), problems
+
+
+def test_a_corpus_line_teaches_only_the_moves_it_was_tagged_for(tmp_path: Path) -> None:
+    """A corpus tagged for price only says nothing about offers: its «offer» lines are not taught as «no offer»."""
+    root = _copy_lexicon(tmp_path)
+    (root / "lexicon" / "trainer_corpus.yaml").write_text(
+        'labelled:\n  source: "тренер"\n  weight: 0.5\n  tagged_moves: [price]\n'
+        '  moves:\n'
+        '    - {text: "Подключу вам Гарантию Плюс за 90 рублей в месяц", moves: [price]}\n',
+        encoding="utf-8")
+    lexicon, problems = load_lexicon(root)
+    assert lexicon is not None, problems
+    (line,) = [t for t in lexicon.examples["moves"] if t.text.startswith("Подключу вам Гарантию")]
+    assert line.labels == ("price",) and line.labelled_for == frozenset({"price"}) and line.weight == 0.5
+    moves = lexicon.examples["moves"]
+    offer, price = model.teaching(moves, "offer"), model.teaching(moves, "price")
+    assert not offer[moves.index(line)] and price[moves.index(line)]
+    assert all(offer[i] and price[i] for i, taught in enumerate(moves) if taught.labelled_for is None)

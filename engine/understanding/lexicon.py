@@ -170,7 +170,27 @@ class TopicSettings(Authored):
     second_min: Probability  # a part of the message names a second topic when it is at least this likely
 
 
+class LabelledMoves(Authored):
+    text: Example
+    moves: list[Identifier] = []  # every move of the line among the corpus's tagged_moves (none: [])
+
+
+class LabelledLines(Authored):
+    """A corpus of lines labelled by other annotators, each line once with its labels (as labelled data is kept in
+    mature assistants). Its lines teach the models like examples; an operator line teaches only the moves the corpus
+    was tagged for (a line not tagged ``identify`` says nothing about ``identify`` when nobody was asked)."""
+
+    source: Text  # who labelled the lines, by which guide
+    weight: Annotated[float, Field(gt=0, le=1)] = 1.0  # how much a line counts against a trainer's own example
+    tagged_moves: list[Identifier] = []
+    intents: dict[Identifier, list[Example]] = {}
+    moves: list[LabelledMoves] = []
+    topics: dict[Identifier, list[Example]] = {}
+    no_topic: list[Example] = []
+
+
 class LabelFile(Authored):
+    labelled: LabelledLines | None = None
     client: ClientSettings | None = None
     operator: OperatorSettings | None = None
     topic: TopicSettings | None = None
@@ -190,6 +210,8 @@ class Taught:
     labels: tuple[str, ...]  # empty for a line of no_move / no_topic
     file: str
     line: int
+    labelled_for: frozenset[str] | None = None  # the labels the line was labelled for (None: all of its section)
+    weight: float = 1.0  # how much the line counts in training against one example
 
 
 @dataclass(frozen=True)
@@ -272,13 +294,14 @@ class _Merged:
     settings: dict[str, tuple[Authored, YamlDocument]]
     plain: dict[str, list[tuple[str, YamlDocument, Loc]]]  # no_move / no_topic lines
     no_topic_from: list[tuple[str, YamlDocument, Loc]]  # intents whose examples name no topic
+    corpora: list[tuple[LabelledLines, YamlDocument]]
 
     def where(self, section: str, name: str) -> YamlDocument:
         return self.labels[section][name][1]
 
 
 def _merge(files: list[tuple[LabelFile, YamlDocument]], problems: list[Problem], complete: bool) -> _Merged:
-    merged = _Merged({s: {} for s in LABEL_SECTIONS}, {}, {NO_MOVE: [], NO_TOPIC: []}, [])
+    merged = _Merged({s: {} for s in LABEL_SECTIONS}, {}, {NO_MOVE: [], NO_TOPIC: []}, [], [])
     for parsed, doc in files:
         for name in SETTINGS:
             value = getattr(parsed, name)
@@ -298,6 +321,8 @@ def _merge(files: list[tuple[LabelFile, YamlDocument]], problems: list[Problem],
                     continue
                 merged.labels[section][label_id] = (label, doc)
         merged.plain[NO_MOVE] += [(text, doc, (NO_MOVE, i)) for i, text in enumerate(parsed.no_move)]
+        if parsed.labelled is not None:
+            merged.corpora.append((parsed.labelled, doc))
         if parsed.no_topic is not None:
             merged.plain[NO_TOPIC] += [(text, doc, (NO_TOPIC, "examples", i))
                                        for i, text in enumerate(parsed.no_topic.examples)]
@@ -350,7 +375,45 @@ def _examples(section: str, merged: _Merged, problems: list[Problem]) -> list[tu
     plain = {MOVES: NO_MOVE, TOPICS: NO_TOPIC, REASONS: NO_TOPIC}.get(section)
     if plain is not None:
         found += [(Taught(text, (), doc.path, doc.line_of(loc)), doc, loc) for text, doc, loc in merged.plain[plain]]
+    for corpus, doc in merged.corpora:
+        found += _labelled(section, corpus, doc, merged, problems)
     return found
+
+
+def _labelled(section: str, corpus: LabelledLines, doc: YamlDocument, merged: _Merged, problems: list[Problem]
+              ) -> list[tuple[Taught, YamlDocument, Loc]]:
+    """The lines of a corpus that teach one section; a label the lexicon does not declare is a problem."""
+    known = merged.labels[section]
+
+    def checked(loc: Loc, label: str) -> bool:
+        if label not in known:
+            problems.append(doc.problem(loc, f"labelled: unknown {section[:-1]} '{label}'; use one of {list(known)}"))
+        return label in known
+
+    def taught(text: str, labels: tuple[str, ...], loc: Loc, labelled_for: frozenset[str] | None = None):
+        return Taught(text, labels, doc.path, doc.line_of(loc), labelled_for, corpus.weight), doc, loc
+
+    if section in (INTENTS, TOPICS):
+        lines = [taught(text, (name,), ("labelled", section, name, i))
+                 for name, texts in getattr(corpus, section).items() if checked(("labelled", section, name), name)
+                 for i, text in enumerate(texts)]
+        if section == TOPICS:
+            lines += [taught(text, (), ("labelled", NO_TOPIC, i)) for i, text in enumerate(corpus.no_topic)]
+        return lines
+    if section != MOVES or not corpus.moves:
+        return []
+    tagged = frozenset(m for i, m in enumerate(corpus.tagged_moves) if checked(("labelled", "tagged_moves", i), m))
+    lines = []
+    for index, line in enumerate(corpus.moves):
+        loc = ("labelled", MOVES, index)
+        for i, move in enumerate(line.moves):
+            if move not in corpus.tagged_moves:
+                problems.append(doc.problem((*loc, "moves", i), f"labelled: '{move}' is not one of the corpus's "
+                                                                f"tagged_moves {corpus.tagged_moves}"))
+        implied = {m for move in line.moves if move in known
+                   for m in known[move][0].implies}  # type: ignore[attr-defined]
+        lines.append(taught(line.text, tuple(sorted(set(line.moves) | implied & tagged)), loc, tagged))
+    return lines
 
 
 def _learnt(section: str, merged: _Merged, own: list[tuple[Taught, YamlDocument, Loc]],

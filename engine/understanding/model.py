@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .features import CHARS, SIGNALS, message_features, token_features, feature_keys
-from .lexicon import INTENTS, LABEL_SECTIONS, MOVES, Lexicon, Signals
+from .lexicon import INTENTS, LABEL_SECTIONS, MOVES, Lexicon, Signals, Taught
 from .text import Utterance
 
 NONE = ""  # the class of «no label» in a topic or reason model
@@ -151,16 +151,19 @@ def _train(lexicon: Lexicon, analyze: Analyze, phrases: PhraseFeatures) -> dict[
     for section in sections:
         examples = lexicon.examples[section]
         labels = tuple(lexicon.section(section))
+        strength = np.array([t.weight for t in examples])
         matrix = _matrix(shared, [utterances[t.text] for t in examples],
                          [phrases(section, t.text) for t in examples], labels)
         if section == MOVES:
             classes = labels
-            fitted = [_fit(matrix, np.array([label in t.labels for t in examples])) for label in labels]
+            fitted = [_fit(matrix[rows], np.array([label in t.labels for t in examples])[rows], strength[rows])
+                      for label in labels for rows in [teaching(examples, label)]]
             weights = np.hstack([coef.T for coef, _ in fitted])
             intercept = np.concatenate([bias for _, bias in fitted])
         else:
             classes = labels if section == INTENTS else (*labels, NONE)
-            weights, intercept = _fit(matrix, np.array([classes.index((*t.labels, NONE)[0]) for t in examples]))
+            weights, intercept = _fit(matrix, np.array([classes.index((*t.labels, NONE)[0]) for t in examples]),
+                                      strength)
             weights = weights.T
             if len(classes) == 2:  # scikit-learn keeps one column for two classes: the log-odds of the second
                 weights, intercept = np.hstack([np.zeros_like(weights), weights]), np.array([0.0, intercept[0]])
@@ -170,6 +173,11 @@ def _train(lexicon: Lexicon, analyze: Analyze, phrases: PhraseFeatures) -> dict[
         arrays[f"{section}.phrase_coef"] = np.ascontiguousarray(weights[len(keys):], dtype=np.float32)
         arrays[f"{section}.intercept"] = intercept.astype(np.float32)
     return arrays
+
+
+def teaching(examples: Sequence[Taught], label: str) -> np.ndarray:
+    """Which examples teach a yes/no model of ``label``: a corpus line not labelled for it says neither."""
+    return np.array([t.labelled_for is None or label in t.labelled_for for t in examples])
 
 
 def _matrix(shared: Model, utterances: Sequence[Utterance], found: Sequence[Mapping[str, float]],
@@ -186,11 +194,11 @@ def _matrix(shared: Model, utterances: Sequence[Utterance], found: Sequence[Mapp
     return hstack([words, said]).tocsr()
 
 
-def _fit(matrix, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _fit(matrix, target: np.ndarray, strength: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     from sklearn.linear_model import LogisticRegression
 
     fitted = LogisticRegression(C=C, solver="newton-cg", tol=1e-4, max_iter=1000, class_weight="balanced",
-                                random_state=0).fit(matrix, target)
+                                random_state=0).fit(matrix, target, sample_weight=strength)
     return fitted.coef_.astype(np.float32), fitted.intercept_.astype(np.float32)
 
 
