@@ -45,6 +45,7 @@ FLOORS = {
     "C": {"passed": 40 / 48, "flags": 32 / 48, "code": 39 / 48, "pairs": 8 / 12},  # 36 · 27 · 35 · 6 at its opening
     "D": {"passed": 37 / 48, "flags": 24 / 48, "code": 35 / 48, "pairs": 8 / 12},  # 39 · 27 · 35 · 9 at its opening
     "E": {"passed": 35 / 48, "flags": 21 / 48, "code": 33 / 48, "pairs": 8 / 12},  # 36 · 23 · 34 · 8 at its opening
+    "F": {"passed": 35 / 48, "flags": 27 / 48, "code": 36 / 48, "pairs": 5 / 12},  # its opening
 }
 SEALED = "F"  # never read since its opening; the others are development batches
 LETTERS = ("A", *FLOORS)
@@ -55,6 +56,8 @@ COINCIDENCES = {
     # «Значит, отменяю заявление на перенос, вы согласны?» ~ operator.yaml «Отменяю заявление на перенос, вы
     # согласны?», taught sessions before batch D was written by an author who never saw the lexicon
     "transcripts_D:D-ret-09:15",
+    # «Конечно. А о чём вы будете думать? Давайте подумаем вместе.» ~ operator.yaml: both quote the seed's technique
+    "transcripts_F:F-in-03:15",
 }
 SHORT = 30  # an independent author writes «спасибо, всего доброго» too: from 30 characters a turn is his own
 
