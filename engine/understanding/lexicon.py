@@ -369,8 +369,7 @@ def _examples(section: str, merged: _Merged, problems: list[Problem]) -> list[tu
                     problems.append(doc.problem((*loc, "also"), f"{section}.{name}: 'also: {other}' is not another "
                                                                 f"move; use one of {list(merged.labels[MOVES])}"))
             labels = (name, *also)
-            implied = {m for move in labels if section == MOVES and move in merged.labels[MOVES]
-                       for m in merged.labels[MOVES][move][0].implies} - set(labels)  # type: ignore[attr-defined]
+            implied = _implied(labels, merged) if section == MOVES else set()
             found.append((Taught(text, (*labels, *sorted(implied)), doc.path, doc.line_of(loc)), doc, loc))
     plain = {MOVES: NO_MOVE, TOPICS: NO_TOPIC, REASONS: NO_TOPIC}.get(section)
     if plain is not None:
@@ -410,10 +409,16 @@ def _labelled(section: str, corpus: LabelledLines, doc: YamlDocument, merged: _M
             if move not in corpus.tagged_moves:
                 problems.append(doc.problem((*loc, "moves", i), f"labelled: '{move}' is not one of the corpus's "
                                                                 f"tagged_moves {corpus.tagged_moves}"))
-        implied = {m for move in line.moves if move in known
-                   for m in known[move][0].implies}  # type: ignore[attr-defined]
-        lines.append(taught(line.text, tuple(sorted(set(line.moves) | implied & tagged)), loc, tagged))
+        implied = _implied(line.moves, merged) & tagged
+        lines.append(taught(line.text, tuple(sorted({*line.moves, *implied})), loc, tagged))
     return lines
+
+
+def _implied(moves: Collection[str], merged: _Merged) -> set[str]:
+    """The moves always made with these («a price per day is a price») that are not among them."""
+    known = merged.labels[MOVES]
+    implied = {m for move in moves if move in known for m in known[move][0].implies}  # type: ignore[attr-defined]
+    return implied - set(moves)
 
 
 def _learnt(section: str, merged: _Merged, own: list[tuple[Taught, YamlDocument, Loc]],
