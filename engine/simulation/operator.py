@@ -1,6 +1,7 @@
 """The model operator: reads the version's script word for word — at every stage the phrase the stage's hint gives
 (its bridge, speech module, objection answer, closing), or what dialogues/simulation.yaml names for the stage (and,
-once the customer clearly refused, the phrases that accept it) — and saves the response code the call earned. One conversation with a synthetic customer, and what came of it."""
+once the customer clearly refused, the phrases that accept it) — and saves the response code the call earned. One
+conversation with a synthetic customer, and what came of it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -64,11 +65,11 @@ class ModelOperator:
             template = self._solution(snapshot)
         else:
             template = None
+        operator = self.engine.content.operator(snapshot.call_type)
         if template is None:
-            return phrase(self.mode, snapshot, self.engine.content.operator(snapshot.call_type), stage)
+            return phrase(self.mode, snapshot, operator, stage)
         client, _ = self.mode.voice(snapshot).people()
-        context = self.engine.content.speech_context(client, self.engine.content.operator(snapshot.call_type), None,
-                                                     self.engine.today)
+        context = self.engine.content.speech_context(client, operator, None, self.engine.today)
         return self.engine.content.speech.render(template, **context)
 
     def _refused(self, snapshot: Snapshot) -> bool:
