@@ -12,6 +12,7 @@ from hypothesis import settings
 
 
 from engine.content.loader import DEFAULT_DIALOGUES, DEFAULT_SCRIPTS, Content, load_content
+from engine.understanding import Understanding
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -22,6 +23,13 @@ settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True
                           print_blob=True)
 settings.register_profile("deep", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """On a fresh clone the understanding is trained once here, before the workers start, instead of by every worker
+    at the same time (each reads the cached model then)."""
+    if not hasattr(config, "workerinput"):
+        Understanding.load(DEFAULT_DIALOGUES)
 
 
 @pytest.fixture(autouse=True)

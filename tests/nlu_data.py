@@ -115,15 +115,13 @@ def copies(first: Sequence[Row], second: Sequence[Row]) -> list[Copy]:
         return []
     a = [comparable(row.text) for row in first]
     b = [comparable(row.text) for row in second]
-    ratio = process.cdist(b, a, scorer=fuzz.ratio)
-    token_sort = process.cdist(b, a, scorer=fuzz.token_sort_ratio)
+    ratio = process.cdist(b, a, scorer=fuzz.ratio, workers=-1)
+    token_sort = process.cdist(b, a, scorer=fuzz.token_sort_ratio, workers=-1)
+    near = (ratio >= NEAR_RATIO) | (token_sort >= NEAR_TOKEN_SORT)
     found = []
-    for j, row in enumerate(second):
-        hits = [(ratio[j][i], token_sort[j][i], i) for i in range(len(first))
-                if ratio[j][i] >= NEAR_RATIO or token_sort[j][i] >= NEAR_TOKEN_SORT]
-        if hits:
-            r, t, i = max(hits)
-            found.append(Copy(first[i], row, float(r), float(t)))
+    for j in near.any(axis=1).nonzero()[0]:
+        r, t, i = max((ratio[j][i], token_sort[j][i], i) for i in near[j].nonzero()[0])
+        found.append(Copy(first[i], second[j], float(r), float(t)))
     return found
 
 

@@ -283,7 +283,7 @@ def _load_content(dialogues: Path, scripts: Path, *signatures: tuple[tuple[str, 
             files.append(parsed)
     merged, merge_problems = _merge(files)
     problems.extend(merge_problems)
-    speech = Speech(scripts)
+    speech = Speech(scripts, keep_compiled=scripts.resolve() == DEFAULT_SCRIPTS.resolve())
     language = _language(dialogues, problems)
     if language is not None:
         problems.extend(cross_check(merged, speech, language))

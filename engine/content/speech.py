@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, meta
+from jinja2 import FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..limits import TEMPLATE_RENDER_SECONDS
@@ -24,6 +24,7 @@ from .catalog import Product
 from .yaml_source import Problem
 
 DAYS_IN_PRICE_MONTH = 30
+COMPILED_CACHE_DIR = Path(__file__).resolve().parents[2] / "var" / "cache" / "jinja"
 
 # Which variables each folder of scripts_ru/ is rendered with: a template using anything else is an authoring error.
 PRODUCT_SPEECH = frozenset({"client", "operator", "product", "products"})
@@ -159,10 +160,13 @@ def _deadline(seconds: float) -> Iterator[None]:
 class Speech:
     """The compiled speech modules of one content root."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, keep_compiled: bool = False):
+        """``keep_compiled``: the compiled templates are kept between runs (for the shipped modules: a copy elsewhere,
+        as a test makes, would only fill the cache)."""
         self.root = root
         self.env = SandboxedEnvironment(
             loader=FileSystemLoader(str(root)),
+            bytecode_cache=_CompiledCache() if keep_compiled else None,
             undefined=StrictUndefined,
             auto_reload=False,  # a content's templates never change under it: a reload is a new Content
             autoescape=False,
@@ -210,8 +214,9 @@ class Speech:
                 )
             if problems and problems[-1].file == shown:
                 continue
-            problem = self._check_renders(name, shown, [{key: value for key, value in sample.items()
-                                                         if key in allowed} for sample in samples(name)])
+            used = meta.find_undeclared_variables(ast) & allowed
+            problem = self._check_renders(name, shown, _distinct(
+                [{key: value for key, value in sample.items() if key in allowed} for sample in samples(name)], used))
             if problem is not None:
                 problems.append(problem)
         return problems
@@ -228,6 +233,39 @@ class Speech:
                 MemoryError) as exc:
             return Problem(shown, _template_line(exc, self.root / name), f"template error: {exc}")
         return None
+
+
+def _distinct(contexts: list[dict[str, Any]], used: set[str]) -> list[dict[str, Any]]:
+    """One context of each kind the template can tell apart: those that differ only in what it never reads render
+    the same (a module that never names the product is rendered once, not once per product)."""
+    kept: dict[tuple[tuple[str, int], ...], dict[str, Any]] = {}
+    for context in contexts:
+        kept.setdefault(tuple(sorted((key, id(value)) for key, value in context.items() if key in used)), context)
+    return list(kept.values())
+
+
+class _CompiledCache(FileSystemBytecodeCache):
+    """Compiled templates kept between runs, checked against their source (a start-up compiles only what changed); a
+    place that cannot be written only means compiling again next time."""
+
+    def __init__(self) -> None:
+        try:
+            COMPILED_CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass
+        super().__init__(str(COMPILED_CACHE_DIR))
+
+    def load_bytecode(self, bucket: Any) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 def _first_line_of(source: str, variable: str) -> int:

@@ -46,12 +46,22 @@ Weight = Annotated[float, Field(gt=0, le=10)]
 Probability = Annotated[float, Field(gt=0, lt=1)]
 
 
+class _Blanked(dict[int, int]):
+    """A ``str.translate`` table, filled as characters are met: a space or a punctuation mark becomes a space."""
+
+    def __missing__(self, code: int) -> int:
+        ch = chr(code)
+        self[code] = ord(" ") if ch.isspace() or unicodedata.category(ch).startswith("P") else code
+        return self[code]
+
+
+_BLANKED = _Blanked()
+
+
 def comparable(text: str) -> str:
     """A text as compared for duplicates: lower case, ё as е, punctuation and spaces collapsed (emoji are kept; a
     text of punctuation alone stays itself: «?» is not «...»)."""
-    kept = "".join(" " if ch.isspace() or unicodedata.category(ch).startswith("P") else ch
-                   for ch in normalize_word(text))
-    return " ".join(kept.split()) or "".join(text.split())
+    return " ".join(normalize_word(text).translate(_BLANKED).split()) or "".join(text.split())
 
 
 # --- language.yaml -------------------------------------------------------------------------------------------------
