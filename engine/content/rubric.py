@@ -111,6 +111,10 @@ class Rubric(Authored):
     requested: list[str] = Field(
         default_factory=list, description="Фразы клиента, которыми он сам просит подключить услугу до любого "
                                           "предложения: её подключение — не допродажа (отклик «Не предлагалось»)")
+    confirms_has_it: list[str] = Field(
+        default_factory=list, description="Фразы оператора, которыми он в ответ на «так у меня это уже есть» "
+                                          "подтверждает: услуга у клиента уже подключена (отклик «Конфигурация уже "
+                                          "изменена»), если после этого не продаёт дальше")
     revealed: dict[Identifier, Revealed] = Field(
         default_factory=dict, description="Без сценария: причина «когда не предлагаем» (код правила) → что в "
                                           "разговоре до предложения её открывает")

@@ -56,6 +56,7 @@ class Case:
         self.max_objections = call_type.max_objections
         self._owner_decides = phrases(tuple(rubric.owner_decides))
         self._requested = phrases(tuple(rubric.requested))
+        self._confirms_has_it = phrases(tuple(rubric.confirms_has_it))
         self.company_names = tuple(normalize_word(name) for name in company_names if name.strip())
         cues = "|".join(re.escape(cue.strip()) for cue in introduction_cues if cue.strip())
         self._introduction = re.compile(rf"(?i:\b(?:{cues}))\s+(\w)") if cues else None
@@ -71,6 +72,13 @@ class Case:
         first = self.read.first_offer
         return any(self._requested.found(s.text) for s in self.read.client
                    if first is None or s.index < first.index)
+
+    @cached_property
+    def has_it_confirmed(self) -> bool:
+        """After the offer the operator confirms, in answer to the customer, that he already has it («да, вижу,
+        подписка у вас уже активна»). A scenario knows what he has: then its word counts, not the operator's."""
+        return self.scenario is None and any(self._confirms_has_it.found(turn.text) for said in self.read.client if self.read.after_offer(said)
+                   for turn in self.read.reply(said).turns)
 
     def names_himself(self, text: str) -> bool:
         """A capitalised word right after «меня зовут» (the settings' cues): the operator's name, known or not."""
@@ -327,6 +335,7 @@ FACTS: dict[str, Callable[[Case], bool]] = {
     "scenario": lambda case: case.scenario is not None,
     "not_the_owner": _not_the_owner,
     "requested": lambda case: case.requested,
+    "has_it_confirmed": lambda case: case.has_it_confirmed,
     "owner_decides": lambda case: any(case.read.after_offer(s) and case.owner_decides(s.text)
                                       for s in case.read.client),
 }

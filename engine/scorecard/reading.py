@@ -149,10 +149,10 @@ class Reader:
         if said.kind not in DECISIVE_KINDS:
             return False
         asked = self.prompt(said).tags
-        # «Подключаю. Остались вопросы?» — «нет, всё понятно» after his «да» answers the question, not the offer
+        # «Подключаю START. Остались вопросы?» — «нет, всё понятно» after his «да» answers the question, not the offer
+        # (the offer named again confirms it); before any «да» only a question that offers nothing is answered so
         if said.kind in {"agreement", "refusal"} and asked & self.role("check_questions") \
-                and not asked & (self.role("offers") - self.role("calls_to_action")) \
-                and (not asked & self.role("calls_to_action") or self._agreed_before(said)):
+                and (self._agreed_before(said) or not asked & (self.role("offers") | self.role("calls_to_action"))):
             return False
         if said.kind == "agreement" and asked & self.role("clarifies") and not asked & self.role("decision_prompts"):
             return False

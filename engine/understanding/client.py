@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .lexicon import ClientSettings, Intent
+from .lexicon import ClientSettings, Intent, LastClause
 from .model import Head, restricted
 
 
@@ -30,6 +30,16 @@ class ClientReader:
         self.read = lru_cache(maxsize=8192)(self._read)
         self.intents = lru_cache(maxsize=64)(self._intents_of)
 
+    def _decision(self, parts: list[str], rule: LastClause, call_type: str | None) -> ClientIntent | None:
+        """The last clause that decides, past the trailing clauses that only ask along; None when it does not."""
+        readings = [self._read(part, None, call_type) for part in parts] if len(parts) > 1 else []
+        while len(readings) > 1 and readings[-1].intent in rule.after:
+            readings.pop()
+        last = readings[-1] if readings else None
+        if last is not None and last.intent in rule.intents and last.confidence >= rule.min_confidence:
+            return last
+        return None
+
     def _intents_of(self, call_type: str | None = None) -> tuple[str, ...]:
         """The intents a customer may have in a call of this type: the general ones and the type's own."""
         return tuple(name for name, intent in self._intents.items()
@@ -40,11 +50,9 @@ class ClientReader:
             return ClientIntent(self._settings.fallback, 0.0)
         rule = self._settings.contexts.get(context or "")
         if rule is not None and rule.last_clause is not None:
-            parts = self._parts(text)
-            if len(parts) > 1:
-                last = self._read(parts[-1], None, call_type)
-                if last.intent in rule.last_clause.intents and last.confidence >= rule.last_clause.min_confidence:
-                    return ClientIntent(rule.remap.get(last.intent, last.intent), last.confidence)
+            decision = self._decision(self._parts(text), rule.last_clause, call_type)
+            if decision is not None:
+                return ClientIntent(rule.remap.get(decision.intent, decision.intent), decision.confidence)
         logits = self._logits(text).copy()
         if rule is not None:
             for intent, boost in rule.boost.items():

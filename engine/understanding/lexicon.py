@@ -154,6 +154,8 @@ class LastClause(Authored):
 
     intents: list[Identifier]
     min_confidence: Annotated[float, Field(ge=0, le=1)] = 0.6
+    # trailing clauses that only ask along («давайте. А мастер когда придёт?»): the decision is the clause before
+    after: list[Identifier] = []
 
 
 class ContextRule(Authored):
@@ -508,8 +510,9 @@ def _check_references(merged: _Merged, known_call_types: Collection[str] | None,
             referenced += [(("client", "contexts", stage, "remap", k), v) for k, v in rule.remap.items()]
             referenced += [(("client", "contexts", stage, "remap", k), k) for k in rule.remap]
             if rule.last_clause is not None:
-                referenced += [(("client", "contexts", stage, "last_clause", "intents", i), k)
-                               for i, k in enumerate(rule.last_clause.intents)]
+                referenced += [(("client", "contexts", stage, "last_clause", field, i), k)
+                               for field in ("intents", "after")
+                               for i, k in enumerate(getattr(rule.last_clause, field))]
         for loc, intent_id in referenced:
             if intent_id not in intents:
                 problems.append(doc.problem(loc, f"unknown intent '{intent_id}'; use one of {list(intents)}"))
