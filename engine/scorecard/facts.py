@@ -105,7 +105,12 @@ class Case:
 
     @cached_property
     def decisive(self) -> list[Said]:
-        return [s for s in self.read.client if self.read.after_offer(s) and self.read.is_decisive(s)]
+        found = [s for s in self.read.client if self.read.after_offer(s) and self.read.is_decisive(s)]
+        cancelled = self.cancellation
+        if cancelled is not None and self.consent is None:
+            # «странно как-то… ладно» after a request cancelled without his «да» gives in; it decides nothing
+            found = [s for s in found if s.index < cancelled.index]
+        return found
 
     @property
     def final(self) -> Said | None:
@@ -262,10 +267,15 @@ def _dm_identified_at(case: Case) -> int | None:
     for said in case.read.saids:
         if said.role == "operator":
             asked = asked or bool(said.tags & case.read.role("identifies"))
-        elif asked and said.event is None and (said.kind == "neutral"
+        elif asked and said.event is None and (said.kind == "neutral" or _gives_data(said)
                                                or IDENTITY_DIGITS.search(said.text.replace(" ", ""))):
             return said.index
     return None
+
+
+def _gives_data(said: Said) -> bool:
+    """A clause of it is plain data, whatever comes after («…третье ноября семьдесят четвёртого. Довольны?»)."""
+    return any(kind == "neutral" for kind, _ in said.kinds[1:])
 
 
 def _not_the_owner(case: Case) -> bool:

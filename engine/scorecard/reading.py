@@ -160,6 +160,9 @@ class Reader:
         if said.kind in WORKED_KINDS and not asked & self.role("decision_prompts") \
                 and self._decided_before(said, SETTLED_KINDS):
             return False
+        # «угу» to «заявление остаётся в силе, всего доброго» takes leave
+        if said.kind == "agreement" and asked & self.role("farewells") and not asked & self.role("decision_prompts"):
+            return False
         # «можно» to «проинформировать вас об условиях возврата?» consents to be told, it does not decide to stay
         if said.kind == "agreement" and asked & self.role("winbacks"):
             return False
