@@ -185,10 +185,13 @@ def offer_fits_reason(case: Case, spec: CheckSpec, tools: Tools) -> Outcome:
 
 
 def winback(case: Case, spec: CheckSpec, tools: Tools) -> Outcome:
-    """Said one of the moves after the customer's last refusal (WinBack is voiced once he is not retained)."""
-    refusal = next((s for s in reversed(case.read.client) if s.kind == "refusal" or s.kind in WORKED_KINDS), None)
+    """Said one of the moves after the customer's last refusal (WinBack is voiced once he is not retained); his
+    answer to the WinBack itself («нет, не надо мне ничего присылать») is not that refusal."""
+    wanted = set(spec.moves)
+    refusal = next((s for s in reversed(case.read.client) if (s.kind == "refusal" or s.kind in WORKED_KINDS)
+                    and not case.read.prompt(s).tags & wanted), None)
     after = refusal.index if refusal is not None else -1
-    done = any(s.index > after and s.tags & set(spec.moves) for s in case.read.operator)
+    done = any(s.index > after and s.tags & wanted for s in case.read.operator)
     return Outcome(done, [Finding(case.read.operator[-1] if case.read.operator else None, refusal)])
 
 

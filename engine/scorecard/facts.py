@@ -320,7 +320,7 @@ def _spoke_after_refusal(case: Case) -> bool:
     """The operator had his word after the customer's last «нет» (or «подумаю», or objection): he could still
     answer it — accept it, offer WinBack."""
     last = next((s for s in reversed(case.read.client) if s.kind in {"refusal", "hesitation", "objection",
-                                                                      "conflict"}), None)
+                                                                      "conflict", "opt_out"}), None)
     return last is not None and any(s.index > last.index for s in case.read.operator)
 
 
