@@ -310,8 +310,10 @@ def _hung_up_before_introduction(case: Case) -> bool:
     добрый день» is not yet an introduction); an operator who spoke again without introducing himself had his chance."""
     operator = case.read.operator
     intro = next((s for s in operator if case.names_company(s.text)), None)
+    # a second turn he could finish was his chance; one cut off («звоню вам, чтобы…») was not
+    chance = next((s for s in operator[1:] if not s.text.rstrip().endswith(("…", "..."))), None)
     limit = min(intro.index if intro is not None else case.read.turn_count,
-                operator[1].index if len(operator) > 1 else case.read.turn_count)
+                chance.index if chance is not None else case.read.turn_count)
     return any(s.index < limit and (s.event is not None or s.kind in {"refusal", "conflict", "opt_out"})
                for s in case.read.saids if s.role == "client")
 
@@ -346,6 +348,7 @@ FACTS: dict[str, Callable[[Case], bool]] = {
     "not_the_owner": _not_the_owner,
     "requested": lambda case: case.requested,
     "has_it_confirmed": lambda case: case.has_it_confirmed,
+    "request_gone": lambda case: case.request_gone,
     "owner_decides": lambda case: any(case.read.after_offer(s) and case.owner_decides(s.text)
                                       for s in case.read.client),
 }
