@@ -96,7 +96,7 @@ class Case:
         """Objections after the offer, numbered; «решать владельцу договора» is accepted, not an objection."""
         read = self.read
         found = [s for s in read.client if read.after_offer(s) and s.kind in WORKED_KINDS
-                 and not self.owner_decides(s.text)]
+                 and not self.owner_decides(s.text) and not read.answers_a_question(s)]
         return [Objection(number, said, read.reply(said)) for number, said in enumerate(found, 1)]
 
     @cached_property

@@ -117,7 +117,7 @@ class Reader:
                 if after_offer and kind in WORKED_KINDS:
                     objections_seen = True
                 kinds = ((kind, reading.confidence if reading is not None else 1.0),)
-                if reading is not None and not after_offer:
+                if reading is not None:
                     clauses = nlu.parts(said.text)
                     if len(clauses) > 1:
                         parts = (nlu.client_intent(clause, None, call_type) for clause in clauses)
@@ -167,6 +167,15 @@ class Reader:
         if said.kind == "agreement" and asked & self.role("winbacks"):
             return False
         return True
+
+    def answers_a_question(self, said: Said) -> bool:
+        """He answers the operator's clarifying question («а что вы обычно смотрите?» — «сериалы, детективы»): the
+        operator asked, not for a decision; what he answers is his need, not a new objection — unless a clause of it
+        is one, surely read."""
+        asked = self.prompt(said).tags
+        said_outright = any(kind == "objection" for kind, _ in said.kinds[1:])  # «…и 390 — это дорого вообще-то»
+        return bool(asked & self.role("clarifies")) and not asked & self.role("decision_prompts") \
+            and not said_outright
 
     def _agreed_before(self, said: Said) -> bool:
         return self._decided_before(said, frozenset({"agreement"}))
