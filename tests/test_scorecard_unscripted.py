@@ -215,3 +215,109 @@ def test_guarantee_plus_may_follow_a_ticket_opened_in_the_call(content, nlu) -> 
     card = scored(content, nlu, "inbound_upsell", TICKET_THEN_GUARANTEE, "thinking", "Нина Павловна")
     assert "offered_when_forbidden" not in card.flags
     assert card.correct == "thinking" and card.passed
+
+
+# --- how answers are read in context ------------------------------------------------------------------------------
+INBOUND_VIRUS_FIXED = [
+    ("operator", "Ростелеком, Вера, здравствуйте."),
+    ("client", "на ноутбуке в браузере выскакивают окна с рекламой"),
+    ("operator", "Назовите, пожалуйста, номер договора."),
+    ("client", "770055512345"),
+    ("operator", "Удалите расширение «Price Helper» в настройках браузера и перезапустите его."),
+    ("client", "удалил, всё чисто"),
+    ("operator", "Рада, что помогла, Антон Сергеевич. Раз на ноутбук пробралась такая программа, предлагаю "
+                 "Kaspersky Plus на три устройства: защитит от вирусов и кражи паролей, 30 дней бесплатно, потом "
+                 "239 рублей в месяц. Подключаем?"),
+]
+
+
+def test_no_to_any_questions_after_his_yes_is_not_a_refusal(content, nlu) -> None:
+    """«Подключаю Kaspersky Plus… Остались вопросы?» — «нет, всё понятно» answers the question: he agreed."""
+    turns = [*INBOUND_VIRUS_FIXED, ("client", "давайте"),
+             ("operator", "Подключаю Kaspersky Plus, ссылка придёт по смс. Остались вопросы?"),
+             ("client", "нет, всё понятно"), ("operator", "Спасибо за звонок, Антон Сергеевич, всего доброго!")]
+    card = scored(content, nlu, "inbound_upsell", turns, "agreed", "Антон Сергеевич")
+    assert card.correct == "agreed" and "wrong_outcome" not in card.flags and card.passed is True, card.feedback
+
+
+def test_a_yes_with_a_question_after_it_is_a_yes(content, nlu) -> None:
+    turns = [*INBOUND_VIRUS_FIXED, ("client", "ну давайте, подключайте. А ссылка куда придёт?"),
+             ("operator", "По смс на ваш мобильный. Спасибо, Антон Сергеевич, всего доброго!")]
+    card = scored(content, nlu, "inbound_upsell", turns, "agreed", "Антон Сергеевич")
+    assert card.correct == "agreed"
+
+
+def test_an_offer_he_already_has_confirmed_by_the_operator_is_configuration_changed(content, nlu) -> None:
+    turns = [*INBOUND_VIRUS_FIXED, ("client", "так он же у меня уже есть, я его весной подключал"),
+             ("operator", "Секунду, проверю… Да, вы правы, у вас уже подключён Kaspersky Plus, предложение в системе "
+                          "не обновилось. Извините!"),
+             ("client", "ничего"), ("operator", "Всего доброго, Антон Сергеевич!")]
+    card = scored(content, nlu, "inbound_upsell", turns, "already_changed", "Антон Сергеевич")
+    assert card.correct == "already_changed" and card.passed is True, card.feedback
+    pushed_on = [*turns[:8], ("operator", "Понимаю. А у вас какой антивирус стоит сейчас?")]
+    assert scored(content, nlu, "inbound_upsell", pushed_on, "already_changed", "Антон Сергеевич").correct \
+        != "already_changed"
+
+
+def test_answers_to_clarifying_questions_are_not_more_objections(content, nlu) -> None:
+    """Two objections worked with «а что…?» questions between: his answers tell his needs, they are not the third
+    objection; a clause that surely is a new objection still counts."""
+    worked = [*INBOUND_VIRUS_FIXED,
+              ("client", "да у меня бесплатный антивирус стоит"),
+              ("operator", "Понимаю. А он проверяет ссылки в почте и защищает банковские приложения?"),
+              ("client", "не знаю, вроде просто сканирует иногда"),
+              ("operator", "Kaspersky Plus проверяет каждую ссылку и защищает оплату картой, а первые 30 дней "
+                           "бесплатно. Подключим?"),
+              ("client", "дороговато, 239 в месяц"),
+              ("operator", "Понимаю. А сколько устройств у вас в семье?"),
+              ("client", "ноутбук, два телефона и планшет у дочки"),
+              ("operator", "На три из них хватит одной подписки — это около 8 рублей в день. Оформляем?"),
+              ("client", "ладно, давайте"),
+              ("operator", "Подключаю. Спасибо, Антон Сергеевич, всего доброго!")]
+    card = scored(content, nlu, "inbound_upsell", worked, "agreed", "Антон Сергеевич")
+    assert "too_many_objections" not in card.flags and card.correct == "agreed", card.feedback
+    outright = [*worked[:12], ("client", "ноутбук и телефон. И вообще мне это не нужно, я сам разберусь"),
+                ("operator", "Но без защиты пароли украдут за минуту! Подключаю?"),
+                ("client", "ладно, давайте"), ("operator", "Подключаю. Всего доброго, Антон Сергеевич!")]
+    assert "too_many_objections" in scored(content, nlu, "inbound_upsell", outright, "agreed",
+                                           "Антон Сергеевич").flags
+
+
+RETENTION_OPENING = [
+    ("operator", "Зинаида Львовна, добрый день! Билайн, меня зовут Тимофей. Звоню по вашему заявлению на перенос "
+                 "номера."),
+]
+
+
+def test_a_port_the_operator_confirms_as_done_is_blocked_and_owes_no_winback(content, nlu) -> None:
+    turns = [*RETENTION_OPENING, ("client", "опоздали вы, я с понедельника на новой симке"),
+             ("operator", "Секунду… Да, вижу, перенос уже завершился, номер обслуживает другой оператор. Извините за "
+                          "беспокойство."),
+             ("client", "да ничего"), ("operator", "Всего доброго, Зинаида Львовна!")]
+    card = scored(content, nlu, "retention_mnp", turns, "blocked", "Зинаида Львовна")
+    assert card.correct == "blocked" and card.passed is True and not card.flags, card.feedback
+
+
+def test_ok_after_a_cancellation_without_his_yes_decides_nothing(content, nlu) -> None:
+    turns = [*RETENTION_OPENING, ("client", "да, подавала"),
+             ("operator", "Назовите, пожалуйста, ФИО и серию и номер паспорта."),
+             ("client", "Рябова Зинаида Львовна, 4509 112233"),
+             ("operator", "Спасибо. Почему решили уйти?"), ("client", "дорого"),
+             ("operator", "Могу дать скидку 20 % на 12 месяцев."),
+             ("client", "не знаю, мне надо подумать"),
+             ("operator", "Я отменяю заявление на перенос и подключаю скидку."),
+             ("client", "странно вы работаете… ладно"),
+             ("operator", "Всего доброго, Зинаида Львовна!")]
+    card = scored(content, nlu, "retention_mnp", turns, "will_stay", "Зинаида Львовна")
+    assert "cancelled_without_consent" in card.flags and card.correct == "will_not_stay"
+
+
+def test_an_operator_cut_off_before_he_could_introduce_himself_had_no_chance(content, nlu) -> None:
+    turns = [("operator", "Алло, добрый день! Зинаида Львовна?"), ("client", "да. кто это?"),
+             ("operator", "Зинаида Львовна, я звоню вам, чтобы…"),
+             ("client", "ничего мне не надо, не звоните сюда"), ("client", "hung_up")]
+    card = scored(content, nlu, "retention_mnp", turns, "refused_to_talk", "Зинаида Львовна")
+    assert card.correct == "refused_to_talk"
+    finished = [*turns[:2], ("operator", "Зинаида Львовна, я звоню по поводу вашего номера."), *turns[3:]]
+    assert scored(content, nlu, "retention_mnp", finished, "refused_to_talk", "Зинаида Львовна").correct \
+        != "refused_to_talk"

@@ -287,6 +287,12 @@ def test_phrases_keep_the_pattern_syntax(nlu: Understanding) -> None:
         nlu.phrases(["a|*"])
 
 
+def test_a_comma_separates_whole_phrases_in_content_as_in_the_lexicon(nlu: Understanding) -> None:
+    either = nlu.phrases(["=на фирму, =на организацию"])
+    assert either.found("номер оформлен на организацию") and either.found("сим-карта на фирму")
+    assert not either.found("работаю в организации")
+
+
 # --- classify (CONTRACT.md) ------------------------------------------------------------------------------------------
 def test_run_classify_streams_one_line_per_line() -> None:
     written: list[str] = []

@@ -201,6 +201,7 @@ def cross_check(merged: dict[str, dict[str, Any]], speech: Speech, language: Lan
 
 # the content's lists in the understanding's phrase syntax
 PHRASE_FIELDS = frozenset({"phrases", "owner_decides", "requested", "confirms_has_it", "solution"})
+PHRASE_MAPS = frozenset({"confirms_situation"})  # name → a phrase list
 
 
 def phrase_problems(merged: dict[str, dict[str, Any]]) -> list[Problem]:
@@ -220,6 +221,13 @@ def phrase_problems(merged: dict[str, dict[str, Any]]) -> list[Problem]:
                             check_phrase(phrase)
                         except ValueError as error:
                             problems.append(top.problem(str(error), *path, name, index))
+                elif name in PHRASE_MAPS and isinstance(field, dict):
+                    for key, phrases in field.items():
+                        for index, phrase in enumerate(phrases):
+                            try:
+                                check_phrase(phrase)
+                            except ValueError as error:
+                                problems.append(top.problem(str(error), *path, name, key, index))
                 else:
                     walk(top, field, (*path, name))
         elif isinstance(value, (list, tuple)):

@@ -57,6 +57,7 @@ class Case:
         self._owner_decides = phrases(tuple(rubric.owner_decides))
         self._requested = phrases(tuple(rubric.requested))
         self._confirms_has_it = phrases(tuple(rubric.confirms_has_it))
+        self._confirms_situation = {flag: phrases(tuple(said)) for flag, said in rubric.confirms_situation.items()}
         self.company_names = tuple(normalize_word(name) for name in company_names if name.strip())
         cues = "|".join(re.escape(cue.strip()) for cue in introduction_cues if cue.strip())
         self._introduction = re.compile(rf"(?i:\b(?:{cues}))\s+(\w)") if cues else None
@@ -134,10 +135,11 @@ class Case:
 
     @cached_property
     def consent(self) -> Said | None:
-        """The customer's explicit «да» to the operator's question whether to cancel the port-out request."""
-        wanted = self.read.role("consents")
-        return next((s for s in self.read.client if s.kind == "agreement" and self.read.prompt(s).tags & wanted),
-                    None)
+        """The customer's explicit «да» to the operator's question whether to cancel the port-out request (a «ладно»
+        to «я отменяю заявление» is not one: that was no question)."""
+        wanted, cancelled = self.read.role("consents"), self.cancellation
+        return next((s for s in self.read.client if s.kind == "agreement" and self.read.prompt(s).tags & wanted
+                     and cancelled not in self.read.prompt(s).turns), None)
 
     @cached_property
     def request_gone(self) -> bool:
@@ -208,9 +210,13 @@ class Case:
         return any(s.intent == intent for s in self.read.client)
 
     def situation(self, flag: str) -> bool:
+        """The scenario's circumstance; without one, what the customer said (the intent of the same name) or the
+        operator confirmed before any offer («да, вижу, перенос уже завершён»)."""
         if self.scenario is not None:
             return bool(self.scenario.situation.get(flag))
-        return self.heard(flag)
+        confirms = self._confirms_situation.get(flag)
+        return self.heard(flag) or confirms is not None and any(
+            confirms.found(s.text) for s in self.read.operator if s.index < self.read.offer_index)
 
     def offer_expected(self) -> bool:
         """The offer should have been made: the rules allow it (the scenario's, or what the call revealed)."""

@@ -24,7 +24,7 @@ from engine.content.yaml_source import ContentError, Loc, Problem, YamlDocument,
 from engine.vocabulary import INTENT_KINDS
 
 from .patterns import Pattern, compile_pattern
-from .phrases import check_phrase
+from .phrases import alternatives, check_phrase
 from .text import lexicon_lemma, normalize_word
 
 # The kinds a customer intent may be of: the engine decides by kind, so the list is closed (engine/vocabulary.py).
@@ -357,9 +357,9 @@ def _compile(section: str, labels: Mapping[str, tuple[Label, YamlDocument]], neg
             if phrase in seen:
                 problems.append(doc.problem(loc, f"{section}.{name}: the phrase «{phrase}» is listed twice"))
             seen.add(phrase)
-            for alternative in phrase.split(","):
+            for alternative in alternatives(phrase):
                 try:
-                    patterns.append(compile_pattern(alternative.strip(), name, weight * label.weight, lexicon_lemma,
+                    patterns.append(compile_pattern(alternative, name, weight * label.weight, lexicon_lemma,
                                                     negation))
                 except ValueError as exc:
                     problems.append(doc.problem(loc, f"{section}.{name}: {exc}"))

@@ -32,15 +32,23 @@ def _affirmed(match: Match, tokens: Sequence[Token]) -> bool:
 
 
 def compile_phrases(phrases: Sequence[str], analyzer: Analyzer) -> PhraseSet:
-    """ValueError naming the phrase when one is not valid patterns.py syntax."""
-    return PhraseSet(PatternSet([compile_pattern(_as_read(phrase, analyzer.phrase_words), phrase, 1.0, lexicon_lemma,
-                                                 analyzer.negation_words) for phrase in phrases]), analyzer)
+    """ValueError naming the phrase when one is not valid patterns.py syntax. A comma separates whole alternative
+    phrases, as in the lexicon («=на фирму, =на организацию»)."""
+    return PhraseSet(PatternSet([compile_pattern(_as_read(alternative, analyzer.phrase_words), phrase, 1.0,
+                                                 lexicon_lemma, analyzer.negation_words)
+                                 for phrase in phrases for alternative in alternatives(phrase)]), analyzer)
 
 
 def check_phrase(phrase: str) -> None:
     """ValueError with a message for an author when the phrase is not valid patterns.py syntax (checked at load,
     before any text is read: plain words are taken as they will be read, only the syntax parts matter here)."""
-    compile_pattern(_as_read(phrase, lambda part: NOT_WORD.sub(" ", part).split()), phrase, 1.0, str)
+    for alternative in alternatives(phrase):
+        compile_pattern(_as_read(alternative, lambda part: NOT_WORD.sub(" ", part).split()), phrase, 1.0, str)
+
+
+def alternatives(phrase: str) -> list[str]:
+    """The whole phrases a comma separates (an empty one is an author's mistake, reported by the compiler)."""
+    return [part.strip() for part in phrase.split(",")]
 
 
 def _is_syntax(part: str) -> bool:
