@@ -321,3 +321,24 @@ def test_an_operator_cut_off_before_he_could_introduce_himself_had_no_chance(con
     finished = [*turns[:2], ("operator", "Зинаида Львовна, я звоню по поводу вашего номера."), *turns[3:]]
     assert scored(content, nlu, "retention_mnp", finished, "refused_to_talk", "Зинаида Львовна").correct \
         != "refused_to_talk"
+
+
+def test_no_to_any_questions_after_he_defers_keeps_him_thinking(content, nlu) -> None:
+    turns = [*INBOUND_VIRUS_FIXED, ("client", "без сына я такие вещи не решаю, посоветуюсь с ним"),
+             ("operator", "Конечно, посоветуйтесь. Передайте ему: Kaspersky Plus, 239 рублей в месяц, первый месяц "
+                          "бесплатно. Остались вопросы?"),
+             ("client", "нет, всё поняла, спасибо"), ("operator", "Всего доброго, Антон Сергеевич!")]
+    card = scored(content, nlu, "inbound_upsell", turns, "thinking", "Антон Сергеевич")
+    assert card.correct == "thinking" and "wrong_outcome" not in card.flags
+
+
+def test_an_outbound_offer_the_owner_must_decide_is_thinking(content, nlu) -> None:
+    turns = [("operator", "Добрый вечер! Ростелеком, Инна. Звоню Виктору Семёновичу по домашнему интернету."),
+             ("client", "его нет, я жена. а что хотели?"),
+             ("operator", "Хотела коротко рассказать про подписку Книги: 150 тысяч книг на всю семью, 229 рублей в "
+                          "месяц. Можно?"),
+             ("client", "интересно, но договор на муже, без него я ни на что не подпишусь"),
+             ("operator", "Понимаю. Передайте ему, пожалуйста, он может подключить в личном кабинете. Спасибо, "
+                          "хорошего вечера!")]
+    card = scored(content, nlu, "outbound_upsell", turns, "thinking", None)
+    assert card.correct == "thinking"

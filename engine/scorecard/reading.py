@@ -15,6 +15,7 @@ from ..vocabulary import DECISIVE_KINDS, HUNG_UP, WORKED_KINDS
 from .transcript import ScoreInput
 
 SETTLED_KINDS = DECISIVE_KINDS - {"objection"}  # answers that settle the offer; an objection still awaits its work
+AGREED_OR_DEFERRED = frozenset({"agreement", "hesitation"})
 
 if TYPE_CHECKING:
     from ..content.rubric import Rubric
@@ -149,10 +150,12 @@ class Reader:
         if said.kind not in DECISIVE_KINDS:
             return False
         asked = self.prompt(said).tags
-        # «Подключаю START. Остались вопросы?» — «нет, всё понятно» after his «да» answers the question, not the offer
-        # (the offer named again confirms it); before any «да» only a question that offers nothing is answered so
+        # «Подключаю START. Остались вопросы?» — «нет, всё понятно» after his «да» (or his «посоветуюсь») answers the
+        # question, not the offer (the offer named again recaps it); before he decided, only a question that offers
+        # nothing is answered so
         if said.kind in {"agreement", "refusal"} and asked & self.role("check_questions") \
-                and (self._agreed_before(said) or not asked & (self.role("offers") | self.role("calls_to_action"))):
+                and (self._decided_before(said, AGREED_OR_DEFERRED)
+                     or not asked & (self.role("offers") | self.role("calls_to_action"))):
             return False
         if said.kind == "agreement" and asked & self.role("clarifies") and not asked & self.role("decision_prompts"):
             return False
@@ -176,9 +179,6 @@ class Reader:
         said_outright = any(kind == "objection" for kind, _ in said.kinds[1:])  # «…и 390 — это дорого вообще-то»
         return bool(asked & self.role("clarifies")) and not asked & self.role("decision_prompts") \
             and not said_outright
-
-    def _agreed_before(self, said: Said) -> bool:
-        return self._decided_before(said, frozenset({"agreement"}))
 
     def _decided_before(self, said: Said, kinds: frozenset[str]) -> bool:
         return any(self.after_offer(s) and s.index < said.index and s.kind in kinds and self.is_decisive(s)
