@@ -78,8 +78,8 @@ class Case:
     def has_it_confirmed(self) -> bool:
         """After the offer the operator confirms, in answer to the customer, that he already has it («да, вижу,
         подписка у вас уже активна»). A scenario knows what he has: then its word counts, not the operator's."""
-        return self.scenario is None and any(self._confirms_has_it.found(turn.text) for said in self.read.client if self.read.after_offer(said)
-                   for turn in self.read.reply(said).turns)
+        return self.scenario is None and any(self._confirms_has_it.found(turn.text) for said in self.read.client
+                                             if self.read.after_offer(said) for turn in self.read.reply(said).turns)
 
     def names_himself(self, text: str) -> bool:
         """A capitalised word right after «меня зовут» (the settings' cues): the operator's name, known or not."""

@@ -76,7 +76,9 @@ class Reader:
                 self.saids.append(Said(index, "client", text, intent=turn.intent))
         self.turn_count = len(dialogue.turns)
         self.operator = [s for s in self.saids if s.role == "operator"]
-        self.offer_turns = [s for s in self.operator if s.tags & self.role("offers")]
+        # «звоню рассказать про видеонаблюдение — пару слов, можно?» asks leave to offer; without a price, not one yet
+        self.offer_turns = [s for s in self.operator if s.tags & self.role("offers")
+                            and not (s.tags & self.role("asks_permission") and not s.tags & self.role("prices"))]
         self.first_offer = self.offer_turns[0] if self.offer_turns else None
         self.blocks_after: dict[int, Block] = {}
         self.blocks_before: dict[int, Block] = {}
