@@ -342,3 +342,15 @@ def test_an_outbound_offer_the_owner_must_decide_is_thinking(content, nlu) -> No
                           "хорошего вечера!")]
     card = scored(content, nlu, "outbound_upsell", turns, "thinking", None)
     assert card.correct == "thinking"
+
+
+def test_asking_leave_to_offer_is_not_the_offer_yet(content, nlu) -> None:
+    """A move the customer tells after «можно пару слов про видеонаблюдение?» comes before the offer: offering then
+    ignores it."""
+    turns = [("operator", "Добрый день, Лидия Марковна! Ростелеком, Денис. Звоню рассказать про видеонаблюдение "
+                          "для дома — пару слов, можно?"),
+             ("client", "мы через две недели переезжаем в другой город, какое видеонаблюдение"),
+             ("operator", "Тем более! Камера в рассрочку, 390 рублей в месяц, поставим на новом месте."),
+             ("client", "нет"), ("operator", "Понял, всего доброго, Лидия Марковна!")]
+    card = scored(content, nlu, "outbound_upsell", turns, "not_interested", "Лидия Марковна")
+    assert "offered_when_forbidden" in card.flags and card.correct == "not_offered"
