@@ -354,3 +354,18 @@ def test_asking_leave_to_offer_is_not_the_offer_yet(content, nlu) -> None:
              ("client", "нет"), ("operator", "Понял, всего доброго, Лидия Марковна!")]
     card = scored(content, nlu, "outbound_upsell", turns, "not_interested", "Лидия Марковна")
     assert "offered_when_forbidden" in card.flags and card.correct == "not_offered"
+
+
+def test_a_cliche_that_is_also_a_robots_question_is_one_slip(content, nlu) -> None:
+    turns = [("operator", "Добрый день, Лидия Марковна! Ростелеком, Денис. Вам удобно разговаривать?"),
+             ("client", "ну говорите"),
+             ("operator", "Вы у нас давно с домашним интернетом, поэтому звоню. Можно коротко расскажу про подписку?"),
+             ("client", "можно"),
+             ("operator", "Ростелеком Книги: 150 тысяч книг, читать и слушать можно с любого устройства всей семьёй, "
+                          "первые 14 дней бесплатно, потом 229 рублей в месяц, это меньше 8 рублей в день. "
+                          "Подключить?"),
+             ("client", "давайте, попробую"),
+             ("operator", "Подключаю. Спасибо, Лидия Марковна, всего доброго!")]
+    card = scored(content, nlu, "outbound_upsell", turns, "agreed", "Лидия Марковна")
+    assert {"cliche", "robot_question"} <= set(card.flags), card.flags
+    assert card.passed is True, card.feedback

@@ -134,7 +134,7 @@ class _Scoring:
         score -= sum(spec.penalty for spec in rubric.flags if spec.id in raised)
         score = max(0, min(100, score))
         blocked = any(spec.blocker for spec in rubric.flags if spec.id in raised)
-        slips = sum(not spec.blocker for spec in rubric.flags if spec.id in raised)
+        slips = _slips(rubric, raised)
         too_many_slips = rubric.max_slips is not None and slips > rubric.max_slips
         passed = score >= self.pass_mark and not blocked and not too_many_slips
         feedback = self.wording.lines(self._problems(results, failed, raised), score, passed, blocked,
@@ -219,3 +219,20 @@ class _Scoring:
                 "product": self.content.products[values["product"]].name,
                 "chosen": labels.get(values["chosen"], ""), "correct": labels[values["correct"]]}))
         return problems
+
+
+def _slips(rubric: Rubric, raised: dict[str, list[Finding]]) -> int:
+    """Soft flags, those said in a line counted once per line: «Вам удобно разговаривать?» is a cliché and a robot's
+    question, one slip of the operator, not two (a missed step is a slip of its own, whatever line it quotes)."""
+    counted: set[int] = set()
+    slips = 0
+    for spec in rubric.flags:
+        if spec.blocker or spec.id not in raised:
+            continue
+        lines = {finding.said.index for finding in raised[spec.id]
+                 if finding.said is not None and spec.rule != FAILED}
+        if lines and lines <= counted:
+            continue
+        counted |= lines
+        slips += 1
+    return slips
