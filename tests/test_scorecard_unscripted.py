@@ -369,3 +369,15 @@ def test_a_cliche_that_is_also_a_robots_question_is_one_slip(content, nlu) -> No
     card = scored(content, nlu, "outbound_upsell", turns, "agreed", "Лидия Марковна")
     assert {"cliche", "robot_question"} <= set(card.flags), card.flags
     assert card.passed is True, card.feedback
+
+
+def test_a_promised_payment_solves_a_debt_it_sells_nothing(content, nlu) -> None:
+    turns = [("operator", "Ростелеком, Кирилл, добрый день."), ("client", "с утра нет интернета, пишет что-то про баланс"),
+             ("operator", "Назовите, пожалуйста, номер договора."), ("client", "770012345678"),
+             ("operator", "Вижу, на счёте минус 150 рублей, поэтому интернет приостановлен."),
+             ("client", "а можно как-то включить до зарплаты?"),
+             ("operator", "Могу подключить обещанный платёж на три дня, интернет заработает через несколько минут. "
+                          "Подключаю?"),
+             ("client", "да, давайте"), ("operator", "Готово. Спасибо за звонок, Зоя Петровна, всего доброго!")]
+    card = scored(content, nlu, "inbound_upsell", turns, "not_offered", "Зоя Петровна")
+    assert "offered_when_forbidden" not in card.flags and card.correct == "not_offered" and card.passed is True

@@ -89,6 +89,8 @@ class Revealed(Authored):
     kinds: list[IntentKind] = Field(default_factory=list, description="Виды реплик клиента, которые это сообщают")
     min_confidence: float = Field(default=0.0, ge=0, le=1, description="Насколько уверенно должна быть понята "
                                                                        "реплика клиента, чтобы это открыть")
+    clauses: bool = Field(default=True, description="Открывает ли это одна часть реплики («надоели! хочу "
+                                                    "расторгнуть»), или только реплика целиком")
 
 
 class Rubric(Authored):
@@ -113,6 +115,10 @@ class Rubric(Authored):
     requested: list[str] = Field(
         default_factory=list, description="Фразы клиента, которыми он сам просит подключить услугу до любого "
                                           "предложения: её подключение — не допродажа (отклик «Не предлагалось»)")
+    solutions: list[str] = Field(
+        default_factory=list, description="Фразы оператора, которыми он решает вопрос клиента, а не предлагает "
+                                          "услугу на продажу («подключу обещанный платёж»): такая реплика — не "
+                                          "предложение")
     confirms_has_it: list[str] = Field(
         default_factory=list, description="Фразы оператора, которыми он в ответ на «так у меня это уже есть» "
                                           "подтверждает: услуга у клиента уже подключена (отклик «Конфигурация уже "

@@ -255,7 +255,7 @@ def revealed_reasons(read: Reader, rubric: Rubric) -> set[str]:
         moves, kinds = set(revealed.moves), set(revealed.kinds)
         if any(s.index <= read.offer_index and s.tags & moves for s in read.operator) \
                 or any(s.index < read.offer_index and kind in kinds and sure >= revealed.min_confidence
-                       for s in read.client for kind, sure in s.kinds):
+                       for s in read.client for kind, sure in (s.kinds if revealed.clauses else s.kinds[:1])):
             found.add(reason)
     return found
 

@@ -76,9 +76,12 @@ class Reader:
                 self.saids.append(Said(index, "client", text, intent=turn.intent))
         self.turn_count = len(dialogue.turns)
         self.operator = [s for s in self.saids if s.role == "operator"]
-        # «звоню рассказать про видеонаблюдение — пару слов, можно?» asks leave to offer; without a price, not one yet
+        # «звоню рассказать про видеонаблюдение — пару слов, можно?» asks leave to offer; without a price, not one
+        # yet; «подключу обещанный платёж» solves his issue, it sells nothing
+        solutions = nlu.phrases(tuple(rubric.solutions))
         self.offer_turns = [s for s in self.operator if s.tags & self.role("offers")
-                            and not (s.tags & self.role("asks_permission") and not s.tags & self.role("prices"))]
+                            and not (s.tags & self.role("asks_permission") and not s.tags & self.role("prices"))
+                            and not solutions.found(s.text)]
         self.first_offer = self.offer_turns[0] if self.offer_turns else None
         self.blocks_after: dict[int, Block] = {}
         self.blocks_before: dict[int, Block] = {}
