@@ -381,3 +381,31 @@ def test_a_promised_payment_solves_a_debt_it_sells_nothing(content, nlu) -> None
              ("client", "да, давайте"), ("operator", "Готово. Спасибо за звонок, Зоя Петровна, всего доброго!")]
     card = scored(content, nlu, "inbound_upsell", turns, "not_offered", "Зоя Петровна")
     assert "offered_when_forbidden" not in card.flags and card.correct == "not_offered" and card.passed is True
+
+
+def test_giving_in_with_do_not_call_me_again_is_a_yes_to_the_offer(content, nlu) -> None:
+    """«Ну ладно, подключайте, только больше не звоните» after two pushes: he agreed (the code), the pushes ignored
+    his «нет» (the flag)."""
+    turns = [("operator", "Добрый вечер, Артур! Ростелеком, Вера. Звоню про антивирус Kaspersky Plus: 30 дней "
+                          "бесплатно, потом 239 рублей в месяц. Подключаю?"),
+             ("client", "нет, не надо"),
+             ("operator", "Защитит от вирусов и мошенников. Подключаю?"),
+             ("client", "ну ладно, подключайте, только больше не звоните"),
+             ("operator", "Подключено, всего доброго, Артур!")]
+    card = scored(content, nlu, "outbound_upsell", turns, "agreed", "Артур")
+    assert card.correct == "agreed" and "ignored_refusal" in card.flags
+
+
+def test_the_regulators_rule_in_its_own_sentence_cancels_nothing(content, nlu) -> None:
+    turns = [("operator", "Добрый день, Марк Олегович! Билайн, Ольга. Звоню по вашему заявлению на перенос номера. "
+                          "Назовите, пожалуйста, ФИО и серию и номер паспорта."),
+             ("client", "Гусев Марк Олегович, 4510 223344"),
+             ("operator", "Спасибо. Вы перешли к нам меньше 60 дней назад, а по правилам регулятора новый перенос "
+                          "возможен только через 60 дней. Так что заявление в любом случае будет отменено. Но что вас "
+                          "у нас не устроило?"),
+             ("client", "интернета мало"),
+             ("operator", "Могу подключить пакет 20 ГБ на 12 месяцев. Оставляем номер у нас?"),
+             ("client", "да, оставляю"),
+             ("operator", "Пакет подключён. Спасибо, Марк Олегович, всего доброго!")]
+    card = scored(content, nlu, "retention_mnp", turns, "will_stay", "Марк Олегович")
+    assert "cancelled_without_consent" not in card.flags and card.correct == "will_stay"
