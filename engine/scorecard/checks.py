@@ -54,6 +54,8 @@ def selling_turn(case: Case, block: Block, role: str) -> Said | None:
         return None  # the reply closes on his decision (WinBack, a Flash note): whatever it names, it sells nothing
     wanted = case.read.role(role)
     if block.tags & case.read.role("accepts"):
+        if block.tags & (case.read.role("check_questions") | case.read.role("farewells")):
+            return None  # «понял вас, не настаиваю… остались вопросы?» closes the offer, whatever it recalls of it
         wanted = wanted - case.read.role("offers")
     turn = block.first_with(wanted)
     if turn is not None:
