@@ -409,3 +409,19 @@ def test_the_regulators_rule_in_its_own_sentence_cancels_nothing(content, nlu) -
              ("operator", "Пакет подключён. Спасибо, Марк Олегович, всего доброго!")]
     card = scored(content, nlu, "retention_mnp", turns, "will_stay", "Марк Олегович")
     assert "cancelled_without_consent" not in card.flags and card.correct == "will_stay"
+
+
+def test_ad_calls_as_his_reason_for_leaving_may_be_answered_with_an_offer(content, nlu) -> None:
+    turns = [("operator", "Добрый день, Марк Олегович! Билайн, Ольга. Звоню по вашему заявлению на перенос номера. "
+                          "Назовите, пожалуйста, ФИО и серию и номер паспорта."),
+             ("client", "Гусев Марк Олегович, 4510 223344"),
+             ("operator", "Спасибо. Что вас у нас не устроило?"),
+             ("client", "да ваши звонки с рекламой и смс с акциями, достали, не звоните мне с этим больше"),
+             ("operator", "Понимаю. Могу прямо сейчас поставить запрет на рекламные звонки и смс и дать скидку 20 % "
+                          "на 12 месяцев. Оставляем номер у нас?"),
+             ("client", "нет, я уже решил, ухожу"),
+             ("operator", "Услышала вас. Через 60 дней после перехода можно вернуться на специальных условиях — "
+                          "можно вас о них проинформировать?"),
+             ("client", "нет"), ("operator", "Поняла. Всего доброго, Марк Олегович!")]
+    card = scored(content, nlu, "retention_mnp", turns, "will_not_stay", "Марк Олегович")
+    assert "ignored_refusal" not in card.flags and card.correct == "will_not_stay"

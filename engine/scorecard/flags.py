@@ -31,7 +31,8 @@ def ignored_refusal(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
     """Went on offering after a clear «нет» to the offer, or offered at all after he refused marketing."""
     read = case.read
     for said_ in read.client:
-        if said_.kind == "opt_out" and said_.kinds[0][1] >= spec.min_confidence:
+        if said_.kind == "opt_out" and said_.kinds[0][1] >= spec.min_confidence \
+                and (spec.opt_out_before_offer or read.after_offer(said_)):
             later = [s for s in read.operator if s.index > said_.index]
             push = next((s for s in later if s.tags & read.role("offers")), None)
             if push is None and read.after_offer(said_):
