@@ -41,11 +41,11 @@ TARGET = 0.90  # the issue's agreement on pass/fail and on flags
 GAP = 30  # a good call beats the toxic one of its pair by this many points
 # Floors, not targets: each batch's latest figures (its opening is its one independent measurement).
 FLOORS = {
-    "B": {"passed": 47 / 48, "flags": 43 / 48, "code": 47 / 48, "pairs": 11 / 12},  # 33 · 30 · 41 · 7 at its opening
-    "C": {"passed": 40 / 48, "flags": 32 / 48, "code": 39 / 48, "pairs": 8 / 12},  # 36 · 27 · 35 · 6 at its opening
-    "D": {"passed": 37 / 48, "flags": 24 / 48, "code": 35 / 48, "pairs": 8 / 12},  # 39 · 27 · 35 · 9 at its opening
-    "E": {"passed": 35 / 48, "flags": 21 / 48, "code": 33 / 48, "pairs": 8 / 12},  # 36 · 23 · 34 · 8 at its opening
-    "F": {"passed": 35 / 48, "flags": 27 / 48, "code": 36 / 48, "pairs": 5 / 12},  # its opening
+    "B": {"passed": 48 / 48, "flags": 45 / 48, "code": 48 / 48, "pairs": 11 / 12},  # 33 · 30 · 41 · 7 at its opening
+    "C": {"passed": 46 / 48, "flags": 40 / 48, "code": 44 / 48, "pairs": 9 / 12},  # 36 · 27 · 35 · 6 at its opening
+    "D": {"passed": 44 / 48, "flags": 39 / 48, "code": 44 / 48, "pairs": 10 / 12},  # 39 · 27 · 35 · 9 at its opening
+    "E": {"passed": 44 / 48, "flags": 37 / 48, "code": 45 / 48, "pairs": 8 / 12},  # 36 · 23 · 34 · 8 at its opening
+    "F": {"passed": 45 / 48, "flags": 43 / 48, "code": 45 / 48, "pairs": 9 / 12},  # 35 · 27 · 36 · 5 at its opening
 }
 SEALED = "F"  # never read since its opening; the others are development batches
 LETTERS = ("A", *FLOORS)
