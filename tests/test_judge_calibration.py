@@ -14,7 +14,9 @@ then read too. Batch E (48 calls, three more new authors) was sealed until its o
 (docs/measurements/batch_e_first_opening_2026-12-02.txt), then read (session 18). From session 18 the labelled lines
 of batches A–D teach the understanding, which moved the development batches' figures (their floors are the figures
 after that). Batch F (48 calls, three more new authors) was sealed until its one measurement
-(docs/measurements/batch_f_first_opening_2026-12-02.txt): the judge's latest independent figures.
+(docs/measurements/batch_f_first_opening_2026-12-02.txt), then read (session 19: the judge's context rules were
+recalibrated on B–F). Batch G (48 calls, three more new authors) was sealed until its one measurement
+(docs/measurements/batch_g_first_opening_2026-12-02.txt): the judge's latest independent figures.
 Our own extra toxic properties (``robot_question``, ``pushy``, ``too_long``, ``wasted_time``) are not in the
 contract's list the second author graded, so they do not count either way.
 """
@@ -46,8 +48,9 @@ FLOORS = {
     "D": {"passed": 44 / 48, "flags": 39 / 48, "code": 44 / 48, "pairs": 10 / 12},  # 39 · 27 · 35 · 9 at its opening
     "E": {"passed": 44 / 48, "flags": 37 / 48, "code": 45 / 48, "pairs": 8 / 12},  # 36 · 23 · 34 · 8 at its opening
     "F": {"passed": 45 / 48, "flags": 43 / 48, "code": 45 / 48, "pairs": 9 / 12},  # 35 · 27 · 36 · 5 at its opening
+    "G": {"passed": 45 / 48, "flags": 36 / 48, "code": 41 / 48, "pairs": 10 / 12},  # its opening
 }
-SEALED = "F"  # never read since its opening; the others are development batches
+SEALED = "G"  # never read since its opening; the others are development batches
 LETTERS = ("A", *FLOORS)
 TAUGHT = "ABCD"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
