@@ -425,3 +425,45 @@ def test_ad_calls_as_his_reason_for_leaving_may_be_answered_with_an_offer(conten
              ("client", "нет"), ("operator", "Поняла. Всего доброго, Марк Олегович!")]
     card = scored(content, nlu, "retention_mnp", turns, "will_not_stay", "Марк Олегович")
     assert "ignored_refusal" not in card.flags and card.correct == "will_not_stay"
+
+
+def test_uh_huh_while_the_operator_is_still_talking_decides_nothing(content, nlu) -> None:
+    turns = [("operator", "Роман Евгеньевич, добрый день! Ростелеком, Виктория. Звоню вам как абоненту интернета: "
+                          "подписка Ростелеком Лицей — уроки для школьников…"),
+             ("client", "угу"),
+             ("operator", "…а также задания по математике и чтению, которые ребёнок проходит сам…"),
+             ("client", "hung_up")]
+    card = scored(content, nlu, "outbound_upsell", turns, "agreed", "Роман Евгеньевич")
+    assert card.correct != "agreed" and "wrong_outcome" in card.flags
+
+
+def test_a_debt_the_operator_states_after_the_offer_was_on_his_screen_before_it(content, nlu) -> None:
+    turns = [("operator", "Геннадий Петрович, добрый день! Ростелеком, Павел. Звоню, потому что у вас в аренде роутер — "
+                          "Гарантия Плюс: замена бесплатно при любой поломке, 90 рублей в месяц, 3 рубля в день. "
+                          "Подключаем?"),
+             ("client", "давайте. только у меня, кажется, минус на счету"),
+             ("operator", "Да, вижу, минус 180 рублей. Ничего, я оформлю, а вы пополните."),
+             ("client", "хорошо"), ("operator", "Гарантия Плюс оформлена, всего доброго, Геннадий Петрович!")]
+    card = scored(content, nlu, "outbound_upsell", turns, "agreed", "Геннадий Петрович")
+    assert "offered_when_forbidden" in card.flags and card.correct == "not_offered"
+
+
+def test_writing_down_the_number_of_a_flash_note_is_not_a_yes_to_staying(content, nlu) -> None:
+    turns = [*RETENTION_THINKS[:8],
+             ("operator", "Хорошо, не тороплю. Оставлю отметку в карточке: скидка 35 % сохранена для вас до пятницы, "
+                          "решите — позвоните на бесплатный 088488."),
+             ("client", "ага, записываю… ноль восемь восемь, четыре восемь восемь"),
+             ("operator", "Всё верно. А если всё же перейдёте, через 60 дней сможете вернуться на специальных условиях — "
+                          "можно вас о них проинформировать?"),
+             ("client", "ну можно"), ("operator", "Записала. Всего доброго, Ростислав Олегович!")]
+    card = scored(content, nlu, "retention_mnp", turns, "will_not_stay", "Ростислав Олегович")
+    assert card.correct == "will_not_stay", card.feedback
+
+
+def test_checking_the_line_was_no_chance_to_introduce_himself(content, nlu) -> None:
+    turns = [("operator", "Алло, добрый день!"), ("client", "алло, кто это"),
+             ("operator", "Добрый день! Вы меня слышите?"), ("client", "плохо слышно, кто это?"),
+             ("operator", "Это по вашему номеру…"),
+             ("client", "знаю я эти разводы, до свиданья"), ("client", "hung_up")]
+    card = scored(content, nlu, "retention_mnp", turns, "refused_to_talk", None)
+    assert card.correct == "refused_to_talk"

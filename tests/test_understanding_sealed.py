@@ -24,14 +24,11 @@ from tests.nlu_data import (KINDS, SECOND_AUTHOR, Row, batch, copies, evaluate, 
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"client": 0.95, "operator": 0.92, "topic": 0.95}  # intent macro-F1, move micro-F1 (13), topic accuracy
-FLOORS = {
-    "F": {"client": 0.929, "operator": 0.901, "topic": 0.953},  # its opening
-    "G": {"client": 0.885, "operator": 0.922, "topic": 0.943},  # its opening
-}
+FLOORS: dict[str, dict[str, float]] = {}  # F (0.929 · 0.901 · 0.953) and G (0.885 · 0.923 · 0.943) now teach
 SIZES = {"client": 300, "operator": 150, "topic": 150}  # the issue's sizes of an independent set
 # The rows each figure was measured on: what is left when the rows that copy anything taught or held out are left
 # out (F: 78 of 365 customer lines — short «нет, спасибо»-like replies — so 287, below the issue's 300).
-MEASURED_ON = {"F": {"client": 287, "operator": 213, "topic": 150}, "G": {"client": 472, "operator": 253, "topic": 192}}
+MEASURED_ON: dict[str, dict[str, int]] = {}
 
 
 @pytest.mark.parametrize("letter", sorted(FLOORS))

@@ -94,6 +94,8 @@ class Revealed(Authored):
                                                                        "реплика клиента, чтобы это открыть")
     clauses: bool = Field(default=True, description="Открывает ли это одна часть реплики («надоели! хочу "
                                                     "расторгнуть»), или только реплика целиком")
+    whole_call: bool = Field(default=False, description="Ход оператора открывает это, где бы в звонке он ни "
+                                                        "прозвучал (минус на балансе был у него на экране с начала)")
 
 
 class Rubric(Authored):

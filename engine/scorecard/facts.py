@@ -249,11 +249,12 @@ class Case:
 
 def revealed_reasons(read: Reader, rubric: Rubric) -> set[str]:
     """The rules «когда не предлагаем» the call revealed before the offer: an operator's move that states one (in
-    the offer's own turn too — he knew it when offering), a customer's turn of a kind that is one."""
+    the offer's own turn too — he knew it when offering; anywhere, for what was on his screen all along), a
+    customer's turn of a kind that is one."""
     found = set()
     for reason, revealed in rubric.revealed.items():
         moves, kinds = set(revealed.moves), set(revealed.kinds)
-        if any(s.index <= read.offer_index and s.tags & moves for s in read.operator) \
+        if any((revealed.whole_call or s.index <= read.offer_index) and s.tags & moves for s in read.operator) \
                 or any(s.index < read.offer_index and kind in kinds and sure >= revealed.min_confidence
                        for s in read.client for kind, sure in (s.kinds if revealed.clauses else s.kinds[:1])):
             found.add(reason)
@@ -261,6 +262,7 @@ def revealed_reasons(read: Reader, rubric: Rubric) -> set[str]:
 
 
 IDENTITY_DIGITS = re.compile(r"\d{4,}")
+INTRODUCTION_WORDS = 6  # «Тимур Ильдарович, я звоню по поводу…»: shorter is a hello or «вас слышно?»
 
 
 def _dm_identified_at(case: Case) -> int | None:
@@ -316,8 +318,10 @@ def _hung_up_before_introduction(case: Case) -> bool:
     добрый день» is not yet an introduction); an operator who spoke again without introducing himself had his chance."""
     operator = case.read.operator
     intro = next((s for s in operator if case.names_company(s.text)), None)
-    # a second turn he could finish was his chance; one cut off («звоню вам, чтобы…») was not
-    chance = next((s for s in operator[1:] if not s.text.rstrip().endswith(("…", "..."))), None)
+    # a second turn he could finish was his chance; one cut off («звоню вам, чтобы…») or only checking the line
+    # («Вы меня слышите?») was not
+    chance = next((s for s in operator[1:] if not s.text.rstrip().endswith(("…", "..."))
+                   and len(s.text.split()) >= INTRODUCTION_WORDS), None)
     limit = min(intro.index if intro is not None else case.read.turn_count,
                 chance.index if chance is not None else case.read.turn_count)
     return any(s.index < limit and (s.event is not None or s.kind in {"refusal", "conflict", "opt_out"})

@@ -154,7 +154,10 @@ class Reader:
         a «нет»/«да» to «какие вопросы остались?», a «да» to a clarifying question or to WinBack answer those."""
         if said.kind not in DECISIVE_KINDS:
             return False
-        asked = self.prompt(said).tags
+        prompt = self.prompt(said)
+        if prompt.turns and prompt.turns[-1].text.endswith(("…", "...")):
+            return False  # «угу» while the operator is still talking («…а также расширить кругозор») decides nothing
+        asked = prompt.tags
         # «Подключаю START. Остались вопросы?» — «нет, всё понятно» after his «да» (or his «посоветуюсь») answers the
         # question, not the offer (the offer named again recaps it); before he decided, only a question that offers
         # nothing is answered so
@@ -171,8 +174,9 @@ class Reader:
         # «угу» to «заявление остаётся в силе, всего доброго» takes leave
         if said.kind == "agreement" and asked & self.role("farewells") and not asked & self.role("decision_prompts"):
             return False
-        # «можно» to «проинформировать вас об условиях возврата?» consents to be told, it does not decide to stay
-        if said.kind == "agreement" and asked & self.role("winbacks"):
+        # «можно» to «проинформировать вас об условиях возврата?», «записываю» to a Flash note: he consents to be
+        # told, he does not decide to stay
+        if said.kind == "agreement" and asked & self.role("concedes"):
             return False
         return True
 
