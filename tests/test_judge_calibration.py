@@ -16,7 +16,9 @@ of batches A–D teach the understanding, which moved the development batches' f
 after that). Batch F (48 calls, three more new authors) was sealed until its one measurement
 (docs/measurements/batch_f_first_opening_2026-12-02.txt), then read (session 19: the judge's context rules were
 recalibrated on B–F). Batch G (48 calls, three more new authors) was sealed until its one measurement
-(docs/measurements/batch_g_first_opening_2026-12-02.txt): the judge's latest independent figures.
+(docs/measurements/batch_g_first_opening_2026-12-02.txt), then read; the labelled lines of F and G teach since.
+Batch H (48 calls, three more new authors) was sealed until its one measurement
+(docs/measurements/batch_h_first_opening_2026-12-02.txt): the judge's latest independent figures.
 Our own extra toxic properties (``robot_question``, ``pushy``, ``too_long``, ``wasted_time``) are not in the
 contract's list the second author graded, so they do not count either way.
 """
@@ -49,8 +51,9 @@ FLOORS = {
     "E": {"passed": 43 / 48, "flags": 36 / 48, "code": 45 / 48, "pairs": 8 / 12},  # 36 · 23 · 34 · 8 at its opening
     "F": {"passed": 46 / 48, "flags": 43 / 48, "code": 46 / 48, "pairs": 9 / 12},  # 35 · 27 · 36 · 5 at its opening
     "G": {"passed": 47 / 48, "flags": 37 / 48, "code": 43 / 48, "pairs": 11 / 12},  # 45 · 36 · 41 · 10 at its opening
+    "H": {"passed": 37 / 48, "flags": 25 / 48, "code": 37 / 48, "pairs": 9 / 12},  # its opening
 }
-SEALED = ""  # a batch never read since its opening (none while the next one is being written)
+SEALED = "H"  # never read since its opening; the others are development batches
 LETTERS = ("A", *FLOORS)
 TAUGHT = "ABCDFG"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
