@@ -467,3 +467,14 @@ def test_checking_the_line_was_no_chance_to_introduce_himself(content, nlu) -> N
              ("client", "знаю я эти разводы, до свиданья"), ("client", "hung_up")]
     card = scored(content, nlu, "retention_mnp", turns, "refused_to_talk", None)
     assert card.correct == "refused_to_talk"
+
+
+def test_no_to_a_clarifying_question_is_an_answer_not_a_refusal(content, nlu) -> None:
+    turns = [*INBOUND_VIRUS_FIXED, ("client", "дороговато, 239 каждый месяц"),
+             ("operator", "Понимаю. А бесплатный антивирус у вас сейчас стоит?"),
+             ("client", "да не, никакого нет"),
+             ("operator", "Бесплатные только ищут вирусы, а Kaspersky Plus ещё защитит пароли от банка, и первый месяц "
+                          "бесплатно — это около 8 рублей в день потом. Попробуем?"),
+             ("client", "ну давайте попробуем"), ("operator", "Подключаю. Спасибо, Антон Сергеевич, всего доброго!")]
+    card = scored(content, nlu, "inbound_upsell", turns, "agreed", "Антон Сергеевич")
+    assert "ignored_refusal" not in card.flags and card.correct == "agreed" and card.passed is True, card.feedback

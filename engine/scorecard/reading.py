@@ -165,7 +165,9 @@ class Reader:
                 and (self._decided_before(said, AGREED_OR_DEFERRED)
                      or not asked & (self.role("offers") | self.role("calls_to_action"))):
             return False
-        if said.kind == "agreement" and asked & self.role("clarifies") and not asked & self.role("decision_prompts"):
+        # «да» or «да не, никакого нет» to «а антивирус у вас сейчас стоит?» answers the question, not the offer
+        if said.kind in {"agreement", "refusal"} and asked & self.role("clarifies") \
+                and not asked & self.role("decision_prompts"):
             return False
         # «вечером, после семи» to «когда мужу удобнее перезвонить?» after his «пусть он решает»: he has decided
         if said.kind in WORKED_KINDS and not asked & self.role("decision_prompts") \
