@@ -478,3 +478,23 @@ def test_no_to_a_clarifying_question_is_an_answer_not_a_refusal(content, nlu) ->
              ("client", "ну давайте попробуем"), ("operator", "Подключаю. Спасибо, Антон Сергеевич, всего доброго!")]
     card = scored(content, nlu, "inbound_upsell", turns, "agreed", "Антон Сергеевич")
     assert "ignored_refusal" not in card.flags and card.correct == "agreed" and card.passed is True, card.feedback
+
+
+def test_the_owner_who_comes_to_the_phone_may_decide(content, nlu) -> None:
+    """The daughter says the SIM is her father's; he takes the phone, identifies himself and agrees to stay."""
+    turns = [("operator", "Добрый вечер! Билайн, Руслан. Олег Николаевич?"),
+             ("client", "не, это Катя, дочка. симка на папе оформлена, а пользуюсь я"),
+             ("operator", "Понял, Катя. Этот вопрос я могу обсудить только с владельцем номера. Позовёте его?"),
+             ("client", "щас, даю"), ("client", "Да, слушаю. Шубин."),
+             ("operator", "Олег Николаевич, добрый вечер! Звоню по заявлению на перенос номера. Назовите, пожалуйста, "
+                          "ФИО, адрес прописки и дату рождения."),
+             ("client", "Шубин Олег Николаевич, Екатеринбург, Белинского 86, четырнадцатое марта шестьдесят шестого"),
+             ("operator", "Спасибо. Почему решили перейти?"), ("client", "в МТС дешевле"),
+             ("operator", "Могу дать скидку 30 % на 12 месяцев. Отменяем заявление на перенос?"),
+             ("client", "да, отменяйте"),
+             ("operator", "Заявление отменено. Спасибо, Олег Николаевич, всего доброго!")]
+    card = scored(content, nlu, "retention_mnp", turns, "will_stay", "Олег Николаевич")
+    assert card.correct == "will_stay" and "no_identification" not in card.flags, card.feedback
+    stays_on = [*turns[:3], ("client", "да он на работе, я сама решу"), *turns[5:]]
+    assert "no_identification" in scored(content, nlu, "retention_mnp", stays_on, "will_stay",
+                                         "Олег Николаевич").flags

@@ -268,17 +268,25 @@ INTRODUCTION_WORDS = 6  # «Тимур Ильдарович, я звоню по 
 def _dm_identified_at(case: Case) -> int | None:
     """Where the decision maker identified himself (retention): his answer to the operator's request for
     identification data — his data, not a refusal or a question back (a date may be said in words); never, when
-    the one who answers is not the owner."""
-    if _not_the_owner(case):
+    the one who answers is not the owner — unless the owner then comes to the phone and identifies himself."""
+    if case.scenario is not None and not case.scenario.persona.identity.decision_maker:
         return None
-    asked = False
+    asked, found, speaks_for_himself = False, None, True
     for said in case.read.saids:
         if said.role == "operator":
             asked = asked or bool(said.tags & case.read.role("identifies"))
-        elif asked and said.event is None and (said.kind == "neutral" or _gives_data(said)
-                                               or IDENTITY_DIGITS.search(said.text.replace(" ", ""))):
-            return said.index
-    return None
+        elif said.event is not None:
+            continue
+        elif case.owner_decides(said.text):
+            # «симка на папе»: whoever spoke so far does not decide; only one who then comes to the phone and
+            # says hello («Да, слушаю. Шубин.») may
+            asked, found, speaks_for_himself = False, None, False
+        elif said.kind == "hello" and not speaks_for_himself:
+            speaks_for_himself = True
+        elif found is None and asked and speaks_for_himself and (
+                said.kind == "neutral" or _gives_data(said) or IDENTITY_DIGITS.search(said.text.replace(" ", ""))):
+            found = said.index
+    return found
 
 
 def _gives_data(said: Said) -> bool:
@@ -288,10 +296,10 @@ def _gives_data(said: Said) -> bool:
 
 def _not_the_owner(case: Case) -> bool:
     """The one who answers does not decide: the scenario says so, or he says the number or contract is someone
-    else's (the rubric's ``owner_decides`` phrases)."""
+    else's (the rubric's ``owner_decides`` phrases) and the owner did not come to the phone and identify himself."""
     if case.scenario is not None:
         return not case.scenario.persona.identity.decision_maker
-    return any(case.owner_decides(s.text) for s in case.read.client)
+    return any(case.owner_decides(s.text) for s in case.read.client) and case.dm_identified_at is None
 
 
 def _answered(case: Case) -> bool:
