@@ -46,14 +46,14 @@ GAP = 30  # a good call beats the toxic one of its pair by this many points
 # Floors, not targets: each batch's latest figures (its opening is its one independent measurement).
 FLOORS = {
     "B": {"passed": 48 / 48, "flags": 45 / 48, "code": 48 / 48, "pairs": 11 / 12},  # 33 · 30 · 41 · 7 at its opening
-    "C": {"passed": 46 / 48, "flags": 40 / 48, "code": 44 / 48, "pairs": 10 / 12},  # 36 · 27 · 35 · 6 at its opening
-    "D": {"passed": 45 / 48, "flags": 40 / 48, "code": 44 / 48, "pairs": 9 / 12},  # 39 · 27 · 35 · 9 at its opening
-    "E": {"passed": 43 / 48, "flags": 36 / 48, "code": 45 / 48, "pairs": 8 / 12},  # 36 · 23 · 34 · 8 at its opening
+    "C": {"passed": 47 / 48, "flags": 41 / 48, "code": 44 / 48, "pairs": 10 / 12},  # 36 · 27 · 35 · 6 at its opening
+    "D": {"passed": 46 / 48, "flags": 41 / 48, "code": 44 / 48, "pairs": 9 / 12},  # 39 · 27 · 35 · 9 at its opening
+    "E": {"passed": 44 / 48, "flags": 37 / 48, "code": 45 / 48, "pairs": 9 / 12},  # 36 · 23 · 34 · 8 at its opening
     "F": {"passed": 46 / 48, "flags": 43 / 48, "code": 46 / 48, "pairs": 9 / 12},  # 35 · 27 · 36 · 5 at its opening
-    "G": {"passed": 47 / 48, "flags": 37 / 48, "code": 43 / 48, "pairs": 11 / 12},  # 45 · 36 · 41 · 10 at its opening
-    "H": {"passed": 37 / 48, "flags": 25 / 48, "code": 37 / 48, "pairs": 9 / 12},  # its opening
+    "G": {"passed": 48 / 48, "flags": 38 / 48, "code": 43 / 48, "pairs": 11 / 12},  # 45 · 36 · 41 · 10 at its opening
+    "H": {"passed": 40 / 48, "flags": 28 / 48, "code": 39 / 48, "pairs": 11 / 12},  # 37 · 25 · 37 · 9 at its opening
 }
-SEALED = "H"  # never read since its opening; the others are development batches
+SEALED = ""  # a batch never read since its opening (none while the next one is being written)
 LETTERS = ("A", *FLOORS)
 TAUGHT = "ABCDFG"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"client": 0.95, "operator": 0.92, "topic": 0.95}  # intent macro-F1, move micro-F1 (13), topic accuracy
 # F (0.929 · 0.901 · 0.953 at its opening) and G (0.885 · 0.923 · 0.943) were read, then taught
 FLOORS = {
-    "H": {"client": 0.918, "operator": 0.930, "topic": 0.911},  # its opening
+    "H": {"client": 0.918, "operator": 0.928, "topic": 0.911},  # 0.919 · 0.930 · 0.911 at its opening
 }
 SIZES = {"client": 300, "operator": 150, "topic": 150}  # the sizes of an independent set
 # The rows each figure was measured on: what is left when the rows that copy anything taught or held out are left

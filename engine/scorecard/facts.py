@@ -277,7 +277,7 @@ def _dm_identified_at(case: Case) -> int | None:
             asked = asked or bool(said.tags & case.read.role("identifies"))
         elif said.event is not None:
             continue
-        elif case.owner_decides(said.text):
+        elif case.scenario is None and case.owner_decides(said.text):
             # «симка на папе»: whoever spoke so far does not decide; only one who then comes to the phone and
             # says hello («Да, слушаю. Шубин.») may
             asked, found, speaks_for_himself = False, None, False

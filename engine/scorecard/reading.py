@@ -79,6 +79,7 @@ class Reader:
         # «звоню рассказать про видеонаблюдение — пару слов, можно?» asks leave to offer; without a price, not one
         # yet; «подключу обещанный платёж» solves his issue, it sells nothing
         solutions = nlu.phrases(tuple(rubric.solutions))
+        self._refuses = nlu.phrases(tuple(rubric.refuses))
         self.offer_turns = [s for s in self.operator if s.tags & self.role("offers")
                             and not (s.tags & self.role("asks_permission") and not s.tags & self.role("prices"))
                             and not solutions.found(s.text)]
@@ -165,9 +166,11 @@ class Reader:
                 and (self._decided_before(said, AGREED_OR_DEFERRED)
                      or not asked & (self.role("offers") | self.role("calls_to_action"))):
             return False
-        # «да» or «да не, никакого нет» to «а антивирус у вас сейчас стоит?» answers the question, not the offer
+        # «да» or «да не, никакого нет» to «а антивирус у вас сейчас стоит?» answers the question, not the offer;
+        # «нет, спасибо, мне это не нужно» refuses it whatever was asked
         if said.kind in {"agreement", "refusal"} and asked & self.role("clarifies") \
-                and not asked & self.role("decision_prompts"):
+                and not asked & self.role("decision_prompts") \
+                and not (said.kind == "refusal" and self._refuses.found(said.text)):
             return False
         # «вечером, после семи» to «когда мужу удобнее перезвонить?» after his «пусть он решает»: he has decided
         if said.kind in WORKED_KINDS and not asked & self.role("decision_prompts") \
