@@ -115,8 +115,9 @@ def copies(first: Sequence[Row], second: Sequence[Row]) -> list[Copy]:
         return []
     a = [comparable(row.text) for row in first]
     b = [comparable(row.text) for row in second]
-    ratio = process.cdist(b, a, scorer=fuzz.ratio, workers=-1)
-    token_sort = process.cdist(b, a, scorer=fuzz.token_sort_ratio, workers=-1)
+    # below the cut-off a score is 0: the scorers skip pairs whose lengths alone rule a copy out
+    ratio = process.cdist(b, a, scorer=fuzz.ratio, score_cutoff=NEAR_RATIO, workers=-1)
+    token_sort = process.cdist(b, a, scorer=fuzz.token_sort_ratio, score_cutoff=NEAR_TOKEN_SORT, workers=-1)
     near = (ratio >= NEAR_RATIO) | (token_sort >= NEAR_TOKEN_SORT)
     found = []
     for j in near.any(axis=1).nonzero()[0]:
