@@ -50,7 +50,7 @@ FLOORS = {
     "D": {"passed": 46 / 48, "flags": 41 / 48, "code": 44 / 48, "pairs": 9 / 12},  # 39 · 27 · 35 · 9 at its opening
     "E": {"passed": 44 / 48, "flags": 37 / 48, "code": 45 / 48, "pairs": 9 / 12},  # 36 · 23 · 34 · 8 at its opening
     "F": {"passed": 46 / 48, "flags": 43 / 48, "code": 46 / 48, "pairs": 9 / 12},  # 35 · 27 · 36 · 5 at its opening
-    "G": {"passed": 48 / 48, "flags": 38 / 48, "code": 43 / 48, "pairs": 11 / 12},  # 45 · 36 · 41 · 10 at its opening
+    "G": {"passed": 48 / 48, "flags": 39 / 48, "code": 44 / 48, "pairs": 11 / 12},  # 45 · 36 · 41 · 10 at its opening
     "H": {"passed": 40 / 48, "flags": 28 / 48, "code": 39 / 48, "pairs": 11 / 12},  # 37 · 25 · 37 · 9 at its opening
 }
 SEALED = ""  # a batch never read since its opening (none while the next one is being written)
