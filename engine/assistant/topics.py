@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..conversation import Button, Event, Reply, Snapshot
 from ..eligibility import affected_services
+from ..understanding.text import NOT_WORD
 from .state import TicketRecord
 
 if TYPE_CHECKING:
@@ -17,13 +18,12 @@ BUTTON_HANDOFF = "handoff"
 STEP_PREFIX, TOPIC_PREFIX = "step:", "topic:"
 INTENT_WEIGHT = 2  # an intent that picks a choice counts like a two-word keyword
 MAX_UNKNOWN = 2  # the second request the assistant does not understand goes to a human
-_NOT_WORD = re.compile(r"[^\w]+")
 SENTENCE = re.compile(r"(?<=[.!?\n])\s+")
 
 
 def as_phrase(text: str) -> str:
     """A button label as a phrase of the understanding (its words, no punctuation)."""
-    return " ".join(_NOT_WORD.sub(" ", text).split())
+    return " ".join(NOT_WORD.sub(" ", text).split())
 
 
 class Topics:

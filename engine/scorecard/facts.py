@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from ..eligibility import Reason
@@ -59,8 +59,7 @@ class Case:
         self._confirms_has_it = phrases(tuple(rubric.confirms_has_it))
         self._confirms_situation = {flag: phrases(tuple(said)) for flag, said in rubric.confirms_situation.items()}
         self.company_names = tuple(normalize_word(name) for name in company_names if name.strip())
-        cues = "|".join(re.escape(cue.strip()) for cue in introduction_cues if cue.strip())
-        self._introduction = re.compile(rf"(?i:\b(?:{cues}))\s+(\w)") if cues else None
+        self._introduction = _introduction_pattern(tuple(introduction_cues))
 
     def owner_decides(self, text: str) -> bool:
         """He says the decision is the contract's or number's owner's, not his."""
@@ -245,6 +244,13 @@ class Case:
                 if forms and set(re.findall(r"[^\W_]+", normalize_word(said.text))) & forms:
                     return True
         return False
+
+
+@lru_cache(maxsize=8)
+def _introduction_pattern(cues: tuple[str, ...]) -> re.Pattern[str] | None:
+    """«меня зовут» and the like followed by the first letter of a name (compiled once per settings, not per call)."""
+    alternatives = "|".join(re.escape(cue.strip()) for cue in cues if cue.strip())
+    return re.compile(rf"(?i:\b(?:{alternatives}))\s+(\w)") if alternatives else None
 
 
 def revealed_reasons(read: Reader, rubric: Rubric) -> set[str]:
