@@ -10,6 +10,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +25,7 @@ NONE = ""  # the class of «no label» in a topic or reason model
 CACHE_DIR = Path(__file__).resolve().parents[2] / "var" / "cache" / "understanding"
 _CODE = ("features.py", "lexicon.py", "model.py", "patterns.py", "text.py")
 KEEP_FILES = 8  # trained models of the most recent lexicon versions kept in the cache
+FIT_THREADS = 2  # the yes/no models of the moves are fitted side by side (scipy's sparse products release the GIL)
 C = 50.0  # inverse regularisation strength of every logistic regression (chosen on batch A and held-out)
 WORDS, LETTERS, WHOLE = 0, 1, 2  # feature groups: each of the first two is scaled to unit length
 Analyze = Callable[[str], Utterance]
@@ -156,8 +158,8 @@ def _train(lexicon: Lexicon, analyze: Analyze, phrases: PhraseFeatures) -> dict[
                          [phrases(section, t.text) for t in examples], labels)
         if section == MOVES:
             classes = labels
-            fitted = [_fit(matrix[rows], np.array([label in t.labels for t in examples])[rows], strength[rows])
-                      for label in labels for rows in [teaching(examples, label)]]
+            with ThreadPoolExecutor(max_workers=FIT_THREADS) as pool:
+                fitted = list(pool.map(lambda label: _fit_label(matrix, examples, strength, label), labels))
             weights = np.hstack([coef.T for coef, _ in fitted])
             intercept = np.concatenate([bias for _, bias in fitted])
         else:
@@ -173,6 +175,11 @@ def _train(lexicon: Lexicon, analyze: Analyze, phrases: PhraseFeatures) -> dict[
         arrays[f"{section}.phrase_coef"] = np.ascontiguousarray(weights[len(keys):], dtype=np.float32)
         arrays[f"{section}.intercept"] = intercept.astype(np.float32)
     return arrays
+
+
+def _fit_label(matrix, examples: Sequence[Taught], strength: np.ndarray, label: str) -> tuple[np.ndarray, np.ndarray]:
+    rows = teaching(examples, label)
+    return _fit(matrix[rows], np.array([label in t.labels for t in examples])[rows], strength[rows])
 
 
 def teaching(examples: Sequence[Taught], label: str) -> np.ndarray:
