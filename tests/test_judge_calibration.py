@@ -19,8 +19,8 @@ recalibrated on B–F). Batch G (48 calls, three more new authors) was sealed un
 (docs/measurements/batch_g_first_opening_2026-12-02.txt), then read; the labelled lines of F and G teach since.
 Batch H (48 calls, three more new authors) was sealed until its one measurement
 (docs/measurements/batch_h_first_opening_2026-12-02.txt), then read. Batch I (48 calls, three more new authors) was
-sealed until its one measurement (docs/measurements/batch_i_first_opening_2026-12-02.txt): the judge's latest
-independent figures.
+sealed until its one measurement (docs/measurements/batch_i_first_opening_2026-12-02.txt), then read; the labelled
+lines of H teach since.
 Our own extra toxic properties (``robot_question``, ``pushy``, ``too_long``, ``wasted_time``) are not in the
 contract's list the second author graded, so they do not count either way.
 """
@@ -48,17 +48,17 @@ GAP = 30  # a good call beats the toxic one of its pair by this many points
 # Floors, not targets: each batch's latest figures (its opening is its one independent measurement).
 FLOORS = {
     "B": {"passed": 48 / 48, "flags": 45 / 48, "code": 48 / 48, "pairs": 11 / 12},  # 33 · 30 · 41 · 7 at its opening
-    "C": {"passed": 47 / 48, "flags": 41 / 48, "code": 44 / 48, "pairs": 10 / 12},  # 36 · 27 · 35 · 6 at its opening
-    "D": {"passed": 46 / 48, "flags": 41 / 48, "code": 44 / 48, "pairs": 9 / 12},  # 39 · 27 · 35 · 9 at its opening
+    "C": {"passed": 46 / 48, "flags": 41 / 48, "code": 44 / 48, "pairs": 11 / 12},  # 36 · 27 · 35 · 6 at its opening
+    "D": {"passed": 47 / 48, "flags": 42 / 48, "code": 44 / 48, "pairs": 9 / 12},  # 39 · 27 · 35 · 9 at its opening
     "E": {"passed": 44 / 48, "flags": 37 / 48, "code": 45 / 48, "pairs": 9 / 12},  # 36 · 23 · 34 · 8 at its opening
     "F": {"passed": 46 / 48, "flags": 43 / 48, "code": 46 / 48, "pairs": 9 / 12},  # 35 · 27 · 36 · 5 at its opening
-    "G": {"passed": 48 / 48, "flags": 39 / 48, "code": 44 / 48, "pairs": 11 / 12},  # 45 · 36 · 41 · 10 at its opening
-    "H": {"passed": 40 / 48, "flags": 28 / 48, "code": 39 / 48, "pairs": 11 / 12},  # 37 · 25 · 37 · 9 at its opening
-    "I": {"passed": 42 / 48, "flags": 33 / 48, "code": 41 / 48, "pairs": 9 / 12},  # its opening
+    "G": {"passed": 48 / 48, "flags": 37 / 48, "code": 43 / 48, "pairs": 11 / 12},  # 45 · 36 · 41 · 10 at its opening
+    "H": {"passed": 40 / 48, "flags": 26 / 48, "code": 39 / 48, "pairs": 11 / 12},  # 37 · 25 · 37 · 9 at its opening
+    "I": {"passed": 42 / 48, "flags": 33 / 48, "code": 41 / 48, "pairs": 9 / 12},  # its opening; the same since
 }
-SEALED = "I"  # never read since its opening; the others are development batches
+SEALED = ""  # a batch never read since its opening (none while the next one is being written)
 LETTERS = ("A", *FLOORS)
-TAUGHT = "ABCDFG"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
+TAUGHT = "ABCDFGH"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
 # Copies found at a batch's opening whose two sides were written apart: kept in sight, never tuned on.
 COINCIDENCES = {
