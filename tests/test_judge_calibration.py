@@ -20,7 +20,8 @@ recalibrated on B–F). Batch G (48 calls, three more new authors) was sealed un
 Batch H (48 calls, three more new authors) was sealed until its one measurement
 (docs/measurements/batch_h_first_opening_2026-12-02.txt), then read. Batch I (48 calls, three more new authors) was
 sealed until its one measurement (docs/measurements/batch_i_first_opening_2026-12-02.txt), then read; the labelled
-lines of H teach since.
+lines of H teach since. Batch J (48 calls, three more new authors) was sealed until its one measurement
+(docs/measurements/batch_j_first_opening_2026-12-02.txt): the judge's latest independent figures.
 Our own extra toxic properties (``robot_question``, ``pushy``, ``too_long``, ``wasted_time``) are not in the
 contract's list the second author graded, so they do not count either way.
 """
@@ -55,8 +56,9 @@ FLOORS = {
     "G": {"passed": 48 / 48, "flags": 37 / 48, "code": 43 / 48, "pairs": 11 / 12},  # 45 · 36 · 41 · 10 at its opening
     "H": {"passed": 40 / 48, "flags": 26 / 48, "code": 39 / 48, "pairs": 11 / 12},  # 37 · 25 · 37 · 9 at its opening
     "I": {"passed": 42 / 48, "flags": 33 / 48, "code": 41 / 48, "pairs": 9 / 12},  # its opening; the same since
+    "J": {"passed": 44 / 48, "flags": 34 / 48, "code": 42 / 48, "pairs": 9 / 12},  # its opening
 }
-SEALED = ""  # a batch never read since its opening (none while the next one is being written)
+SEALED = "J"  # never read since its opening; the others are development batches
 LETTERS = ("A", *FLOORS)
 TAUGHT = "ABCDFGH"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
