@@ -212,23 +212,22 @@ def phrase_problems(merged: dict[str, dict[str, Any]]) -> list[Problem]:
 
     problems: list[Problem] = []
 
+    def check(top: Authored, phrases: list[str], path: tuple[str | int, ...]) -> None:
+        for index, phrase in enumerate(phrases):
+            try:
+                check_phrase(phrase)
+            except ValueError as error:
+                problems.append(top.problem(str(error), *path, index))
+
     def walk(top: Authored, value: Any, path: tuple[str | int, ...]) -> None:
         if isinstance(value, BaseModel):
             for name in type(value).model_fields:
                 field = getattr(value, name)
                 if name in PHRASE_FIELDS and isinstance(field, list):
-                    for index, phrase in enumerate(field):
-                        try:
-                            check_phrase(phrase)
-                        except ValueError as error:
-                            problems.append(top.problem(str(error), *path, name, index))
+                    check(top, field, (*path, name))
                 elif name in PHRASE_MAPS and isinstance(field, dict):
                     for key, phrases in field.items():
-                        for index, phrase in enumerate(phrases):
-                            try:
-                                check_phrase(phrase)
-                            except ValueError as error:
-                                problems.append(top.problem(str(error), *path, name, key, index))
+                        check(top, phrases, (*path, name, key))
                 else:
                     walk(top, field, (*path, name))
         elif isinstance(value, (list, tuple)):

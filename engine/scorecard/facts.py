@@ -334,8 +334,7 @@ def _hung_up_before_introduction(case: Case) -> bool:
     intro = next((s for s in operator if case.names_company(s.text)), None)
     # a second turn he could finish was his chance; one cut off («звоню вам, чтобы…») or only checking the line
     # («Вы меня слышите?») was not
-    chance = next((s for s in operator[1:] if not s.text.rstrip().endswith(("…", "..."))
-                   and len(s.text.split()) >= INTRODUCTION_WORDS), None)
+    chance = next((s for s in operator[1:] if not s.cut_off and len(s.text.split()) >= INTRODUCTION_WORDS), None)
     limit = min(intro.index if intro is not None else case.read.turn_count,
                 chance.index if chance is not None else case.read.turn_count)
     return any(s.index < limit and (s.event is not None or s.kind in {"refusal", "conflict", "opt_out"})

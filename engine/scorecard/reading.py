@@ -38,6 +38,11 @@ class Said:
     # («надоели! хочу расторгнуть» is both)
     kinds: tuple[tuple[str, float], ...] = ()
 
+    @property
+    def cut_off(self) -> bool:
+        """Said only in part: the speaker goes on, or was interrupted («звоню вам, чтобы…», «…а также»)."""
+        return self.text.endswith(("…", "..."))
+
 
 @dataclass
 class Block:
@@ -156,7 +161,7 @@ class Reader:
         if said.kind not in DECISIVE_KINDS:
             return False
         prompt = self.prompt(said)
-        if prompt.turns and prompt.turns[-1].text.endswith(("…", "...")):
+        if prompt.turns and prompt.turns[-1].cut_off:
             return False  # «угу» while the operator is still talking («…а также расширить кругозор») decides nothing
         asked = prompt.tags
         # «Подключаю START. Остались вопросы?» — «нет, всё понятно» after his «да» (or his «посоветуюсь») answers the

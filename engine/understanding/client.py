@@ -31,12 +31,15 @@ class ClientReader:
         self.intents = lru_cache(maxsize=64)(self._intents_of)
 
     def _decision(self, parts: list[str], rule: LastClause, call_type: str | None) -> ClientIntent | None:
-        """The last clause that decides, past the trailing clauses that only ask along; None when it does not."""
-        readings = [self._read(part, None, call_type) for part in parts] if len(parts) > 1 else []
-        while len(readings) > 1 and readings[-1].intent in rule.after:
-            readings.pop()
-        last = readings[-1] if readings else None
-        if last is not None and last.intent in rule.intents and last.confidence >= rule.min_confidence:
+        """The last clause that decides, past the trailing clauses that only ask along (read from the end, only as far
+        as needed); None when it does not, or when the message is one clause."""
+        if len(parts) < 2:
+            return None
+        for position in range(len(parts) - 1, -1, -1):
+            last = self._read(parts[position], None, call_type)
+            if position == 0 or last.intent not in rule.after:
+                break
+        if last.intent in rule.intents and last.confidence >= rule.min_confidence:
             return last
         return None
 
