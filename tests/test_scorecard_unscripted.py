@@ -498,3 +498,73 @@ def test_the_owner_who_comes_to_the_phone_may_decide(content, nlu) -> None:
     stays_on = [*turns[:3], ("client", "да он на работе, я сама решу"), *turns[5:]]
     assert "no_identification" in scored(content, nlu, "retention_mnp", stays_on, "will_stay",
                                          "Олег Николаевич").flags
+
+
+def test_a_cliche_that_presses_after_the_third_objection_is_work_beyond_the_limit(content, nlu) -> None:
+    turns = [("operator", "Добрый день, Пётр Ильич! Ростелеком, Вера. Звоню как нашему абоненту интернета: можно "
+                          "коротко про Гарантию Плюс?"),
+             ("client", "ну давайте"),
+             ("operator", "Гарантия Плюс: бесплатная замена роутера при поломке, 90 рублей в месяц."),
+             ("client", "дорого для меня"),
+             ("operator", "Понимаю. Это всего 3 рубля в день, а новый роутер стоит несколько тысяч. Подключаем?"),
+             ("client", "мне посоветоваться надо с сыном"),
+             ("operator", "А что тут думать? Защита роутера — вещь нужная. Оформляем?"),
+             ("client", "да не нужна мне эта гарантия, роутер новый"),
+             ("operator", "Предложение действует только сегодня! Что мешает решиться прямо сейчас?"),
+             ("client", "нет уж, до свидания"), ("operator", "До свидания.")]
+    card = scored(content, nlu, "outbound_upsell", turns, "not_interested", "Пётр Ильич")
+    assert "too_many_objections" in card.flags and card.passed is False
+
+
+def test_taking_note_of_where_to_order_after_a_no_is_no_yes(content, nlu) -> None:
+    turns = [("operator", "Добрый вечер, Игорь! Это Ростелеком, Марина. Звоню вам как абоненту нашего ТВ: можно "
+                          "коротко расскажу про подписку?"),
+             ("client", "ну давайте"),
+             ("operator", "Подписка START: сериалы и кино без рекламы, 99 рублей в месяц."),
+             ("client", "нет, спасибо, не надо"),
+             ("operator", "Поняла вас, не настаиваю. Если захотите — подключить можно в приложении Wink."),
+             ("client", "хорошо, учту"),
+             ("operator", "Спасибо, Игорь, хорошего вечера!")]
+    card = scored(content, nlu, "outbound_upsell", turns, "not_interested", "Игорь")
+    assert card.correct == "not_interested" and "wrong_outcome" not in card.flags
+
+
+def test_no_to_are_there_questions_in_a_call_with_nothing_offered_refuses_nothing(content, nlu) -> None:
+    turns = [("operator", "Здравствуйте, Инна! Ростелеком, Денис."),
+             ("client", "здравствуйте. у меня второй день телевизор не работает, мастер завтра придёт"),
+             ("operator", "Вижу заявку, мастер будет завтра с 10 до 14. Сейчас ничего предлагать не буду. Остались "
+                          "ли у вас вопросы?"),
+             ("client", "нет. главное чтоб пришёл"),
+             ("operator", "Придёт. Всего доброго, Инна!")]
+    card = scored(content, nlu, "outbound_upsell", turns, "not_offered", "Инна")
+    assert card.correct == "not_offered" and "wrong_outcome" not in card.flags
+
+
+def test_a_request_the_operator_sees_cancelled_in_a_shop_is_gone(content, nlu) -> None:
+    turns = [("operator", "Добрый день, Олеся Игоревна! Билайн, Артём, звоню по заявлению на перенос номера."),
+             ("client", "а я уже в салон ходила, мне там всё сделали"),
+             ("operator", "Назовите, пожалуйста, ФИО и паспорт для проверки."),
+             ("client", "Павлова Олеся Игоревна, 4510 223344"),
+             ("operator", "Спасибо. Да, вижу: в пятницу в салоне заявление отменено по вашему обращению. "
+                          "Есть ли вопросы по связи?"),
+             ("client", "нет, всё хорошо"),
+             ("operator", "Хорошего дня, Олеся Игоревна!")]
+    card = scored(content, nlu, "retention_mnp", turns, "blocked", "Олеся Игоревна")
+    assert card.correct == "blocked" and not {"no_winback", "wrong_outcome"} & set(card.flags)
+
+
+def test_i_am_cancelling_it_do_you_agree_asks_for_consent(content, nlu) -> None:
+    turns = [("operator", "Добрый день, Роман Сергеевич! Билайн, Кира. Звоню по вашему заявлению на перенос номера."),
+             ("client", "да, подавал"),
+             ("operator", "Назовите, пожалуйста, ФИО и серию и номер паспорта."),
+             ("client", "Лебедев Роман Сергеевич, 4612 556677"),
+             ("operator", "Спасибо, всё совпадает. Почему решили уйти?"),
+             ("client", "дорого у вас"),
+             ("operator", "Раз дело в цене, подключу скидку 30 % на 12 месяцев, вы будете платить заметно меньше."),
+             ("client", "ну это уже интересно, давайте"),
+             ("operator", "Значит так: сейчас я отменяю заявление на перенос, а скидка начнёт действовать с "
+                          "завтрашнего дня. Подтверждаете?"),
+             ("client", "да, согласен"),
+             ("operator", "Готово, заявление отменено, скидка подключена. Всего доброго, Роман Сергеевич!")]
+    card = scored(content, nlu, "retention_mnp", turns, "will_stay", "Роман Сергеевич")
+    assert "cancelled_without_consent" not in card.flags and card.correct == "will_stay"

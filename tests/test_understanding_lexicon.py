@@ -13,6 +13,7 @@ from engine.understanding import Understanding, check_lexicon, model
 from tests.contract import CONTRACT_KINDS, CONTRACT_TOPICS, OPERATOR_TAGS
 from engine.understanding.lexicon import load_lexicon
 from engine.understanding.understanding import _load
+from engine.understanding.phrases import check_phrase
 
 from tests.conftest import line_of
 
@@ -155,3 +156,11 @@ def test_a_corpus_line_teaches_only_the_moves_it_was_tagged_for(tmp_path: Path) 
     offer, price = model.teaching(moves, "offer"), model.teaching(moves, "price")
     assert not offer[moves.index(line)] and price[moves.index(line)]
     assert all(offer[i] and price[i] for i, taught in enumerate(moves) if taught.labelled_for is None)
+
+
+def test_a_two_word_alternative_with_not_is_an_authors_mistake_named_at_load() -> None:
+    """«устарел*|не обновил*» would read «не» as a slot of its own and then need «обновил*» after it: the phrase
+    would never match what its author meant."""
+    with pytest.raises(ValueError, match="'не' in 'ошибочно|не' starts a two-word alternative"):
+        check_phrase("предложение ... ошибочно|не обновил*")
+    check_phrase("предложение ... ошибочно, предложение ... не обновил*")

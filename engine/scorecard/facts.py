@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from ..eligibility import Reason
 from ..understanding.names import name_forms
 from ..understanding.text import normalize_word
-from ..vocabulary import INTENT_KINDS, WORKED_KINDS
+from ..vocabulary import DECISIVE_KINDS, INTENT_KINDS, WORKED_KINDS
 from .reading import Block, Reader, Said
 
 if TYPE_CHECKING:
@@ -136,9 +136,17 @@ class Case:
     def consent(self) -> Said | None:
         """The customer's explicit «да» to the operator's question whether to cancel the port-out request (a «ладно»
         to «я отменяю заявление» is not one: that was no question)."""
-        wanted, cancelled = self.read.role("consents"), self.cancellation
-        return next((s for s in self.read.client if s.kind == "agreement" and self.read.prompt(s).tags & wanted
+        cancelled = self.cancellation
+        return next((s for s in self.read.client if s.kind == "agreement"
+                     and any(self._asks_to_cancel(turn) for turn in self.read.prompt(s).turns)
                      and cancelled not in self.read.prompt(s).turns), None)
+
+    def _asks_to_cancel(self, turn: Said) -> bool:
+        """«Отменяем заявление?», or «я отменяю ваше заявление… Вы согласны?»: the cancellation put as a question."""
+        tags = turn.tags
+        return bool(tags & self.read.role("consents")) or bool(
+            tags & self.read.role("cancels") and tags & self.read.role("calls_to_action")
+            and turn.text.rstrip().endswith("?"))
 
     @cached_property
     def request_gone(self) -> bool:
@@ -151,9 +159,9 @@ class Case:
         one; a statement is, even when it reads like one too («Я отменяю заявление и подключаю скидку.»)."""
         if self.request_gone:
             return None
-        cancel, consent = self.read.role("cancels"), self.read.role("consents")
-        return next((s for s in self.read.operator if s.tags & cancel and not (s.tags & consent and "?" in s.text)),
-                    None)
+        cancel = self.read.role("cancels")
+        return next((s for s in self.read.operator if s.tags & cancel
+                     and not (self._asks_to_cancel(s) and "?" in s.text)), None)
 
     # --- what the scenario says ---------------------------------------------------------------------------
     @property
@@ -387,7 +395,9 @@ def holds(case: Case, fact: str) -> bool:
     if name == "heard":
         return case.heard(argument)
     if name == "heard_kind":
-        return any(s.kind == argument for s in case.read.client)
+        # «нет» to «остались вопросы?» answers the question: a decision counts only where it is one
+        return any(s.kind == argument and (argument not in DECISIVE_KINDS or case.read.is_decisive(s))
+                   for s in case.read.client)
     if name == "said":
         return any(argument in s.tags for s in case.read.operator)
     return case.situation(argument)

@@ -18,6 +18,9 @@ from .text import Token
 GAP = 4
 GAP_MARK = "..."
 NUMBER = "#"
+# «не» as one of ``a|b`` beside a word is read as a slot of its own: «устарел*|не обновил*» would need «не» and then
+# «обновил*» in the next slot — a two-word alternative the syntax cannot hold
+NEGATIONS = frozenset({"не", "ни"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,12 @@ def _compile_slot(part: str, phrase: str, lemmatize: Callable[[str], str]) -> Sl
     exact: set[str] = set()
     surface: set[str] = set()
     prefixes: list[str] = []
+    words = part.lower().split("|")
+    if len(words) > 1 and any(w in NEGATIONS for w in words) and not all(w in NEGATIONS for w in words):
+        leading = next(w for w in words if w in NEGATIONS)
+        raise ValueError(f"«{phrase}»: '{leading}' in '{part}' starts a two-word alternative, which 'a|b' cannot "
+                         f"hold (it is read as a slot of its own): write that alternative as a phrase of its own, "
+                         f"after a comma")
     for alternative in part.split("|"):
         if not alternative:
             raise ValueError(f"«{phrase}»: an empty alternative in '{part}'")
