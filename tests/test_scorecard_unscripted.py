@@ -568,3 +568,19 @@ def test_i_am_cancelling_it_do_you_agree_asks_for_consent(content, nlu) -> None:
              ("operator", "Готово, заявление отменено, скидка подключена. Всего доброго, Роман Сергеевич!")]
     card = scored(content, nlu, "retention_mnp", turns, "will_stay", "Роман Сергеевич")
     assert "cancelled_without_consent" not in card.flags and card.correct == "will_stay"
+
+
+def test_no_questions_and_go_ahead_answers_the_question_and_decides(content, nlu) -> None:
+    turns = [("operator", "Ростелеком, Алёна, здравствуйте."),
+             ("client", "здравствуйте, интернет после грозы не работал, сейчас вроде появился"),
+             ("operator", "Назовите, пожалуйста, номер договора."),
+             ("client", "550011223344"),
+             ("operator", "Линия в порядке, роутер перезагрузился. Рада, что всё заработало! Раз роутер пострадал от "
+                          "грозы, Гарантия Плюс: при поломке заменим роутер бесплатно, 90 рублей в месяц."),
+             ("client", "дороговато"),
+             ("operator", "Понимаю. Но новый роутер без гарантии обойдётся в несколько тысяч. Какие вопросы у вас "
+                          "остались?"),
+             ("client", "да вроде никаких. давайте, оформляйте"),
+             ("operator", "Подключила, Вера Львовна. Всего доброго!")]
+    card = scored(content, nlu, "inbound_upsell", turns, "agreed", "Вера Львовна")
+    assert card.correct == "agreed" and "wrong_outcome" not in card.flags

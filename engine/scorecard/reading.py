@@ -86,6 +86,7 @@ class Reader:
         # yet; «подключу обещанный платёж» solves his issue, it sells nothing
         solutions = nlu.phrases(tuple(rubric.solutions))
         self._refuses = nlu.phrases(tuple(rubric.refuses))
+        self._agrees = nlu.phrases(tuple(rubric.agrees))
         self.offer_turns = [s for s in self.operator if s.tags & self.role("offers")
                             and not (s.tags & self.role("asks_permission") and not s.tags & self.role("prices"))
                             and not solutions.found(s.text)]
@@ -165,6 +166,8 @@ class Reader:
         if prompt.turns and prompt.turns[-1].cut_off:
             return False  # «угу» while the operator is still talking («…а также расширить кругозор») decides nothing
         asked = prompt.tags
+        if said.kind == "agreement" and self._agrees.found(said.text):
+            return True  # «да вроде никаких. Давайте, оформляйте» answers the question and decides too
         # «Подключаю START. Остались вопросы?» — «нет, всё понятно» after his «да» (or his «посоветуюсь») answers the
         # question, not the offer (the offer named again recaps it); before he decided, only a question that offers
         # nothing is answered so
