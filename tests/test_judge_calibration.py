@@ -60,7 +60,7 @@ FLOORS = {
 }
 SEALED = "J"  # never read since its opening; the others are development batches
 LETTERS = ("A", *FLOORS)
-TAUGHT = "ABCDFGHJ"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
+TAUGHT = "ABCDFGHIJ"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
 # Copies found at a batch's opening whose two sides were written apart: kept in sight, never tuned on.
 COINCIDENCES = {

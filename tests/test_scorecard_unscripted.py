@@ -584,3 +584,36 @@ def test_no_questions_and_go_ahead_answers_the_question_and_decides(content, nlu
              ("operator", "Подключила, Вера Львовна. Всего доброго!")]
     card = scored(content, nlu, "inbound_upsell", turns, "agreed", "Вера Львовна")
     assert card.correct == "agreed" and "wrong_outcome" not in card.flags
+
+
+def test_a_no_with_its_reason_is_an_objection_to_work_not_a_refusal(content, nlu) -> None:
+    turns = [("operator", "Ростелеком, Эльвира, здравствуйте."),
+             ("client", "пульт новый не переключает громкость"),
+             ("operator", "Назовите ФИО и адрес, пожалуйста."),
+             ("client", "Лыков Артём Сергеевич, Садовая 18"),
+             ("operator", "Зажмите OK и TV, наберите код 0178. Получилось?"),
+             ("client", "да, заработало"),
+             ("operator", "Рада помочь, Артём Сергеевич! Раз вы смотрите наше ТВ, есть подписка viju+: фильмы и "
+                          "сериалы без рекламы, 14 дней бесплатно, потом 150 рублей в месяц."),
+             ("client", "не, спасибо, у меня кинопоиск"),
+             ("operator", "Понимаю. А что вы там обычно смотрите? В viju+ есть сериалы, которых нет на Кинопоиске, "
+                          "и всё прямо на телевизоре."),
+             ("client", "ну ладно, давайте попробую"),
+             ("operator", "Подключила, Артём Сергеевич. Всего доброго!")]
+    card = scored(content, nlu, "inbound_upsell", turns, "agreed", "Артём Сергеевич")
+    assert "ignored_refusal" not in card.flags and card.correct == "agreed"
+
+
+def test_relief_is_no_conflict_and_forbids_no_offer(content, nlu) -> None:
+    turns = [("operator", "Ростелеком, Ольга, здравствуйте."),
+             ("client", "здравствуйте, дочка, счёт пришёл большой, я испугалась"),
+             ("operator", "Назовите, пожалуйста, ФИО и адрес."),
+             ("client", "Зимина Нина Павловна, Лесная 4, квартира 9"),
+             ("operator", "Нина Павловна, это междугородние звонки в Самару, всё начислено верно."),
+             ("client", "Ну слава богу. А то я уж подумала, мошенники какие-то звонят"),
+             ("operator", "Рада, что разобрались, Нина Павловна. Раз вы часто звоните родным, вам доступен тариф "
+                          "«Технологии развлечения»: интернет и 170 каналов, 700 рублей в месяц."),
+             ("client", "мне подумать надо, с сыном посоветуюсь"),
+             ("operator", "Конечно, посоветуйтесь. Всего доброго, Нина Павловна!")]
+    card = scored(content, nlu, "inbound_upsell", turns, "thinking", "Нина Павловна")
+    assert "offered_when_forbidden" not in card.flags and card.correct == "thinking"

@@ -20,7 +20,8 @@ RUNS = {
     "remote_start_easy": ("agreed", {"no_greeting", "cliche"}),
     "virus_antivirus_think": ("agreed", {"check:vzor", "wrong_outcome"}),
     "phone_ent_package_thinking": ("thinking", {"check:vzor", "check:bridge", "cliche", "pushy"}),
-    "no_signal_viju_declines": ("not_interested", {"ignored_refusal", "wrong_outcome"}),
+    # «А зачем мне это? Я и так прекрасно обхожусь» is an objection (a «no» with its reason), as his customer meant it
+    "no_signal_viju_declines": ("not_interested", {"check:vzor", "wrong_outcome"}),
     "account_safe_kids_not_owner": ("thinking", {"ignored_refusal", "wrong_outcome"}),
     "speaker_mini_three_objections": ("not_interested", {"too_many_objections"}),
     "router_fault_guarantee_ticket": ("agreed", {"offered_when_forbidden", "wrong_outcome"}),

@@ -137,6 +137,10 @@ class Reader:
                         parts = (nlu.client_intent(clause, None, call_type) for clause in clauses)
                         kinds += tuple((nlu.intent_kind(part.intent), part.confidence) for part in parts
                                        if part.confidence >= self.rubric.clause_confidence)
+                if kind == "refusal":
+                    # «не, спасибо, у меня Кинопоиск»: a «нет» with its reason is an objection of that reason
+                    reason = next((part for part, sure in kinds[1:] if part == "objection"), None)
+                    kind = reason or kind
                 said = replace(said, intent=intent, kind=kind, kinds=kinds)
                 resolved[said.index] = said
                 first_words = False
