@@ -617,3 +617,22 @@ def test_relief_is_no_conflict_and_forbids_no_offer(content, nlu) -> None:
              ("operator", "Конечно, посоветуйтесь. Всего доброго, Нина Павловна!")]
     card = scored(content, nlu, "inbound_upsell", turns, "thinking", "Нина Павловна")
     assert "offered_when_forbidden" not in card.flags and card.correct == "thinking"
+
+
+def test_going_on_after_a_doubt_that_only_may_be_a_no_ignores_no_refusal(content, nlu) -> None:
+    turns = [("operator", "Добрый вечер, Олег Николаевич! Билайн, Руслан, звоню по заявлению на перенос номера."),
+             ("client", "да, слушаю"),
+             ("operator", "Назовите, пожалуйста, ФИО, адрес прописки и дату рождения."),
+             ("client", "Шубин Олег Николаевич, Пермь, Ленина 5, первое мая семьдесят девятого"),
+             ("operator", "Спасибо, совпадает. Почему решили перейти?"),
+             ("client", "жена в МТС, там у них семейный тариф"),
+             ("operator", "Понимаю. Могу подключить «Семья — Дели все»: номера жены и детей на одном счёте, скидка 30 % "
+                          "на 12 месяцев."),
+             ("client", "хм. а жена-то свой номер менять не будет"),
+             ("operator", "Менять и не нужно: номер переходит вместе с ней и остаётся её."),
+             ("client", "ну тогда давайте"),
+             ("operator", "Отменяем ваше заявление на перенос номера, вы согласны?"),
+             ("client", "да, отменяйте"),
+             ("operator", "Готово, заявление отменено. Хорошего вечера, Олег Николаевич!")]
+    card = scored(content, nlu, "retention_mnp", turns, "will_stay", "Олег Николаевич")
+    assert "ignored_refusal" not in card.flags and card.correct == "will_stay"

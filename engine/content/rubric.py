@@ -79,6 +79,9 @@ class FlagSpec(RubricItem):
     blocker: bool = Field(default=False, description="С этим флагом сессия не засчитана при любом балле")
     min_confidence: float = Field(default=0.0, ge=0, le=1, description="Правило ignored_refusal: насколько уверенно "
                                                                        "должен быть понят отказ клиента от рекламы")
+    refusal_confidence: float = Field(default=0.0, ge=0, le=1, description="Правило ignored_refusal: насколько "
+                                      "уверенно должен быть понят отказ от предложения — продавливать нельзя ясный "
+                                      "отказ, а «хм, а жена номер менять не станет» ещё не он")
     opt_out_before_offer: bool = Field(default=True, description="Правило ignored_refusal: отказ от рекламы до "
                                                                  "предложения — уже отказ от него (в удержании «ваши "
                                                                  "звонки с рекламой» — причина ухода, на неё отвечают)")

@@ -39,7 +39,8 @@ def ignored_refusal(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
                 push = selling_turn(case, read.reply(said_), "pushes")
             if push is not None:
                 return [Finding(push, said_)]
-        elif said_.kind == "refusal" and read.after_offer(said_) and read.is_decisive(said_):
+        elif said_.kind == "refusal" and said_.kinds[0][1] >= spec.refusal_confidence and read.after_offer(said_) \
+                and read.is_decisive(said_):
             # selling in any later reply ignores it, not only in the next one («а вы подумайте…» first)
             replies = (read.reply(s) for s in read.saids if s.role == "client" and s.index >= said_.index)
             push = next((turn for turn in (selling_turn(case, block, "pushes") for block in replies) if turn), None)
