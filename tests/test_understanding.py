@@ -142,6 +142,12 @@ def test_context_changes_short_answers(nlu: Understanding) -> None:
     assert nlu.client_intent("да", context="no_such_stage").intent == "agree"
 
 
+def test_an_emphatic_da_opens_an_objection_not_a_yes(nlu: Understanding) -> None:
+    """«да у меня дочка всё сама настраивает» — «да» here stresses what follows, as in the seeds' own objections."""
+    assert nlu.client_intent("да у меня дочка всё сама настраивает, она в этом понимает", "offer").intent \
+        == "objection_have"
+
+
 def test_confidence_is_a_probability_and_higher_for_clear_cases(nlu: Understanding) -> None:
     clear = nlu.client_intent("хочу расторгнуть договор, ухожу к другому оператору")
     vague = nlu.client_intent("ну такое")
