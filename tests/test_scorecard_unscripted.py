@@ -636,3 +636,15 @@ def test_going_on_after_a_doubt_that_only_may_be_a_no_ignores_no_refusal(content
              ("operator", "Готово, заявление отменено. Хорошего вечера, Олег Николаевич!")]
     card = scored(content, nlu, "retention_mnp", turns, "will_stay", "Олег Николаевич")
     assert "ignored_refusal" not in card.flags and card.correct == "will_stay"
+
+
+def test_asking_whether_he_is_heard_is_no_chance_to_introduce_himself(content, nlu) -> None:
+    turns = [("operator", "Алло, добрый день!"),
+             ("client", "алё? не слышно ничего"),
+             ("operator", "Добрый день! Игорь Петрович? Сейчас слышно меня хорошо?"),
+             ("client", "ну слышно. кто это?"),
+             ("operator", "Игорь Петрович, меня зовут…"),
+             ("client", "не надо мне ничего, и не звоните сюда больше!"),
+             ("client", "hung_up")]
+    card = scored(content, nlu, "retention_mnp", turns, "refused_to_talk", "Игорь Петрович")
+    assert card.correct == "refused_to_talk" and "wrong_outcome" not in card.flags

@@ -57,6 +57,7 @@ class Case:
         self._owner_decides = phrases(tuple(rubric.owner_decides))
         self._requested = phrases(tuple(rubric.requested))
         self._confirms_has_it = phrases(tuple(rubric.confirms_has_it))
+        self._checks_line = phrases(tuple(rubric.checks_line))
         self._confirms_situation = {flag: phrases(tuple(said)) for flag, said in rubric.confirms_situation.items()}
         self.company_names = tuple(normalize_word(name) for name in company_names if name.strip())
         self._introduction = _introduction_pattern(tuple(introduction_cues))
@@ -79,6 +80,10 @@ class Case:
         подписка у вас уже активна»). A scenario knows what he has: then its word counts, not the operator's."""
         return self.scenario is None and any(self._confirms_has_it.found(turn.text) for said in self.read.client
                                              if self.read.after_offer(said) for turn in self.read.reply(said).turns)
+
+    def checks_line(self, text: str) -> bool:
+        """He only asks whether he is heard («Сейчас слышно меня?»)."""
+        return bool(self._checks_line.found(text))
 
     def names_himself(self, text: str) -> bool:
         """A capitalised word right after «меня зовут» (the settings' cues): the operator's name, known or not."""
@@ -342,7 +347,8 @@ def _hung_up_before_introduction(case: Case) -> bool:
     intro = next((s for s in operator if case.names_company(s.text)), None)
     # a second turn he could finish was his chance; one cut off («звоню вам, чтобы…») or only checking the line
     # («Вы меня слышите?») was not
-    chance = next((s for s in operator[1:] if not s.cut_off and len(s.text.split()) >= INTRODUCTION_WORDS), None)
+    chance = next((s for s in operator[1:] if not s.cut_off and len(s.text.split()) >= INTRODUCTION_WORDS
+                   and not case.checks_line(s.text)), None)
     limit = min(intro.index if intro is not None else case.read.turn_count,
                 chance.index if chance is not None else case.read.turn_count)
     return any(s.index < limit and (s.event is not None or s.kind in {"refusal", "conflict", "opt_out"})
