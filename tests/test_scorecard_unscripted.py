@@ -648,3 +648,15 @@ def test_asking_whether_he_is_heard_is_no_chance_to_introduce_himself(content, n
              ("client", "hung_up")]
     card = scored(content, nlu, "retention_mnp", turns, "refused_to_talk", "Игорь Петрович")
     assert card.correct == "refused_to_talk" and "wrong_outcome" not in card.flags
+
+
+def test_the_operators_list_older_than_his_connection_confirms_he_has_it(content, nlu) -> None:
+    turns = [("operator", "Сергей Ильич, добрый вечер! Ростелеком, Дарья. Звоню вам как зрителю нашего ТВ: можно "
+                          "коротко про подписку?"),
+             ("client", "давайте"),
+             ("operator", "Подписка START: сериалы и новинки кино, 99 рублей в месяц."),
+             ("client", "так она у меня уже есть, в воскресенье сам подключил через приставку"),
+             ("operator", "Извините, Сергей Ильич, у меня список ещё до вашего подключения. Приятного просмотра!"),
+             ("client", "ничего, бывает")]
+    card = scored(content, nlu, "outbound_upsell", turns, "already_changed", "Сергей Ильич")
+    assert card.correct == "already_changed" and "wrong_outcome" not in card.flags
