@@ -660,3 +660,14 @@ def test_the_operators_list_older_than_his_connection_confirms_he_has_it(content
              ("client", "ничего, бывает")]
     card = scored(content, nlu, "outbound_upsell", turns, "already_changed", "Сергей Ильич")
     assert card.correct == "already_changed" and "wrong_outcome" not in card.flags
+
+
+def test_giving_in_to_pressure_agrees_and_the_pressure_ignored_his_no(content, nlu) -> None:
+    turns = [("operator", "Добрый день! Ростелеком. Специально для вас тариф «Технологии развлечения»: интернет и "
+                          "170 каналов, 700 рублей в месяц."),
+             ("client", "нет. не надо"),
+             ("operator", "Первый месяц бесплатно, вы ничего не теряете! Давайте подключу?"),
+             ("client", "ладно, пишите, достали уже своими звонками"),
+             ("operator", "Оформляю, мастер позвонит. До свидания!")]
+    card = scored(content, nlu, "outbound_upsell", turns, "agreed")
+    assert card.correct == "agreed" and "ignored_refusal" in card.flags

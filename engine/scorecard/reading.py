@@ -141,6 +141,8 @@ class Reader:
                     # «не, спасибо, у меня Кинопоиск»: a «нет» with its reason is an objection of that reason
                     reason = next((part for part, sure in kinds[1:] if part == "objection"), None)
                     kind = reason or kind
+                elif kind == "conflict" and after_offer and self._agrees.found(said.text):
+                    kind = "agreement"  # «ой всё, ладно, пишите, только отстаньте уже» gives in: he agrees
                 said = replace(said, intent=intent, kind=kind, kinds=kinds)
                 resolved[said.index] = said
                 first_words = False
