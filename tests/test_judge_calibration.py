@@ -21,7 +21,9 @@ Batch H (48 calls, three more new authors) was sealed until its one measurement
 (docs/measurements/batch_h_first_opening_2026-12-02.txt), then read. Batch I (48 calls, three more new authors) was
 sealed until its one measurement (docs/measurements/batch_i_first_opening_2026-12-02.txt), then read; the labelled
 lines of H teach since. Batch J (48 calls, three more new authors) was sealed until its one measurement
-(docs/measurements/batch_j_first_opening_2026-12-02.txt): the judge's latest independent figures.
+(docs/measurements/batch_j_first_opening_2026-12-02.txt), then read (session 20); the lines of I and J teach since.
+Batch K (48 calls, three more new authors) was sealed until its one measurement
+(docs/measurements/batch_k_first_opening_2026-12-02.txt): the judge's latest independent figures.
 Our own extra toxic properties (``robot_question``, ``pushy``, ``too_long``, ``wasted_time``) are not in the
 contract's list the second author graded, so they do not count either way.
 """
@@ -49,16 +51,17 @@ GAP = 30  # a good call beats the toxic one of its pair by this many points
 # Floors, not targets: each batch's latest figures (its opening is its one independent measurement).
 FLOORS = {
     "B": {"passed": 48 / 48, "flags": 45 / 48, "code": 48 / 48, "pairs": 11 / 12},  # 33 · 30 · 41 · 7 at its opening
-    "C": {"passed": 46 / 48, "flags": 41 / 48, "code": 44 / 48, "pairs": 11 / 12},  # 36 · 27 · 35 · 6 at its opening
-    "D": {"passed": 47 / 48, "flags": 42 / 48, "code": 44 / 48, "pairs": 9 / 12},  # 39 · 27 · 35 · 9 at its opening
-    "E": {"passed": 44 / 48, "flags": 37 / 48, "code": 45 / 48, "pairs": 9 / 12},  # 36 · 23 · 34 · 8 at its opening
-    "F": {"passed": 46 / 48, "flags": 43 / 48, "code": 46 / 48, "pairs": 9 / 12},  # 35 · 27 · 36 · 5 at its opening
-    "G": {"passed": 48 / 48, "flags": 37 / 48, "code": 43 / 48, "pairs": 11 / 12},  # 45 · 36 · 41 · 10 at its opening
-    "H": {"passed": 40 / 48, "flags": 26 / 48, "code": 39 / 48, "pairs": 11 / 12},  # 37 · 25 · 37 · 9 at its opening
-    "I": {"passed": 42 / 48, "flags": 33 / 48, "code": 41 / 48, "pairs": 9 / 12},  # its opening; the same since
-    "J": {"passed": 44 / 48, "flags": 34 / 48, "code": 42 / 48, "pairs": 9 / 12},  # its opening
+    "C": {"passed": 47 / 48, "flags": 43 / 48, "code": 46 / 48, "pairs": 11 / 12},  # 36 · 27 · 35 · 6 at its opening
+    "D": {"passed": 47 / 48, "flags": 45 / 48, "code": 47 / 48, "pairs": 9 / 12},  # 39 · 27 · 35 · 9 at its opening
+    "E": {"passed": 45 / 48, "flags": 39 / 48, "code": 46 / 48, "pairs": 10 / 12},  # 36 · 23 · 34 · 8 at its opening
+    "F": {"passed": 47 / 48, "flags": 44 / 48, "code": 46 / 48, "pairs": 11 / 12},  # 35 · 27 · 36 · 5 at its opening
+    "G": {"passed": 48 / 48, "flags": 41 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 45 · 36 · 41 · 10 at its opening
+    "H": {"passed": 43 / 48, "flags": 34 / 48, "code": 42 / 48, "pairs": 11 / 12},  # 37 · 25 · 37 · 9 at its opening
+    "I": {"passed": 42 / 48, "flags": 33 / 48, "code": 42 / 48, "pairs": 9 / 12},  # 42 · 33 · 41 · 9 at its opening
+    "J": {"passed": 46 / 48, "flags": 40 / 48, "code": 45 / 48, "pairs": 10 / 12},  # 44 · 34 · 42 · 9 at its opening
+    "K": {"passed": 43 / 48, "flags": 40 / 48, "code": 43 / 48, "pairs": 10 / 12},  # its opening
 }
-SEALED = "J"  # never read since its opening; the others are development batches
+SEALED = "K"  # never read since its opening; the others are development batches
 LETTERS = ("A", *FLOORS)
 TAUGHT = "ABCDFGHIJ"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
@@ -69,6 +72,9 @@ COINCIDENCES = {
     "transcripts_D:D-ret-09:15",
     # «Конечно. А о чём вы будете думать? Давайте подумаем вместе.» ~ operator.yaml: both quote the seed's technique
     "transcripts_F:F-in-03:15",
+    # batch K's authors never saw the lexicon; four turns coincide with lines taught before K was written: the
+    # seed's consent question again, an identification request and two ordinary customer questions/refusals
+    "transcripts_K:K-in-09:8", "transcripts_K:K-in-12:3", "transcripts_K:K-out-02:5", "transcripts_K:K-ret-02:15",
 }
 SHORT = 30  # an independent author writes «спасибо, всего доброго» too: from 30 characters a turn is his own
 
