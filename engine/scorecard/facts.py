@@ -17,7 +17,7 @@ from ..eligibility import Reason
 from ..understanding.names import name_forms
 from ..understanding.text import normalize_word
 from ..vocabulary import DECISIVE_KINDS, INTENT_KINDS, WORKED_KINDS
-from .reading import Block, Reader, Said
+from .reading import REFUSED, Block, Reader, Said
 
 if TYPE_CHECKING:
     from ..content.call_types import CallType
@@ -123,7 +123,7 @@ class Case:
 
     @property
     def refused(self) -> bool:
-        return self.final is not None and self.final.kind in {"refusal", "opt_out"}
+        return self.final is not None and self.final.kind in REFUSED
 
     @cached_property
     def call_to_action(self) -> Said | None:
