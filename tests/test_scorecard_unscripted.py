@@ -671,3 +671,44 @@ def test_giving_in_to_pressure_agrees_and_the_pressure_ignored_his_no(content, n
              ("operator", "Оформляю, мастер позвонит. До свидания!")]
     card = scored(content, nlu, "outbound_upsell", turns, "agreed")
     assert card.correct == "agreed" and "ignored_refusal" in card.flags
+
+
+def test_a_new_contact_number_for_notifications_is_no_move(content, nlu) -> None:
+    turns = [("operator", "Ростелеком, Алина, здравствуйте. Чем могу помочь?"),
+             ("client", "Добрый день, оповещения о балансе приходят на старый мобильный, как перевести на новый?"),
+             ("operator", "Конечно. Назовите, пожалуйста, номер договора."),
+             ("client", "770045612398"),
+             ("operator", "Готово, Тамара Ильинична, уведомления будут приходить на новый номер. А ещё для вас есть "
+                          "Ростелеком Книги: аудиокниги и электронные книги для всей семьи, 14 дней бесплатно, "
+                          "потом 229 рублей в месяц."),
+             ("client", "нет, не надо, спасибо"),
+             ("operator", "Хорошо, Тамара Ильинична. Всего доброго!")]
+    card = scored(content, nlu, "inbound_upsell", turns, "not_interested", "Тамара Ильинична")
+    assert "relocation" not in card.reasons and "offered_when_forbidden" not in card.flags
+    assert card.correct == "not_interested"
+
+
+def test_the_customer_saying_he_owes_forbids_the_offer(content, nlu) -> None:
+    turns = [("operator", "Андрей Семёнович, добрый день! Ростелеком, Ольга."),
+             ("client", "здравствуйте. я знаю, что у меня задолженность, в пятницу оплачу"),
+             ("operator", "Я по другому вопросу: вы у нас с интернетом, могу рассказать про антивирус для семьи?"),
+             ("client", "ну расскажите"),
+             ("operator", "Kaspersky для двух устройств: защита от вирусов и мошеннических сайтов, первый месяц "
+                          "бесплатно, потом 238 рублей в месяц. Подключаем?"),
+             ("client", "давайте"),
+             ("operator", "Подключила. Всего доброго, Андрей Семёнович!")]
+    card = scored(content, nlu, "outbound_upsell", turns, "agreed", "Андрей Семёнович")
+    assert "financial_block" in card.reasons and "offered_when_forbidden" in card.flags
+    assert card.correct == "not_offered"
+
+
+def test_seeing_the_subscription_work_confirms_he_has_it(content, nlu) -> None:
+    turns = [("operator", "Ольга Викторовна, здравствуйте! Ростелеком, Игорь. Вы смотрите наше ТВ — можно коротко "
+                          "про подписку на кино?"),
+             ("client", "ну давайте"),
+             ("operator", "Подписка viju+: фильмы и сериалы без рекламы, 14 дней бесплатно, потом 150 рублей в месяц."),
+             ("client", "она у меня есть, дочка на той неделе подключила"),
+             ("operator", "Сейчас посмотрю... Да, вижу, viju+ у вас работает. Хорошего просмотра, Ольга Викторовна!"),
+             ("client", "спасибо")]
+    card = scored(content, nlu, "outbound_upsell", turns, "already_changed", "Ольга Викторовна")
+    assert card.correct == "already_changed" and "wrong_outcome" not in card.flags

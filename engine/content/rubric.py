@@ -93,6 +93,8 @@ class Revealed(Authored):
     moves: list[Identifier] = Field(default_factory=list, description="Ходы оператора, которыми он сам это сообщает "
                                                                      "(«у вас минус на балансе»)")
     kinds: list[IntentKind] = Field(default_factory=list, description="Виды реплик клиента, которые это сообщают")
+    says: list[str] = Field(default_factory=list, description="Фразы клиента, которые это сообщают («у меня же минус "
+                                                              "на счету»)")
     min_confidence: float = Field(default=0.0, ge=0, le=1, description="Насколько уверенно должна быть понята "
                                                                        "реплика клиента, чтобы это открыть")
     clauses: bool = Field(default=True, description="Открывает ли это одна часть реплики («надоели! хочу "

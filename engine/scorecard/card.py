@@ -85,7 +85,8 @@ def score_dialogue(dialogue: ScoreInput, content: Content, nlu: Understanding, *
         if code is not None and code not in call_type.codes:
             raise ScoreInputError(f"unknown outcome {code!r}; use one of {', '.join(call_type.codes)}")
     companies = (*content.scorecard_settings.company_names, content.assistant.company)
-    unscripted = TranscriptJudge(revealed_reasons(read, rubric), call_type, rules, [s.text for s in read.offer_turns])
+    unscripted = TranscriptJudge(revealed_reasons(read, rubric, nlu.phrases), call_type, rules,
+                                 [s.text for s in read.offer_turns])
     case = Case(read, rubric, call_type, judge, client_name, chosen, nlu.phrases,
                 companies, unscripted, tuple(content.scorecard_settings.introduction_cues))
     return _Scoring(case, content, rubric, nlu, mark, today or dt.date.today()).run()
