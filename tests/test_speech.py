@@ -280,7 +280,10 @@ def _edit_products(dialogues: Path, edit) -> None:
     """Apply ``edit(product_mapping)`` to every product in every YAML file of the copied tree."""
     yaml = YAML(typ="rt")
     for path in sorted(dialogues.rglob("*.yaml")):
-        data = yaml.load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        if "products:" not in text:  # the lexicon's corpora are large, and hold none
+            continue
+        data = yaml.load(text)
         if isinstance(data, dict) and data.get("products"):
             for product in data["products"]:
                 edit(product)
