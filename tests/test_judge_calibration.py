@@ -59,11 +59,11 @@ FLOORS = {
     "H": {"passed": 43 / 48, "flags": 34 / 48, "code": 42 / 48, "pairs": 11 / 12},  # 37 · 25 · 37 · 9 at its opening
     "I": {"passed": 42 / 48, "flags": 33 / 48, "code": 42 / 48, "pairs": 9 / 12},  # 42 · 33 · 41 · 9 at its opening
     "J": {"passed": 46 / 48, "flags": 40 / 48, "code": 45 / 48, "pairs": 10 / 12},  # 44 · 34 · 42 · 9 at its opening
-    "K": {"passed": 43 / 48, "flags": 40 / 48, "code": 43 / 48, "pairs": 10 / 12},  # its opening
+    "K": {"passed": 45 / 48, "flags": 43 / 48, "code": 46 / 48, "pairs": 10 / 12},  # 43 · 40 · 43 · 10 at its opening
 }
-SEALED = "K"  # never read since its opening; the others are development batches
+SEALED = ""  # batch L is opened next, on the model of this commit; all of these are development batches
 LETTERS = ("A", *FLOORS)
-TAUGHT = "ABCDFGHIJ"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
+TAUGHT = "ABCDFGHIJK"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
 # Copies found at a batch's opening whose two sides were written apart: kept in sight, never tuned on.
 COINCIDENCES = {
@@ -72,9 +72,6 @@ COINCIDENCES = {
     "transcripts_D:D-ret-09:15",
     # «Конечно. А о чём вы будете думать? Давайте подумаем вместе.» ~ operator.yaml: both quote the seed's technique
     "transcripts_F:F-in-03:15",
-    # batch K's authors never saw the lexicon; four turns coincide with lines taught before K was written: the
-    # seed's consent question again, an identification request and two ordinary customer questions/refusals
-    "transcripts_K:K-in-09:8", "transcripts_K:K-in-12:3", "transcripts_K:K-out-02:5", "transcripts_K:K-ret-02:15",
 }
 SHORT = 30  # an independent author writes «спасибо, всего доброго» too: from 30 characters a turn is his own
 

@@ -7,6 +7,7 @@ import pytest
 
 from engine.scorecard import ScoreInput, Scorecard, score_dialogue
 from engine.understanding import Understanding
+from engine.understanding.client import ClientIntent
 
 
 @pytest.fixture(scope="module")
@@ -712,3 +713,41 @@ def test_seeing_the_subscription_work_confirms_he_has_it(content, nlu) -> None:
              ("client", "спасибо")]
     card = scored(content, nlu, "outbound_upsell", turns, "already_changed", "Ольга Викторовна")
     assert card.correct == "already_changed" and "wrong_outcome" not in card.flags
+
+
+class _UnsureYes:
+    """The understanding, except that it reads one turn as a guessed «да» (0.4) made of two sure objections, the
+    way a real reading of «да потом же забуду отключить… сто пятьдесят — не копейки» once came out."""
+
+    TURN = "Да потом ещё отключать не забыть. А сто пятьдесят в месяц мне много"
+    CLAUSES = ["Да потом ещё отключать не забыть", "А сто пятьдесят в месяц мне много"]
+
+    def __init__(self, nlu: Understanding):
+        self._nlu = nlu
+
+    def __getattr__(self, name: str):
+        return getattr(self._nlu, name)
+
+    def parts(self, text: str) -> list[str]:
+        return self.CLAUSES if text == self.TURN else self._nlu.parts(text)
+
+    def client_intent(self, text: str, context: str | None = None, call_type: str | None = None) -> ClientIntent:
+        if text == self.TURN:
+            return ClientIntent("agree", 0.4)
+        if text in self.CLAUSES:
+            return ClientIntent("objection_price", 0.97)
+        return self._nlu.client_intent(text, context, call_type)
+
+
+def test_an_unsure_yes_made_of_sure_objections_is_an_objection(content, nlu) -> None:
+    turns = [("operator", "Подписка viju+: фильмы и сериалы без рекламы, 14 дней бесплатно, потом 150 рублей в месяц. "
+                          "Подключаем?"),
+             ("client", "не, спасибо, у меня Кинопоиск"),
+             ("operator", "Понимаю. В viju+ есть сериалы, которых нет на Кинопоиске. Попробуйте две недели бесплатно!"),
+             ("client", _UnsureYes.TURN),
+             ("operator", "Это всего 5 рублей в день. Оформляю?"),
+             ("client", "Слушайте, я телевизор почти не смотрю, мне не надо"),
+             ("operator", "Так что же мешает решиться прямо сейчас? Давайте подключу, а там решите."),
+             ("client", "нет, всё, до свидания")]
+    card = scored(content, _UnsureYes(nlu), "inbound_upsell", turns, "not_interested")
+    assert "too_many_objections" in card.flags

@@ -28,13 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"client": 0.95, "operator": 0.92, "topic": 0.95}  # intent macro-F1, move micro-F1 (13), topic accuracy
 # F (0.929 · 0.901 · 0.953 at its opening), G (0.885 · 0.923 · 0.943) and H (0.919 · 0.930 · 0.911) were read, then
 # taught
-FLOORS = {
-    "K": {"client": 0.920, "operator": 0.936, "topic": 0.978},  # its opening
-}
+FLOORS: dict[str, dict[str, float]] = {}  # batch L is opened next, on the model of this commit
 SIZES = {"client": 300, "operator": 150, "topic": 150}  # the sizes of an independent set
 # The rows each figure was measured on: what is left when the rows that copy anything taught or held out are left
 # out (F: 78 of 365 customer lines — short «нет, спасибо»-like replies — so 287, below the 300).
-MEASURED_ON = {"K": {"client": 400, "operator": 266, "topic": 184}}
+MEASURED_ON: dict[str, dict[str, int]] = {}
 
 
 @pytest.mark.parametrize("letter", sorted(FLOORS))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ..vocabulary import DECISIVE_KINDS, HUNG_UP, WORKED_KINDS
 from .transcript import ScoreInput
 
+UNSURE = 0.5  # a reading of the whole turn below this is a guess; its sure clauses say more
 SETTLED_KINDS = DECISIVE_KINDS - {"objection"}  # answers that settle the offer; an objection still awaits its work
 AGREED_OR_DEFERRED = frozenset({"agreement", "hesitation"})
 REFUSED = frozenset({"refusal", "opt_out"})
@@ -137,8 +138,9 @@ class Reader:
                         parts = (nlu.client_intent(clause, None, call_type) for clause in clauses)
                         kinds += tuple((nlu.intent_kind(part.intent), part.confidence) for part in parts
                                        if part.confidence >= self.rubric.clause_confidence)
-                if kind == "refusal":
-                    # «не, спасибо, у меня Кинопоиск»: a «нет» with its reason is an objection of that reason
+                if kind == "refusal" or kind == "agreement" and kinds[0][1] < UNSURE:
+                    # «не, спасибо, у меня Кинопоиск»: a «нет» with its reason is an objection of that reason; so is
+                    # an unsure «да» («да потом же забуду отключить… сто пятьдесят — не копейки»)
                     reason = next((part for part, sure in kinds[1:] if part == "objection"), None)
                     kind = reason or kind
                 elif kind == "conflict" and after_offer and self._agrees.found(said.text):
