@@ -60,8 +60,9 @@ FLOORS = {
     "I": {"passed": 42 / 48, "flags": 33 / 48, "code": 42 / 48, "pairs": 9 / 12},  # 42 · 33 · 41 · 9 at its opening
     "J": {"passed": 46 / 48, "flags": 40 / 48, "code": 45 / 48, "pairs": 10 / 12},  # 44 · 34 · 42 · 9 at its opening
     "K": {"passed": 45 / 48, "flags": 43 / 48, "code": 46 / 48, "pairs": 10 / 12},  # 43 · 40 · 43 · 10 at its opening
+    "L": {"passed": 47 / 48, "flags": 34 / 48, "code": 43 / 48, "pairs": 9 / 12},  # its opening
 }
-SEALED = ""  # batch L is opened next, on the model of this commit; all of these are development batches
+SEALED = "L"  # never read since its opening; the others are development batches
 LETTERS = ("A", *FLOORS)
 TAUGHT = "ABCDFGHIJK"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
@@ -72,6 +73,10 @@ COINCIDENCES = {
     "transcripts_D:D-ret-09:15",
     # «Конечно. А о чём вы будете думать? Давайте подумаем вместе.» ~ operator.yaml: both quote the seed's technique
     "transcripts_F:F-in-03:15",
+    # batch L's authors never saw the lexicon; two turns coincide with lines taught before L was written, both the
+    # seeds' words: seed 001's «Разрешите уточнить, кто в основном пользуется Интернетом у Вас в семье?» and the
+    # consent question again
+    "transcripts_L:L-in-13:7", "transcripts_L:L-ret-02:17",
 }
 SHORT = 30  # an independent author writes «спасибо, всего доброго» too: from 30 characters a turn is his own
 
