@@ -751,3 +751,31 @@ def test_an_unsure_yes_made_of_sure_objections_is_an_objection(content, nlu) -> 
              ("client", "нет, всё, до свидания")]
     card = scored(content, _UnsureYes(nlu), "inbound_upsell", turns, "not_interested")
     assert "too_many_objections" in card.flags
+
+
+def test_a_port_the_operator_sees_finished_yesterday_is_blocked(content, nlu) -> None:
+    turns = [("operator", "Виктор Павлович, здравствуйте! Билайн, Дарина, звоню по заявлению на перенос номера."),
+             ("client", "а что случилось?"),
+             ("operator", "Минуту, проверю. Да, перенос завершён вчера, извините за беспокойство."),
+             ("client", "ничего"),
+             ("operator", "Всего доброго, Виктор Павлович!")]
+    card = scored(content, nlu, "retention_mnp", turns, "blocked", "Виктор Павлович")
+    assert card.correct == "blocked" and "wrong_outcome" not in card.flags
+
+
+def test_a_deadline_found_passed_when_cancelling_is_blocked(content, nlu) -> None:
+    turns = [("operator", "Нина Сергеевна, добрый день! Билайн, Олег, звоню по вашему заявлению на перенос номера."),
+             ("client", "да, слушаю"),
+             ("operator", "Для проверки назовите, пожалуйста, ФИО и паспорт."),
+             ("client", "Зуева Нина Сергеевна, 4603 552211"),
+             ("operator", "Спасибо, всё верно. Нина Сергеевна, почему решили уйти?"),
+             ("client", "дорого у вас, у дочки дешевле"),
+             ("operator", "Понимаю. Могу дать скидку 30 % на 12 месяцев, будете платить меньше. Остаётесь — отменяем "
+                          "заявление на перенос, вы согласны?"),
+             ("client", "ну давайте, согласна"),
+             ("operator", "Нина Сергеевна, система не даёт отменить: срок отмены заявления уже истёк, номер "
+                          "перейдёт. Через 60 дней вы сможете вернуться к нам на специальных условиях, сообщить вам?"),
+             ("client", "сообщите"),
+             ("operator", "Обязательно. Всего доброго, Нина Сергеевна!")]
+    card = scored(content, nlu, "retention_mnp", turns, "blocked", "Нина Сергеевна")
+    assert card.correct == "blocked" and "wrong_outcome" not in card.flags

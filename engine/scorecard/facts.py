@@ -223,12 +223,12 @@ class Case:
 
     def situation(self, flag: str) -> bool:
         """The scenario's circumstance; without one, what the customer said (the intent of the same name) or the
-        operator confirmed before any offer («да, вижу, перенос уже завершён»)."""
+        operator confirmed («да, вижу, перенос уже завершён»; «срок отмены уже прошёл», found when cancelling)."""
         if self.scenario is not None:
             return bool(self.scenario.situation.get(flag))
         confirms = self._confirms_situation.get(flag)
         return self.heard(flag) or confirms is not None and any(
-            confirms.found(s.text) for s in self.read.operator if s.index < self.read.offer_index)
+            confirms.found(s.text) for s in self.read.operator)
 
     def offer_expected(self) -> bool:
         """The offer should have been made: the rules allow it (the scenario's, or what the call revealed)."""
