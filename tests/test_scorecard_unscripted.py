@@ -779,3 +779,34 @@ def test_a_deadline_found_passed_when_cancelling_is_blocked(content, nlu) -> Non
              ("operator", "Обязательно. Всего доброго, Нина Сергеевна!")]
     card = scored(content, nlu, "retention_mnp", turns, "blocked", "Нина Сергеевна")
     assert card.correct == "blocked" and "wrong_outcome" not in card.flags
+
+
+def test_a_promise_to_cancel_left_on_an_answering_machine_cancels_nothing(content, nlu) -> None:
+    turns = [("client", "Здравствуйте, вы позвонили Анне. Оставьте сообщение после сигнала."),
+             ("operator", "Анна Викторовна, добрый день, Билайн, оператор Павел. Перезвоните нам, пожалуйста, на "
+                          "0611 — и я сразу отменю заявление на перенос номера. Всего доброго!")]
+    card = scored(content, nlu, "retention_mnp", turns, "blocked", "Анна Викторовна")
+    assert "cancelled_without_consent" not in card.flags and card.correct == "blocked"
+
+
+def test_yesterdays_note_that_he_stays_means_he_was_already_retained(content, nlu) -> None:
+    turns = [("operator", "Пётр Ильич, здравствуйте! Билайн, Алла, звоню по заявлению на перенос номера."),
+             ("client", "так я ж с вашими вчера разговаривал"),
+             ("operator", "Назовите, пожалуйста, ФИО и паспорт для проверки."),
+             ("client", "Громов Пётр Ильич, 4512 778899"),
+             ("operator", "Спасибо. Да, вижу вчерашнюю отметку коллеги: вы остаётесь, скидка подключена. Извините за "
+                          "беспокойство, всего доброго, Пётр Ильич!"),
+             ("client", "до свидания")]
+    card = scored(content, nlu, "retention_mnp", turns, "blocked", "Пётр Ильич")
+    assert card.correct == "blocked" and "wrong_outcome" not in card.flags
+
+
+def test_a_happy_journey_takes_leave(content, nlu) -> None:
+    turns = [("operator", "Олег Дмитриевич, добрый день! Билайн, Вера, звоню по заявлению на перенос номера."),
+             ("client", "я за рулём, неудобно сейчас"),
+             ("operator", "Понимаю. Когда вам удобно, чтобы я перезвонила?"),
+             ("client", "завтра утром"),
+             ("operator", "Хорошо, наберу завтра утром. Счастливого пути, Олег Дмитриевич!"),
+             ("client", "ага")]
+    card = scored(content, nlu, "retention_mnp", turns, "will_not_stay", "Олег Дмитриевич")
+    assert "no_farewell" not in card.flags
