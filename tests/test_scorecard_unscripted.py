@@ -810,3 +810,18 @@ def test_a_happy_journey_takes_leave(content, nlu) -> None:
              ("client", "ага")]
     card = scored(content, nlu, "retention_mnp", turns, "will_not_stay", "Олег Дмитриевич")
     assert "no_farewell" not in card.flags
+
+
+def test_yes_to_an_sms_with_the_terms_after_i_will_think_is_no_yes(content, nlu) -> None:
+    turns = [("operator", "Добрый день, Игорь Васильевич! Ростелеком, Светлана. Вы у нас с интернетом — можно коротко "
+                          "про защиту от вирусов?"),
+             ("client", "ну давайте"),
+             ("operator", "Kaspersky для двух устройств: защита от вирусов и мошенников, первый месяц бесплатно, "
+                          "потом 238 рублей в месяц."),
+             ("client", "надо с женой посоветоваться, она у нас за компьютером"),
+             ("operator", "Понимаю вас, такие вещи решают вместе. Отмечу, что вы думаете, и пришлю условия в смс. "
+                          "Хорошо?"),
+             ("client", "да, присылайте"),
+             ("operator", "Договорились, Игорь Васильевич. Всего доброго!")]
+    card = scored(content, nlu, "outbound_upsell", turns, "thinking", "Игорь Васильевич")
+    assert card.correct == "thinking" and "wrong_outcome" not in card.flags

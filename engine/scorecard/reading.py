@@ -18,6 +18,7 @@ UNSURE = 0.5  # a reading of the whole turn below this is a guess; its sure clau
 SETTLED_KINDS = DECISIVE_KINDS - {"objection"}  # answers that settle the offer; an objection still awaits its work
 AGREED_OR_DEFERRED = frozenset({"agreement", "hesitation"})
 REFUSED = frozenset({"refusal", "opt_out"})
+DEFERRED = frozenset({"hesitation"})
 
 if TYPE_CHECKING:
     from ..content.rubric import Rubric
@@ -196,10 +197,11 @@ class Reader:
         # «угу» to «заявление остаётся в силе, всего доброго» takes leave
         if said.kind == "agreement" and asked & self.role("farewells") and not asked & self.role("decision_prompts"):
             return False
-        # «хорошо, учту» to «понял вас, не настаиваю; надумаете — закажите в приложении» after his «нет»: he takes
-        # note, he does not change his mind
+        # «хорошо, учту» to «понял вас, не настаиваю; надумаете — закажите в приложении» after his «нет», «да,
+        # присылайте» to «отмечу, что вы думаете, и пришлю условия смс» after his «посоветуюсь»: he takes note, he
+        # does not change his mind
         if said.kind == "agreement" and asked & self.role("accepts") and not asked & self.role("decision_prompts") \
-                and self._decided_before(said, REFUSED):
+                and self._decided_before(said, REFUSED | DEFERRED):
             return False
         # «можно» to «проинформировать вас об условиях возврата?», «записываю» to a Flash note: he consents to be
         # told, he does not decide to stay
