@@ -715,18 +715,22 @@ def test_seeing_the_subscription_work_confirms_he_has_it(content, nlu) -> None:
     assert card.correct == "already_changed" and "wrong_outcome" not in card.flags
 
 
-class _UnsureYes:
-    """The understanding, except that it reads one turn as a guessed «да» (0.4) made of two sure objections, the
-    way a real reading of «да потом же забуду отключить… сто пятьдесят — не копейки» once came out."""
-
-    TURN = "Да потом ещё отключать не забыть. А сто пятьдесят в месяц мне много"
-    CLAUSES = ["Да потом ещё отключать не забыть", "А сто пятьдесят в месяц мне много"]
+class _Misread:
+    """The understanding, except for one turn that it reads as a real reading once came out."""
 
     def __init__(self, nlu: Understanding):
         self._nlu = nlu
 
     def __getattr__(self, name: str):
         return getattr(self._nlu, name)
+
+
+class _UnsureYes(_Misread):
+    """One turn read as a guessed «да» (0.4) made of two sure objections, the way «да потом же забуду отключить…
+    сто пятьдесят — не копейки» once was."""
+
+    TURN = "Да потом ещё отключать не забыть. А сто пятьдесят в месяц мне много"
+    CLAUSES = ["Да потом ещё отключать не забыть", "А сто пятьдесят в месяц мне много"]
 
     def parts(self, text: str) -> list[str]:
         return self.CLAUSES if text == self.TURN else self._nlu.parts(text)
@@ -825,3 +829,30 @@ def test_yes_to_an_sms_with_the_terms_after_i_will_think_is_no_yes(content, nlu)
              ("operator", "Договорились, Игорь Васильевич. Всего доброго!")]
     card = scored(content, nlu, "outbound_upsell", turns, "thinking", "Игорь Васильевич")
     assert card.correct == "thinking" and "wrong_outcome" not in card.flags
+
+
+class _DoubtfulNo(_Misread):
+    """One question read as a «нет» of 0.78, the way «ну… а это правда первые две недели ничего не стоит?» once
+    was."""
+
+    TURN = "ну... а правда, что первый месяц ничего платить не надо?"
+
+    def parts(self, text: str) -> list[str]:
+        return [text] if text == self.TURN else self._nlu.parts(text)
+
+    def client_intent(self, text: str, context: str | None = None, call_type: str | None = None) -> ClientIntent:
+        return ClientIntent("decline", 0.78) if text == self.TURN else self._nlu.client_intent(text, context, call_type)
+
+
+def test_a_question_read_as_an_unsure_no_is_no_refusal_to_respect(content, nlu) -> None:
+    turns = [("operator", "Галина Петровна, добрый день! Ростелеком, Ирина. Вы у нас с интернетом — можно коротко про "
+                          "антивирус?"),
+             ("client", "ну говорите"),
+             ("operator", "Kaspersky на два устройства: защита от вирусов и мошеннических сайтов, первый месяц "
+                          "бесплатно, потом 238 рублей в месяц. Подключаем?"),
+             ("client", _DoubtfulNo.TURN),
+             ("operator", "Да, первый месяц бесплатно, отключить можно в любой момент. Оформляю?"),
+             ("client", "ну давайте"),
+             ("operator", "Подключила, Галина Петровна. Всего доброго!")]
+    card = scored(content, _DoubtfulNo(nlu), "outbound_upsell", turns, "agreed", "Галина Петровна")
+    assert "ignored_refusal" not in card.flags

@@ -10,6 +10,9 @@ from .facts import Case
 
 if TYPE_CHECKING:
     from ..content.rubric import FlagSpec
+    from .reading import Said
+
+QUESTION_REFUSAL_CONFIDENCE = 0.9
 
 
 def said(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
@@ -39,7 +42,7 @@ def ignored_refusal(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
                 push = selling_turn(case, read.reply(said_), "pushes")
             if push is not None:
                 return [Finding(push, said_)]
-        elif said_.kind == "refusal" and said_.kinds[0][1] >= spec.refusal_confidence and read.after_offer(said_) \
+        elif said_.kind == "refusal" and said_.kinds[0][1] >= _clear(said_, spec) and read.after_offer(said_) \
                 and read.is_decisive(said_):
             # selling in any later reply ignores it, not only in the next one («а вы подумайте…» first)
             replies = (read.reply(s) for s in read.saids if s.role == "client" and s.index >= said_.index)
@@ -47,6 +50,12 @@ def ignored_refusal(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
             if push is not None:
                 return [Finding(push, said_)]
     return []
+
+
+def _clear(said: Said, spec: FlagSpec) -> float:
+    """How surely a «нет» must be read to be a clear one: a question («ну… а это правда бесплатно?») only refuses
+    when read surely."""
+    return QUESTION_REFUSAL_CONFIDENCE if said.text.rstrip().endswith("?") else spec.refusal_confidence
 
 
 def pushy(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
