@@ -390,3 +390,9 @@ def test_a_move_is_not_read_in_a_sentence_where_one_of_its_unless_with_moves_is(
     reader = OperatorReader(head, moves, 0.5, logits, lambda _: frozenset(), lambda _: nothing, lambda _: None)
     assert reader.read("Прошло меньше 60 дней, так что заявление будет отменено.", None).tags == {"regulator"}
     assert reader.read("Прошло меньше 60 дней. Я его сейчас отменю.", None).tags == {"regulator", "cancel_request"}
+
+
+def test_hurry_up_is_a_cliche_but_you_will_have_time_is_not(nlu: Understanding) -> None:
+    """«Успейте» presses (DOMAIN.md's clichés); «успеете оценить» only says the free month is long enough."""
+    assert "cliche" in nlu.operator_moves("Успейте подключить до конца недели!").tags
+    assert "cliche" not in nlu.operator_moves("Первый месяц бесплатно — успеете всё оценить.").tags
