@@ -62,7 +62,7 @@ FLOORS = {
     "K": {"passed": 45 / 48, "flags": 44 / 48, "code": 46 / 48, "pairs": 10 / 12},  # 43 · 40 · 43 · 10 at its opening
     # L-ret-09 now reads «вижу вчерашнюю отметку» as retained (code and flags his), and passes where he fails it for
     # a goodbye the operator skipped before the customer hung up (excusing a goodbye only when cut off cost C, E, I)
-    "L": {"passed": 46 / 48, "flags": 41 / 48, "code": 47 / 48, "pairs": 9 / 12},  # 47 · 34 · 43 · 9 at its opening
+    "L": {"passed": 46 / 48, "flags": 42 / 48, "code": 47 / 48, "pairs": 9 / 12},  # 47 · 34 · 43 · 9 at its opening
 }
 SEALED = ""  # L was read after its opening; batch M lies sealed (tests/data/second_author/sealed); all are development
 LETTERS = ("A", *FLOORS)

@@ -856,3 +856,34 @@ def test_a_question_read_as_an_unsure_no_is_no_refusal_to_respect(content, nlu) 
              ("operator", "Подключила, Галина Петровна. Всего доброго!")]
     card = scored(content, _DoubtfulNo(nlu), "outbound_upsell", turns, "agreed", "Галина Петровна")
     assert "ignored_refusal" not in card.flags
+
+
+class _NoInParts(_Misread):
+    """A «нет» read unsurely as a whole (0.62) but surely in its first clause, the way «нет, девушка. не надо мне
+    никакого интернета, я расторгнуть хочу» once was."""
+
+    TURN = "нет, спасибо. мне это не нужно, я вообще отключаться собираюсь"
+    CLAUSES = ["нет, спасибо", "мне это не нужно, я вообще отключаться собираюсь"]
+
+    def parts(self, text: str) -> list[str]:
+        return self.CLAUSES if text == self.TURN else self._nlu.parts(text)
+
+    def client_intent(self, text: str, context: str | None = None, call_type: str | None = None) -> ClientIntent:
+        if text == self.TURN:
+            return ClientIntent("decline", 0.62)
+        if text in self.CLAUSES:
+            return ClientIntent("decline" if text == self.CLAUSES[0] else "churn", 1.0)
+        return self._nlu.client_intent(text, context, call_type)
+
+
+def test_a_no_sure_in_one_clause_is_a_clear_no(content, nlu) -> None:
+    turns = [("operator", "Ростелеком, Дарья, здравствуйте."),
+             ("client", "у меня вопрос по счёту"),
+             ("operator", "Проверила, Семён Аркадьевич, счёт верный. Кстати, для вас подписка viju+: фильмы без "
+                          "рекламы, 14 дней бесплатно, потом 150 рублей в месяц."),
+             ("client", _NoInParts.TURN),
+             ("operator", "Да вы попробуйте, две недели бесплатно, там новинки каждую неделю! Подключаю?"),
+             ("client", "нет"),
+             ("operator", "Хорошо. Всего доброго, Семён Аркадьевич!")]
+    card = scored(content, _NoInParts(nlu), "inbound_upsell", turns, "not_interested", "Семён Аркадьевич")
+    assert "ignored_refusal" in card.flags

@@ -42,7 +42,8 @@ def ignored_refusal(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
                 push = selling_turn(case, read.reply(said_), "pushes")
             if push is not None:
                 return [Finding(push, said_)]
-        elif said_.kind == "refusal" and said_.kinds[0][1] >= _clear(said_, spec) and read.after_offer(said_) \
+        elif said_.kind == "refusal" and max(sure for kind, sure in said_.kinds if kind == "refusal") \
+                >= _clear(said_, spec) and read.after_offer(said_) \
                 and read.is_decisive(said_):
             # selling in any later reply ignores it, not only in the next one («а вы подумайте…» first)
             replies = (read.reply(s) for s in read.saids if s.role == "client" and s.index >= said_.index)
@@ -53,8 +54,8 @@ def ignored_refusal(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
 
 
 def _clear(said: Said, spec: FlagSpec) -> float:
-    """How surely a «нет» must be read to be a clear one: a question («ну… а это правда бесплатно?») only refuses
-    when read surely."""
+    """How surely a «нет» (the turn, or one of its clauses: «нет, девушка. не надо мне…, я расторгнуть хочу») must be
+    read to be a clear one: a question («ну… а это правда бесплатно?») only refuses when read surely."""
     return QUESTION_REFUSAL_CONFIDENCE if said.text.rstrip().endswith("?") else spec.refusal_confidence
 
 
