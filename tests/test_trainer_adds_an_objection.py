@@ -16,6 +16,8 @@ from engine.score_cli import parse_input
 from engine.scorecard import score_dialogue
 from engine.understanding import Understanding, run_classify
 
+pytestmark = pytest.mark.xdist_group("trainer_objection")  # one worker trains the trainer's model once
+
 TRUST_LEXICON = """\
 intents:
   objection_trust:

@@ -3,7 +3,9 @@ no Python, and the model trained from it is cached and the same however often it
 from __future__ import annotations
 
 import shutil
+import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -108,6 +110,28 @@ def test_the_trained_model_is_cached(monkeypatch: pytest.MonkeyPatch) -> None:
     assert again is not nlu
     text = "ну не знаю, дороговато, надо с женой посоветоваться"
     assert again.client_intent(text) == nlu.client_intent(text)
+
+
+def test_processes_that_start_together_train_once(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Several workers starting after a content change: the first trains, the others wait and read its file."""
+    lexicon, _ = load_lexicon(DIALOGUES)
+    assert lexicon is not None
+    nlu = Understanding.load(DIALOGUES)  # trained and cached: its arrays stand in for a training
+    with np.load(model.cache_path(lexicon), allow_pickle=False) as stored:
+        trained = dict(stored)
+    calls: list[int] = []
+
+    def slow_training(*_: object) -> dict[str, np.ndarray]:
+        calls.append(1)
+        time.sleep(0.3)  # the others arrive while it trains
+        return trained
+
+    monkeypatch.setattr(model, "CACHE_DIR", tmp_path)
+    monkeypatch.setattr(model, "_train", slow_training)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        models = list(pool.map(lambda _: model.load_model(lexicon, nlu._analyze, nlu._phrases_of), range(3)))
+    assert len(calls) == 1
+    assert all(np.array_equal(m.idf, models[0].idf) for m in models)
 
 
 def _a_few_of_each(examples: tuple[Taught, ...], each: int = 5) -> tuple[Taught, ...]:

@@ -6,11 +6,13 @@ file (and never imports scikit-learn). The cache holds plain arrays (``allow_pic
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -100,16 +102,41 @@ def cache_path(lexicon: Lexicon) -> Path:
 
 
 def load_model(lexicon: Lexicon, analyze: Analyze, phrases: PhraseFeatures) -> Model:
-    """The trained model of ``lexicon``: read from the cache, or trained and cached."""
+    """The trained model of ``lexicon``: read from the cache, or trained and cached. Processes that start together
+    after a change (several workers, test workers) train it once: the others wait for the first and read its file."""
     path = cache_path(lexicon)
+    model = _cached(path, lexicon.language.signals)
+    if model is not None:
+        return model
+    with _training_lock():
+        model = _cached(path, lexicon.language.signals)
+        if model is not None:
+            return model
+        arrays = _train(lexicon, analyze, phrases)
+        _store(path, arrays)
+    return _from_arrays(arrays, lexicon.language.signals)
+
+
+def _cached(path: Path, signals: Signals) -> Model | None:
     try:
         with np.load(path, allow_pickle=False) as stored:
-            return _from_arrays(dict(stored), lexicon.language.signals)
+            return _from_arrays(dict(stored), signals)
     except (OSError, KeyError, ValueError):
-        pass
-    arrays = _train(lexicon, analyze, phrases)
-    _store(path, arrays)
-    return _from_arrays(arrays, lexicon.language.signals)
+        return None
+
+
+@contextmanager
+def _training_lock() -> Iterator[None]:
+    """One training at a time per cache; without a writable cache, no waiting (each process trains for itself)."""
+    try:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        lock = open(CACHE_DIR / "training.lock", "a")
+    except OSError:
+        yield
+        return
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def _store(path: Path, arrays: dict[str, np.ndarray]) -> None:
