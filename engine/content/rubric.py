@@ -82,6 +82,8 @@ class FlagSpec(RubricItem):
     refusal_confidence: float = Field(default=0.0, ge=0, le=1, description="Правило ignored_refusal: насколько "
                                       "уверенно должен быть понят отказ от предложения — продавливать нельзя ясный "
                                       "отказ, а «хм, а жена номер менять не станет» ещё не он")
+    question_refusal_confidence: float = Field(default=0.9, ge=0, le=1, description="Правило ignored_refusal: то "
+                                               "же для отказа в форме вопроса («ну… а это правда бесплатно?»)")
     opt_out_before_offer: bool = Field(default=True, description="Правило ignored_refusal: отказ от рекламы до "
                                                                  "предложения — уже отказ от него (в удержании «ваши "
                                                                  "звонки с рекламой» — причина ухода, на неё отвечают)")

@@ -12,8 +12,6 @@ if TYPE_CHECKING:
     from ..content.rubric import FlagSpec
     from .reading import Said
 
-QUESTION_REFUSAL_CONFIDENCE = 0.9
-
 
 def said(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
     """Every turn of the window with one of the moves (a cliché, a robot-like question…)."""
@@ -56,7 +54,9 @@ def ignored_refusal(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
 def _clear(said: Said, spec: FlagSpec) -> float:
     """How surely a «нет» (the turn, or one of its clauses: «нет, девушка. не надо мне…, я расторгнуть хочу») must be
     read to be a clear one: a question («ну… а это правда бесплатно?») only refuses when read surely."""
-    return QUESTION_REFUSAL_CONFIDENCE if said.text.rstrip().endswith("?") else spec.refusal_confidence
+    if said.text.rstrip().endswith("?"):
+        return max(spec.question_refusal_confidence, spec.refusal_confidence)
+    return spec.refusal_confidence
 
 
 def pushy(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
