@@ -23,6 +23,8 @@ from engine.understanding import Understanding
 from tests.nlu_data import (KINDS, SECOND_AUTHOR, Row, batch, copies, evaluate, holdout, independent, kind_of,
                             read_rows, repeats, rows_of, taught)
 
+pytestmark = pytest.mark.xdist_group("sealed_batch")  # one worker finds the batch's copies once (_copied)
+
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"client": 0.95, "operator": 0.92, "topic": 0.95}  # intent macro-F1, move micro-F1 (13), topic accuracy
 FLOORS = {
