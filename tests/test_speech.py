@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from engine.content import loader
 from engine.content.loader import Content, load_content
-from engine.content.speech import Person
+from engine.content.speech import Person, Speech
+from engine.content.yaml_source import ContentError
 
 TODAY = dt.date(2026, 11, 16)  # November: 30 days, 15 of them left including today
 FIRST_OF_MONTH = dt.date(2026, 11, 1)
@@ -340,3 +342,28 @@ def test_no_catalog_figure_is_typed_into_any_speech_module(content, content_copy
             assert not re.search(rf"(?<!\d){before.trial_days} д", everything), pid
         if before.instalment_months:
             assert "11 месяцев" in offer, pid
+
+
+def test_a_clean_speech_check_is_remembered_until_a_byte_changes(content_copy, tmp_path, monkeypatch) -> None:
+    """A start-up with the content and code of a passed check skips rendering every module again; any edit checks
+    again, and a broken template is still reported at its line."""
+    monkeypatch.setattr(loader, "SPEECH_CHECKS_DIR", tmp_path / "checks")
+    dialogues, scripts = content_copy / "dialogues", content_copy / "scripts_ru"
+    checked: list[Path] = []
+    check = Speech.check
+
+    def counted(self, *args, **kwargs):
+        checked.append(self.root)
+        return check(self, *args, **kwargs)
+
+    monkeypatch.setattr(Speech, "check", counted)
+    load_content(dialogues, scripts)
+    loader._load_content.cache_clear()
+    load_content(dialogues, scripts)
+    assert len(checked) == 1
+    module = scripts / "offers" / "guarantee_plus.j2"
+    module.write_text(module.read_text(encoding="utf-8") + "\n{{ product.no_such_field }}\n", encoding="utf-8")
+    with pytest.raises(ContentError) as failed:
+        load_content(dialogues, scripts)
+    assert len(checked) == 2
+    assert any(p.file.endswith("offers/guarantee_plus.j2") for p in failed.value.problems)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +32,7 @@ from .yaml_source import ContentError, Problem, YamlDocument, load_yaml
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DIALOGUES = PROJECT_ROOT / "dialogues"
 DEFAULT_SCRIPTS = PROJECT_ROOT / "scripts_ru"
+SPEECH_CHECKS_DIR = PROJECT_ROOT / "var" / "cache" / "speech_checks"
 SAMPLE_DATE = dt.date(2026, 11, 16)
 
 
@@ -263,6 +266,38 @@ def load_content(dialogues: Path = DEFAULT_DIALOGUES, scripts: Path = DEFAULT_SC
     return _load_content(dialogues, scripts, files_signature(dialogues), files_signature(scripts))
 
 
+def _speech_problems(speech: Speech, samples: Callable[[str], list[dict[str, Any]]], dialogues: Path,
+                     scripts: Path) -> list[Problem]:
+    """Rendering every module with every product it can meet takes a second of each start-up; the same content with
+    the same code passes again, so a clean check is remembered by the digest of both (a failed one never is)."""
+    passed = SPEECH_CHECKS_DIR / f"{_content_digest(dialogues, scripts)}.ok"
+    if passed.is_file():
+        return []
+    problems = speech.check(samples, _display(scripts))
+    if not problems:
+        try:
+            passed.parent.mkdir(parents=True, exist_ok=True)
+            passed.touch()
+            for old in sorted(passed.parent.glob("*.ok"), key=lambda p: p.stat().st_mtime_ns, reverse=True)[8:]:
+                old.unlink()
+        except OSError:
+            pass  # a place that cannot be written only means checking again next time
+    return problems
+
+
+def _content_digest(*folders: Path) -> str:
+    """Every byte of the content folders and of the code that reads and renders them."""
+    digest = hashlib.sha256()
+    code = [*sorted(Path(__file__).resolve().parent.glob("*.py")), PROJECT_ROOT / "engine" / "russian.py"]
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(path.read_bytes())
+    for path in code:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
 @lru_cache(maxsize=4)
 def _load_content(dialogues: Path, scripts: Path, *signatures: tuple[tuple[str, int, int], ...]) -> Content:
     problems: list[Problem] = []
@@ -293,10 +328,9 @@ def _load_content(dialogues: Path, scripts: Path, *signatures: tuple[tuple[str, 
     problems.extend(check_self_service(merged, speech))
     meeting = products_meeting(merged)
     every = sample_contexts(merged["products"])
-    problems.extend(speech.check(
-        lambda name: sample_contexts({pid: merged["products"][pid] for pid in sorted(meeting[name])
-                                      if pid in merged["products"]}) if name in meeting else every,
-        _display(scripts)))
+    problems.extend(_speech_problems(speech, lambda name: sample_contexts(
+        {pid: merged["products"][pid] for pid in sorted(meeting[name]) if pid in merged["products"]})
+        if name in meeting else every, dialogues, scripts))
     if problems:
         raise ContentError(problems)
     return Content(dialogues=dialogues, scripts=scripts, speech=speech, **merged)
