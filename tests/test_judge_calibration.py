@@ -63,8 +63,9 @@ FLOORS = {
     # L-ret-09 now reads «вижу вчерашнюю отметку» as retained (code and flags his), and passes where he fails it for
     # a goodbye the operator skipped before the customer hung up (excusing a goodbye only when cut off cost C, E, I)
     "L": {"passed": 46 / 48, "flags": 42 / 48, "code": 47 / 48, "pairs": 9 / 12},  # 47 · 34 · 43 · 9 at its opening
+    "M": {"passed": 45 / 48, "flags": 39 / 48, "code": 42 / 48, "pairs": 11 / 12},  # its opening
 }
-SEALED = ""  # L was read after its opening; batch M lies sealed (tests/data/second_author/sealed); all are development
+SEALED = "M"  # never read since its opening; the others are development batches
 LETTERS = ("A", *FLOORS)
 TAUGHT = "ABCDFGHIJK"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
