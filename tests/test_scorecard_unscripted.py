@@ -887,3 +887,35 @@ def test_a_no_sure_in_one_clause_is_a_clear_no(content, nlu) -> None:
              ("operator", "Хорошо. Всего доброго, Семён Аркадьевич!")]
     card = scored(content, _NoInParts(nlu), "inbound_upsell", turns, "not_interested", "Семён Аркадьевич")
     assert "ignored_refusal" in card.flags
+
+
+class _NoButLater(_Misread):
+    """A turn read as a «нет» (0.88) whose last clause is surely «надо подумать», the way «да мать у меня упёртая…
+    надо сперва с ней поговорить» once was."""
+
+    TURN = "да жена у меня против будет, скажет — опять деньги тратишь. надо сначала с ней обсудить"
+    CLAUSES = ["да жена у меня против будет, скажет — опять деньги тратишь", "надо сначала с ней обсудить"]
+
+    def parts(self, text: str) -> list[str]:
+        return self.CLAUSES if text == self.TURN else self._nlu.parts(text)
+
+    def client_intent(self, text: str, context: str | None = None, call_type: str | None = None) -> ClientIntent:
+        if text == self.TURN:
+            return ClientIntent("decline", 0.88)
+        if text == self.CLAUSES[1]:
+            return ClientIntent("think", 0.99)
+        return self._nlu.client_intent(text, context, call_type)
+
+
+def test_a_no_that_ends_in_i_will_talk_it_over_is_a_deferral(content, nlu) -> None:
+    turns = [("operator", "Ростелеком, Ирина, здравствуйте."),
+             ("client", "у меня пульт не переключает каналы"),
+             ("operator", "Замените батарейки и нажмите кнопку TV. Заработало?"),
+             ("client", "да, заработало"),
+             ("operator", "Рада помочь, Пётр Иванович! Раз вы смотрите наше ТВ, есть подписка viju+: фильмы без "
+                          "рекламы, 14 дней бесплатно, потом 150 рублей в месяц."),
+             ("client", _NoButLater.TURN),
+             ("operator", "Конечно, это правильно — решать вместе. Отмечу, что вы думаете. Всего доброго, Пётр "
+                          "Иванович!")]
+    card = scored(content, _NoButLater(nlu), "inbound_upsell", turns, "thinking", "Пётр Иванович")
+    assert card.correct == "thinking" and "wrong_outcome" not in card.flags

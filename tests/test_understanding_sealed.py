@@ -2,16 +2,17 @@
 
 Batches B, C and D were each sealed until one measurement (docs/measurements/batch_{b,c,d}_first_opening_*.txt:
 intents 0.762 · 0.888 · 0.912, moves 0.845 · 0.874 · 0.886, topics 0.890 · 0.917 · 0.927), then read while developing;
-so were F (0.929 · 0.901 · 0.953), G (0.885 · 0.923 · 0.943), H (0.919 · 0.930 · 0.911), I (0.933 · 0.903 · 0.944),
-J (0.931 · 0.909 · 0.984) and K (0.921 · 0.937 · 0.978; docs/measurements/batch_*_first_opening_2026-12-02.txt). The
+so were F (0.929 · 0.901 · 0.953), G (0.885 · 0.923 · 0.943), H (0.919 · 0.930 · 0.911), I (0.933 · 0.903 · 0.944), J
+(0.931 · 0.909 · 0.984) and K (0.921 · 0.937 · 0.978; docs/measurements/batch_*_first_opening_2026-12-02.txt). The
 labelled lines of A–D and F–K teach the understanding (dialogues/lexicon/labelled_*.yaml, a corpus of lines labelled
 by other annotators); their files left tests/data. Batches L and M, each by seven more new authors who saw neither the
 lexicon nor any earlier batch, were sealed until their one measurement
 (docs/measurements/batch_{l,m}_first_opening_2026-12-02.txt): the independent figures of the issue's note. L's misses
-have been read since (development); M was opened on the model tuned on L and has not been read. Both run on every
-test run: the understanding may not get worse on them. Rows of a batch that happen to copy a taught example (the
-corpus included), a held-out row or a row of an earlier batch are left out (their line numbers are printed). Run with
--s for the per-label report (precision, recall, F1).
+have been read since (development); M was opened on the model tuned on L, and only its calls (not these lines) have
+been read since; batch N lies sealed (tests/data/second_author/sealed). Both run on every test run: the understanding
+may not get worse on them. Rows of a batch that happen to copy a taught example (the corpus included), a held-out row
+or a row of an earlier batch are left out (their line numbers are printed). Run with -s for the per-label report
+(precision, recall, F1).
 """
 from __future__ import annotations
 

@@ -140,9 +140,10 @@ class Reader:
                         kinds += tuple((nlu.intent_kind(part.intent), part.confidence) for part in parts
                                        if part.confidence >= self.rubric.clause_confidence)
                 if kind == "refusal" or kind == "agreement" and kinds[0][1] < UNSURE:
-                    # «не, спасибо, у меня Кинопоиск»: a «нет» with its reason is an objection of that reason; so is
-                    # an unsure «да» («да потом же забуду отключить… сто пятьдесят — не копейки»)
-                    reason = next((part for part, sure in kinds[1:] if part == "objection"), None)
+                    # «не, спасибо, у меня Кинопоиск»: a «нет» with its reason is an objection of that reason, and
+                    # «…ещё скажет, что шпионю. надо сперва с ней поговорить» a deferral; so is an unsure «да» («да
+                    # потом же забуду отключить… сто пятьдесят — не копейки»)
+                    reason = next((part for part, sure in kinds[1:] if part in WORKED_KINDS), None)
                     kind = reason or kind
                 elif kind == "conflict" and after_offer and self._agrees.found(said.text):
                     kind = "agreement"  # «ой всё, ладно, пишите, только отстаньте уже» gives in: he agrees
