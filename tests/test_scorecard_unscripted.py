@@ -716,31 +716,29 @@ def test_seeing_the_subscription_work_confirms_he_has_it(content, nlu) -> None:
 
 
 class _Misread:
-    """The understanding, except for one turn that it reads as a real reading once came out."""
+    """The understanding, except for one turn: cut into ``clauses`` and read as ``readings`` say (text → intent), the
+    way a real reading of a batch's line once came out — the rule under test, not the model of the day."""
 
-    def __init__(self, nlu: Understanding):
-        self._nlu = nlu
+    def __init__(self, nlu: Understanding, turn: str, clauses: list[str], readings: dict[str, ClientIntent]):
+        self._nlu, self.turn, self._clauses, self._readings = nlu, turn, clauses, readings
 
     def __getattr__(self, name: str):
         return getattr(self._nlu, name)
 
-
-class _UnsureYes(_Misread):
-    """One turn read as a guessed «да» (0.4) made of two sure objections, the way «да потом же забуду отключить…
-    сто пятьдесят — не копейки» once was."""
-
-    TURN = "Да потом ещё отключать не забыть. А сто пятьдесят в месяц мне много"
-    CLAUSES = ["Да потом ещё отключать не забыть", "А сто пятьдесят в месяц мне много"]
-
     def parts(self, text: str) -> list[str]:
-        return self.CLAUSES if text == self.TURN else self._nlu.parts(text)
+        return self._clauses if text == self.turn else self._nlu.parts(text)
 
     def client_intent(self, text: str, context: str | None = None, call_type: str | None = None) -> ClientIntent:
-        if text == self.TURN:
-            return ClientIntent("agree", 0.4)
-        if text in self.CLAUSES:
-            return ClientIntent("objection_price", 0.97)
-        return self._nlu.client_intent(text, context, call_type)
+        return self._readings.get(text) or self._nlu.client_intent(text, context, call_type)
+
+
+def _unsure_yes(nlu: Understanding) -> _Misread:
+    """A guessed «да» (0.4) made of two sure objections, as «да потом же забуду отключить… сто пятьдесят — не
+    копейки» once was."""
+    turn, clauses = ("Да потом ещё отключать не забыть. А сто пятьдесят в месяц мне много",
+                     ["Да потом ещё отключать не забыть", "А сто пятьдесят в месяц мне много"])
+    return _Misread(nlu, turn, clauses, {turn: ClientIntent("agree", 0.4),
+                                        **{c: ClientIntent("objection_price", 0.97) for c in clauses}})
 
 
 def test_an_unsure_yes_made_of_sure_objections_is_an_objection(content, nlu) -> None:
@@ -748,12 +746,12 @@ def test_an_unsure_yes_made_of_sure_objections_is_an_objection(content, nlu) -> 
                           "Подключаем?"),
              ("client", "не, спасибо, у меня Кинопоиск"),
              ("operator", "Понимаю. В viju+ есть сериалы, которых нет на Кинопоиске. Попробуйте две недели бесплатно!"),
-             ("client", _UnsureYes.TURN),
+             ("client", _unsure_yes(nlu).turn),
              ("operator", "Это всего 5 рублей в день. Оформляю?"),
              ("client", "Слушайте, я телевизор почти не смотрю, мне не надо"),
              ("operator", "Так что же мешает решиться прямо сейчас? Давайте подключу, а там решите."),
              ("client", "нет, всё, до свидания")]
-    card = scored(content, _UnsureYes(nlu), "inbound_upsell", turns, "not_interested")
+    card = scored(content, _unsure_yes(nlu), "inbound_upsell", turns, "not_interested")
     assert "too_many_objections" in card.flags
 
 
@@ -831,17 +829,10 @@ def test_yes_to_an_sms_with_the_terms_after_i_will_think_is_no_yes(content, nlu)
     assert card.correct == "thinking" and "wrong_outcome" not in card.flags
 
 
-class _DoubtfulNo(_Misread):
-    """One question read as a «нет» of 0.78, the way «ну… а это правда первые две недели ничего не стоит?» once
-    was."""
-
-    TURN = "ну... а правда, что первый месяц ничего платить не надо?"
-
-    def parts(self, text: str) -> list[str]:
-        return [text] if text == self.TURN else self._nlu.parts(text)
-
-    def client_intent(self, text: str, context: str | None = None, call_type: str | None = None) -> ClientIntent:
-        return ClientIntent("decline", 0.78) if text == self.TURN else self._nlu.client_intent(text, context, call_type)
+def _doubtful_no(nlu: Understanding) -> _Misread:
+    """A question read as a «нет» of 0.78, as «ну… а это правда первые две недели ничего не стоит?» once was."""
+    turn = "ну... а правда, что первый месяц ничего платить не надо?"
+    return _Misread(nlu, turn, [turn], {turn: ClientIntent("decline", 0.78)})
 
 
 def test_a_question_read_as_an_unsure_no_is_no_refusal_to_respect(content, nlu) -> None:
@@ -850,30 +841,21 @@ def test_a_question_read_as_an_unsure_no_is_no_refusal_to_respect(content, nlu) 
              ("client", "ну говорите"),
              ("operator", "Kaspersky на два устройства: защита от вирусов и мошеннических сайтов, первый месяц "
                           "бесплатно, потом 238 рублей в месяц. Подключаем?"),
-             ("client", _DoubtfulNo.TURN),
+             ("client", _doubtful_no(nlu).turn),
              ("operator", "Да, первый месяц бесплатно, отключить можно в любой момент. Оформляю?"),
              ("client", "ну давайте"),
              ("operator", "Подключила, Галина Петровна. Всего доброго!")]
-    card = scored(content, _DoubtfulNo(nlu), "outbound_upsell", turns, "agreed", "Галина Петровна")
+    card = scored(content, _doubtful_no(nlu), "outbound_upsell", turns, "agreed", "Галина Петровна")
     assert "ignored_refusal" not in card.flags
 
 
-class _NoInParts(_Misread):
-    """A «нет» read unsurely as a whole (0.62) but surely in its first clause, the way «нет, девушка. не надо мне
-    никакого интернета, я расторгнуть хочу» once was."""
-
-    TURN = "нет, спасибо. мне это не нужно, я вообще отключаться собираюсь"
-    CLAUSES = ["нет, спасибо", "мне это не нужно, я вообще отключаться собираюсь"]
-
-    def parts(self, text: str) -> list[str]:
-        return self.CLAUSES if text == self.TURN else self._nlu.parts(text)
-
-    def client_intent(self, text: str, context: str | None = None, call_type: str | None = None) -> ClientIntent:
-        if text == self.TURN:
-            return ClientIntent("decline", 0.62)
-        if text in self.CLAUSES:
-            return ClientIntent("decline" if text == self.CLAUSES[0] else "churn", 1.0)
-        return self._nlu.client_intent(text, context, call_type)
+def _no_in_parts(nlu: Understanding) -> _Misread:
+    """A «нет» read unsurely as a whole (0.62) but surely in its first clause, as «нет, девушка. не надо мне никакого
+    интернета, я расторгнуть хочу» once was."""
+    turn, clauses = ("нет, спасибо. мне это не нужно, я вообще отключаться собираюсь",
+                     ["нет, спасибо", "мне это не нужно, я вообще отключаться собираюсь"])
+    return _Misread(nlu, turn, clauses, {turn: ClientIntent("decline", 0.62), clauses[0]: ClientIntent("decline", 1.0),
+                                        clauses[1]: ClientIntent("churn", 1.0)})
 
 
 def test_a_no_sure_in_one_clause_is_a_clear_no(content, nlu) -> None:
@@ -881,30 +863,20 @@ def test_a_no_sure_in_one_clause_is_a_clear_no(content, nlu) -> None:
              ("client", "у меня вопрос по счёту"),
              ("operator", "Проверила, Семён Аркадьевич, счёт верный. Кстати, для вас подписка viju+: фильмы без "
                           "рекламы, 14 дней бесплатно, потом 150 рублей в месяц."),
-             ("client", _NoInParts.TURN),
+             ("client", _no_in_parts(nlu).turn),
              ("operator", "Да вы попробуйте, две недели бесплатно, там новинки каждую неделю! Подключаю?"),
              ("client", "нет"),
              ("operator", "Хорошо. Всего доброго, Семён Аркадьевич!")]
-    card = scored(content, _NoInParts(nlu), "inbound_upsell", turns, "not_interested", "Семён Аркадьевич")
+    card = scored(content, _no_in_parts(nlu), "inbound_upsell", turns, "not_interested", "Семён Аркадьевич")
     assert "ignored_refusal" in card.flags
 
 
-class _NoButLater(_Misread):
-    """A turn read as a «нет» (0.88) whose last clause is surely «надо подумать», the way «да мать у меня упёртая…
-    надо сперва с ней поговорить» once was."""
-
-    TURN = "да жена у меня против будет, скажет — опять деньги тратишь. надо сначала с ней обсудить"
-    CLAUSES = ["да жена у меня против будет, скажет — опять деньги тратишь", "надо сначала с ней обсудить"]
-
-    def parts(self, text: str) -> list[str]:
-        return self.CLAUSES if text == self.TURN else self._nlu.parts(text)
-
-    def client_intent(self, text: str, context: str | None = None, call_type: str | None = None) -> ClientIntent:
-        if text == self.TURN:
-            return ClientIntent("decline", 0.88)
-        if text == self.CLAUSES[1]:
-            return ClientIntent("think", 0.99)
-        return self._nlu.client_intent(text, context, call_type)
+def _no_but_later(nlu: Understanding) -> _Misread:
+    """A «нет» (0.88) whose last clause surely defers, as «да мать у меня упёртая… надо сперва с ней поговорить» once
+    was."""
+    turn, clauses = ("да жена у меня против будет, скажет — опять деньги тратишь. надо сначала с ней обсудить",
+                     ["да жена у меня против будет, скажет — опять деньги тратишь", "надо сначала с ней обсудить"])
+    return _Misread(nlu, turn, clauses, {turn: ClientIntent("decline", 0.88), clauses[1]: ClientIntent("think", 0.99)})
 
 
 def test_a_no_that_ends_in_i_will_talk_it_over_is_a_deferral(content, nlu) -> None:
@@ -914,8 +886,8 @@ def test_a_no_that_ends_in_i_will_talk_it_over_is_a_deferral(content, nlu) -> No
              ("client", "да, заработало"),
              ("operator", "Рада помочь, Пётр Иванович! Раз вы смотрите наше ТВ, есть подписка viju+: фильмы без "
                           "рекламы, 14 дней бесплатно, потом 150 рублей в месяц."),
-             ("client", _NoButLater.TURN),
+             ("client", _no_but_later(nlu).turn),
              ("operator", "Конечно, это правильно — решать вместе. Отмечу, что вы думаете. Всего доброго, Пётр "
                           "Иванович!")]
-    card = scored(content, _NoButLater(nlu), "inbound_upsell", turns, "thinking", "Пётр Иванович")
+    card = scored(content, _no_but_later(nlu), "inbound_upsell", turns, "thinking", "Пётр Иванович")
     assert card.correct == "thinking" and "wrong_outcome" not in card.flags
