@@ -891,3 +891,14 @@ def test_a_no_that_ends_in_i_will_talk_it_over_is_a_deferral(content, nlu) -> No
                           "Иванович!")]
     card = scored(content, _no_but_later(nlu), "inbound_upsell", turns, "thinking", "Пётр Иванович")
     assert card.correct == "thinking" and "wrong_outcome" not in card.flags
+
+
+def test_an_outbound_offer_after_he_says_his_ticket_is_still_open_is_forbidden(content, nlu) -> None:
+    turns = [("operator", "Анатолий Петрович, добрый день! Ростелеком, Марина. Звоню вам как абоненту нашего ТВ."),
+             ("client", "ну здравствуйте. у меня каналы третий день через раз показывают, я заявку оставлял — и ничего"),
+             ("operator", "Понимаю. А пока могу предложить подписку START: сериалы и кино, 99 рублей в месяц."),
+             ("client", "нет"),
+             ("operator", "Хорошо. Всего доброго, Анатолий Петрович!")]
+    card = scored(content, nlu, "outbound_upsell", turns, "not_interested", "Анатолий Петрович")
+    assert "unresolved_issue" in card.reasons and "offered_when_forbidden" in card.flags
+    assert card.correct == "not_offered"
