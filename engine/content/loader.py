@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..file_cache import keep_newest, write_whole
 from ..understanding.lexicon import LEXICON_DIR, files_signature
 from .base import Authored
 from .bundle import SECTION_KEYS, ContentFile
@@ -33,6 +34,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DIALOGUES = PROJECT_ROOT / "dialogues"
 DEFAULT_SCRIPTS = PROJECT_ROOT / "scripts_ru"
 SPEECH_CHECKS_DIR = PROJECT_ROOT / "var" / "cache" / "speech_checks"
+SPEECH_CHECKS_KEPT = 8  # passed checks of the most recent content versions remembered
 SAMPLE_DATE = dt.date(2026, 11, 16)
 
 
@@ -276,10 +278,8 @@ def _speech_problems(speech: Speech, samples: Callable[[str], list[dict[str, Any
     problems = speech.check(samples, _display(scripts))
     if not problems:
         try:
-            passed.parent.mkdir(parents=True, exist_ok=True)
-            passed.touch()
-            for old in sorted(passed.parent.glob("*.ok"), key=lambda p: p.stat().st_mtime_ns, reverse=True)[8:]:
-                old.unlink()
+            write_whole(passed, b"")
+            keep_newest(SPEECH_CHECKS_DIR, "*.ok", SPEECH_CHECKS_KEPT)
         except OSError:
             pass  # a place that cannot be written only means checking again next time
     return problems

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
-import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +22,7 @@ from ruamel.yaml.composer import MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
+from ..file_cache import keep_newest, write_whole
 from ..limits import MAX_YAML_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES
 
 PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}"
@@ -187,15 +186,8 @@ def _parsed_cache(text: str) -> Path:
 def _keep(path: Path, document: YamlDocument) -> None:
     """Written whole or not at all; data marshal cannot hold (a date) or a read-only place means parsing again."""
     try:
-        packed = marshal.dumps((document.data, document.lines))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(handle, "wb") as file:
-            file.write(packed)
-        os.replace(temporary, path)
-        kept = sorted(path.parent.glob("*.marshal"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-        for old in kept[PARSED_CACHE_FILES:]:
-            old.unlink(missing_ok=True)
+        write_whole(path, marshal.dumps((document.data, document.lines)))
+        keep_newest(path.parent, "*.marshal", PARSED_CACHE_FILES)
     except (OSError, ValueError):
         pass
 

@@ -40,9 +40,7 @@ def ignored_refusal(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
                 push = selling_turn(case, read.reply(said_), "pushes")
             if push is not None:
                 return [Finding(push, said_)]
-        elif said_.kind == "refusal" and max(sure for kind, sure in said_.kinds if kind == "refusal") \
-                >= _clear(said_, spec) and read.after_offer(said_) \
-                and read.is_decisive(said_):
+        elif said_.kind == "refusal" and _clear(said_, spec) and read.after_offer(said_) and read.is_decisive(said_):
             # selling in any later reply ignores it, not only in the next one («а вы подумайте…» first)
             replies = (read.reply(s) for s in read.saids if s.role == "client" and s.index >= said_.index)
             push = next((turn for turn in (selling_turn(case, block, "pushes") for block in replies) if turn), None)
@@ -51,12 +49,13 @@ def ignored_refusal(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
     return []
 
 
-def _clear(said: Said, spec: FlagSpec) -> float:
-    """How surely a «нет» (the turn, or one of its clauses: «нет, девушка. не надо мне…, я расторгнуть хочу») must be
-    read to be a clear one: a question («ну… а это правда бесплатно?») only refuses when read surely."""
+def _clear(said: Said, spec: FlagSpec) -> bool:
+    """Whether a «нет» is a clear one: the turn or one of its clauses («нет, девушка. не надо мне…, я расторгнуть
+    хочу») read surely enough — a question («ну… а это правда бесплатно?») only when read surely."""
+    sure = max(confidence for kind, confidence in said.kinds if kind == "refusal")
     if said.text.rstrip().endswith("?"):
-        return max(spec.question_refusal_confidence, spec.refusal_confidence)
-    return spec.refusal_confidence
+        return sure >= max(spec.question_refusal_confidence, spec.refusal_confidence)
+    return sure >= spec.refusal_confidence
 
 
 def pushy(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:

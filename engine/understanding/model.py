@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import os
-import tempfile
+import io
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..file_cache import keep_newest, write_whole
 from .features import CHARS, SIGNALS, message_features, token_features, feature_keys
 from .lexicon import INTENTS, LABEL_SECTIONS, MOVES, Lexicon, Signals, Taught
 from .text import Utterance
@@ -141,14 +141,11 @@ def _training_lock() -> Iterator[None]:
 
 def _store(path: Path, arrays: dict[str, np.ndarray]) -> None:
     """Written whole or not at all; a read-only place only means training again next time."""
+    packed = io.BytesIO()
+    np.savez(packed, **arrays)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(handle, "wb") as file:
-            np.savez(file, **arrays)
-        os.replace(temporary, path)
-        for old in sorted(path.parent.glob("*.npz"), key=lambda p: p.stat().st_mtime_ns, reverse=True)[KEEP_FILES:]:
-            old.unlink()
+        write_whole(path, packed.getvalue())
+        keep_newest(path.parent, "*.npz", KEEP_FILES)
     except OSError:
         pass
 
