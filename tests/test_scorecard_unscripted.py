@@ -902,3 +902,20 @@ def test_an_outbound_offer_after_he_says_his_ticket_is_still_open_is_forbidden(c
     card = scored(content, nlu, "outbound_upsell", turns, "not_interested", "Анатолий Петрович")
     assert "unresolved_issue" in card.reasons and "offered_when_forbidden" in card.flags
     assert card.correct == "not_offered"
+
+
+def test_a_son_who_answers_his_fathers_number_cannot_keep_it(content, nlu) -> None:
+    """Five second authors (G, H, I, K, M): whoever answers instead of the one asked for («Не, я Дима, сын», «номер
+    её, но пользуюсь я», «это рабочий телефон») is not the decision maker; his «давайте» retains nobody."""
+    for answer in ("Не, я Дима, сын. Но пользуюсь им я. А что хотели?", "Номер её, но пользуюсь я. А чего хотели?",
+                   "это вообще папин номер, я просто с ним хожу", "это рабочий телефон вообще-то. а в чём дело?"):
+        turns = [("operator", "Здравствуйте, Геннадий Петрович? Билайн, Кирилл, звоню насчёт переноса номера."),
+                 ("client", answer),
+                 ("operator", "Понял. Почему решили уходить в МегаФон?"),
+                 ("client", "интернета мало, к двадцатому всё заканчивается"),
+                 ("operator", "Подключу пакет 50 гигабайт без доплаты и скидку 20 процентов на год. Оставляем номер?"),
+                 ("client", "ну давайте, отменяйте"),
+                 ("operator", "Всё, заявление отменил. Всего доброго!")]
+        card = scored(content, nlu, "retention_mnp", turns, "will_stay", "Геннадий Петрович")
+        assert card.correct == "will_not_stay", answer
+        assert {"cancelled_without_consent", "wrong_outcome"} <= set(card.flags), answer
