@@ -919,3 +919,27 @@ def test_a_son_who_answers_his_fathers_number_cannot_keep_it(content, nlu) -> No
         card = scored(content, nlu, "retention_mnp", turns, "will_stay", "Геннадий Петрович")
         assert card.correct == "will_not_stay", answer
         assert {"cancelled_without_consent", "wrong_outcome"} <= set(card.flags), answer
+
+
+def test_bad_coverage_after_the_offer_is_one_more_reason_not_to_stay(content, nlu) -> None:
+    """Retention (L, D, E): after the offer, «и связь у вас через раз ловит» is a reason not to stay — an objection
+    to work — so pushing on after it as the third works beyond the limit."""
+    turns = [("operator", "Здравствуйте, Лариса Геннадьевна, Билайн, оператор Кирилл. Звоню по заявлению на перенос."),
+             ("client", "ну говорите"),
+             ("operator", "Подтвердите, пожалуйста, ФИО и серию и номер паспорта."),
+             ("client", "Кравец Лариса Геннадьевна, 4511 608392"),
+             ("operator", "Спасибо, всё верно. Почему решили уходить?"),
+             ("client", "дорого у вас, полторы тысячи в месяц"),
+             ("operator", "Могу дать скидку 10 % на 12 месяцев."),
+             ("client", "десять процентов? это ж смешно, всё равно дорого"),
+             ("operator", "Тогда скидка 25 % на год — будет 1125 рублей в месяц."),
+             ("client", "у других вдвое дешевле выходит"),
+             ("operator", "Хорошо, 50 % на 12 месяцев, 750 рублей в месяц."),
+             ("client", "да и связь у меня в квартире через раз ловит, на балкон выхожу звонить"),
+             ("operator", "Добавлю ещё пакет 20 гигабайт без доплаты. Оставляем номер?"),
+             ("client", "ладно, отменяйте"),
+             ("operator", "Значит, отменяю заявление на перенос, вы согласны?"),
+             ("client", "да, согласна"),
+             ("operator", "Готово, скидка подключена. Всего доброго!")]
+    card = scored(content, nlu, "retention_mnp", turns, "will_stay", "Лариса Геннадьевна")
+    assert "too_many_objections" in card.flags and card.correct == "will_stay"

@@ -40,7 +40,8 @@ RUNS = {
     "outbound_viju_agrees": ("agreed", {"robot_question", "cliche", "no_name", "check:permission"}),
     "outbound_antivirus_refuses_permission": ("not_interested", {"ignored_refusal"}),
     "outbound_guarantee_busy_thinks": ("thinking", {"robot_question", "cliche", "no_name", "check:permission"}),
-    "outbound_speaker_mini_two_objections": ("agreed", {"check:vzor", "cliche", "ignored_refusal"}),
+    # the bad run pushes past an objection left unanswered («Вы не ответили… по-прежнему смущает»), not past a «нет»
+    "outbound_speaker_mini_two_objections": ("agreed", {"check:vzor", "cliche"}),
     "outbound_who_calls_has_it": ("already_changed", {"offered_when_forbidden", "wrong_outcome"}),
     "outbound_books_declines": ("not_interested", {"ignored_refusal"}),
     "retention_price_stays": ("will_stay", {"no_identification", "cancelled_without_consent"}),
