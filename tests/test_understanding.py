@@ -365,6 +365,10 @@ def test_a_sentence_that_names_nothing_to_offer_is_no_offer(nlu, text: str) -> N
     ("о, у нас мошенники каждый день звонят. давайте", "agree"),
     ("дорого, конечно, но давайте", "agree"),
     ("звучит интересно, но я подумаю", "think"),
+    # a last «ладно?» asks for approval (D's calls): the decision is the clause before it
+    ("ой, сын у меня этим занимается, я у него спрошу сначала, хорошо?", "think"),
+    ("надо с мужем обсудить, договорились?", "think"),
+    ("звонят, конечно, часто. ну хорошо, подключайте, ладно", "agree"),
 ])
 def test_after_an_offer_the_last_clause_decides(nlu, text: str, intent: str) -> None:
     """The lexicon's offer context reads a reply's decision at its end (client.contexts.offer.last_clause)."""
@@ -396,3 +400,13 @@ def test_hurry_up_is_a_cliche_but_you_will_have_time_is_not(nlu: Understanding) 
     """«Успейте» presses (DOMAIN.md's clichés); «успеете оценить» only says the free month is long enough."""
     assert "cliche" in nlu.operator_moves("Успейте подключить до конца недели!").tags
     assert "cliche" not in nlu.operator_moves("Первый месяц бесплатно — успеете всё оценить.").tags
+
+
+def test_a_booked_visit_is_a_ticket_and_asking_if_its_time_suits_is_no_cliche(nlu: Understanding) -> None:
+    """L's calls: «Оформляю мастера на завтра» leaves the issue to a technician (an offer after it is forbidden);
+    «Вам удобно?» about the visit's time is no «Вам удобно разговаривать?»."""
+    assert "states_ticket" in nlu.operator_moves("Ну тогда оформляю мастера на пятницу, с 9 до 13.").tags
+    booked = nlu.operator_moves("Роутер не включается, значит, нужен ремонт. Оформляю выезд техника на послезавтра, "
+                                "первая половина дня. Вам удобно?").tags
+    assert "states_ticket" in booked and "cliche" not in booked
+    assert "cliche" in nlu.operator_moves("Добрый день, это Ростелеком. Вам удобно сейчас разговаривать?").tags

@@ -30,9 +30,12 @@ class ClientReader:
         self.read = lru_cache(maxsize=8192)(self._read)
         self.intents = lru_cache(maxsize=64)(self._intents_of)
 
-    def _decision(self, parts: list[str], rule: LastClause, call_type: str | None) -> ClientIntent | None:
+    def _decision(self, parts: list[str], rule: LastClause, call_type: str | None, asked: bool) -> ClientIntent | None:
         """The last clause that decides, past the trailing clauses that only ask along (read from the end, only as far
-        as needed); None when it does not, or when the message is one clause."""
+        as needed; a last «…, ладно?» asks for approval, it does not agree); None when it does not, or when the
+        message is one clause."""
+        if asked and len(parts) > 1 and parts[-1].lower() in rule.tag_questions:
+            parts = parts[:-1]
         if len(parts) < 2:
             return None
         for position in range(len(parts) - 1, -1, -1):
@@ -53,7 +56,7 @@ class ClientReader:
             return ClientIntent(self._settings.fallback, 0.0)
         rule = self._settings.contexts.get(context or "")
         if rule is not None and rule.last_clause is not None:
-            decision = self._decision(self._parts(text), rule.last_clause, call_type)
+            decision = self._decision(self._parts(text), rule.last_clause, call_type, text.rstrip().endswith("?"))
             if decision is not None:
                 return ClientIntent(rule.remap.get(decision.intent, decision.intent), decision.confidence)
         logits = self._logits(text).copy()

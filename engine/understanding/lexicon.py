@@ -156,6 +156,8 @@ class LastClause(Authored):
     min_confidence: Annotated[float, Field(ge=0, le=1)] = 0.6
     # trailing clauses that only ask along («давайте. А мастер когда придёт?»): the decision is the clause before
     after: list[Identifier] = []
+    # a last word that asks for approval with a question mark («…я с сыном посоветуюсь, ладно?») decides nothing
+    tag_questions: list[str] = []
 
 
 class ContextRule(Authored):
