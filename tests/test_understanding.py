@@ -366,7 +366,8 @@ def test_a_sentence_that_names_nothing_to_offer_is_no_offer(nlu, text: str) -> N
     ("дорого, конечно, но давайте", "agree"),
     ("звучит интересно, но я подумаю", "think"),
     # a last «ладно?» asks for approval (D's calls): the decision is the clause before it
-    ("ой, сын у меня этим занимается, я у него спрошу сначала, хорошо?", "think"),
+    ("Да звонят, почти каждый день, надоели уже... слушайте, у меня зять в этом понимает, я с ним сначала "
+     "поговорю, ладно?", "think"),
     ("надо с мужем обсудить, договорились?", "think"),
     ("звонят, конечно, часто. ну хорошо, подключайте, ладно", "agree"),
 ])
@@ -410,3 +411,20 @@ def test_a_booked_visit_is_a_ticket_and_asking_if_its_time_suits_is_no_cliche(nl
                                 "первая половина дня. Вам удобно?").tags
     assert "states_ticket" in booked and "cliche" not in booked
     assert "cliche" in nlu.operator_moves("Добрый день, это Ростелеком. Вам удобно сейчас разговаривать?").tags
+
+
+def test_her_is_not_no(nlu: Understanding) -> None:
+    """«неё» is «нее» once «ё» is read as «е»: it is the pronoun, not the slang «нее» for «нет» (I's calls: «ключи у
+    неё есть» read as a refusal)."""
+    no = nlu.phrases(("нет",))
+    assert not no.found("ключи у неё есть") and not no.found("у нее своя симка")
+    assert no.found("неа, не надо") and no.found("неееет")
+
+
+def test_the_regulators_sixty_days_are_no_winback(nlu: Understanding) -> None:
+    """E's calls: «следующий перенос возможен только через 60 дней» states the regulator's rule, it offers nothing."""
+    rule = nlu.operator_moves("Предупрежу: вы пришли к нам из МегаФона месяц назад, а по правилам регулятора "
+                              "следующий перенос номера возможен только через 60 дней после предыдущего.").tags
+    assert "regulator" in rule and not rule & {"winback", "offer"}
+    assert "winback" in nlu.operator_moves("Через 60 дней после перехода вы сможете вернуться к нам на особых "
+                                           "условиях — можно вам о них сообщить?").tags

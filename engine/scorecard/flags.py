@@ -40,7 +40,8 @@ def ignored_refusal(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
                 push = selling_turn(case, read.reply(said_), "pushes")
             if push is not None:
                 return [Finding(push, said_)]
-        elif said_.kind == "refusal" and _clear(said_, spec) and read.after_offer(said_) and read.is_decisive(said_):
+        elif said_.kind == "refusal" and _clear(said_, spec, tools) and read.after_offer(said_) \
+                and read.is_decisive(said_):
             # selling in any later reply ignores it, not only in the next one («а вы подумайте…» first)
             replies = (read.reply(s) for s in read.saids if s.role == "client" and s.index >= said_.index)
             push = next((turn for turn in (selling_turn(case, block, "pushes") for block in replies) if turn), None)
@@ -49,9 +50,12 @@ def ignored_refusal(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
     return []
 
 
-def _clear(said: Said, spec: FlagSpec) -> bool:
-    """Whether a «нет» is a clear one: the turn or one of its clauses («нет, девушка. не надо мне…, я расторгнуть
-    хочу») read surely enough — a question («ну… а это правда бесплатно?») only when read surely."""
+def _clear(said: Said, spec: FlagSpec, tools: Tools) -> bool:
+    """Whether a «нет» is a clear one: it says no in words (the item's phrases: «спокойнее, да. но у меня соседка
+    заглядывает» is an objection however it reads), and the turn or one of its clauses («нет, девушка. не надо
+    мне…, я расторгнуть хочу») reads surely enough — a question («ну… а это правда бесплатно?») only when read surely."""
+    if spec.phrases and not tools.phrases(tuple(spec.phrases)).found(said.text):
+        return False
     sure = max(confidence for kind, confidence in said.kinds if kind == "refusal")
     if said.text.rstrip().endswith("?"):
         return sure >= max(spec.question_refusal_confidence, spec.refusal_confidence)
