@@ -24,7 +24,9 @@ lines of H teach since. Batch J (48 calls, three more new authors) was sealed un
 (docs/measurements/batch_j_first_opening_2026-12-02.txt), then read (session 20); the lines of I and J teach since.
 Batch K (48 calls, three more new authors) was sealed until its one measurement
 (docs/measurements/batch_k_first_opening_2026-12-02.txt), then read; so were L and M (session 21; the labelled
-lines of K and M teach since). Batches N and O lie sealed (tests/data/second_author/sealed).
+lines of K and M teach since). Batch N (48 calls, seven more new authors) was sealed until its one measurement
+(docs/measurements/batch_n_first_opening_2026-12-02.txt): the judge's latest independent figures, not read since.
+Batch O lies sealed (tests/data/second_author/sealed).
 Our own extra toxic properties (``robot_question``, ``pushy``, ``too_long``, ``wasted_time``) are not in the
 contract's list the second author graded, so they do not count either way.
 """
@@ -65,8 +67,9 @@ FLOORS = {
     # a goodbye the operator skipped before the customer hung up (excusing a goodbye only when cut off cost C, E, I)
     "L": {"passed": 46 / 48, "flags": 45 / 48, "code": 47 / 48, "pairs": 11 / 12},  # 47 · 34 · 43 · 9 at its opening
     "M": {"passed": 46 / 48, "flags": 42 / 48, "code": 44 / 48, "pairs": 11 / 12},  # 45 · 39 · 42 · 11 at its opening
+    "N": {"passed": 42 / 48, "flags": 41 / 48, "code": 47 / 48, "pairs": 12 / 12},  # its opening
 }
-SEALED = ""  # M's calls were read after its opening; batches N and O lie sealed (tests/data/second_author/sealed)
+SEALED = "N"  # opened once (session 22), not read since; batch O lies sealed (tests/data/second_author/sealed)
 LETTERS = ("A", *FLOORS)
 TAUGHT = "ABCDFGHIJKM"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
@@ -81,6 +84,9 @@ COINCIDENCES = {
     # seeds' words: seed 001's «Разрешите уточнить, кто в основном пользуется Интернетом у Вас в семье?» and the
     # consent question again
     "transcripts_L:L-in-13:7", "transcripts_L:L-ret-02:17",
+    # «С какого числа списывать начнут?» ~ labelled_A.yaml «с какого числа начнут списывать?»: a customer's plain
+    # question, written by N's author who never saw the corpus
+    "transcripts_N:N-out-09:8",
 }
 SHORT = 30  # an independent author writes «спасибо, всего доброго» too: from 30 characters a turn is his own
 
