@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from .eligibility import Call, Customer, Reason, Verdict, check_offers
@@ -211,5 +211,6 @@ def named_product(text: str, own: Mapping[str, frozenset[str]]) -> str | None:
     return max(found, key=lambda hit: hit[0])[1] if found else None
 
 
+@lru_cache(maxsize=4096)  # every product's name, again for each judged call
 def _lemmas(text: str) -> frozenset[str]:
     return frozenset(lexicon_lemma(word) for word in "".join(c if c.isalnum() else " " for c in text.lower()).split())

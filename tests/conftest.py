@@ -3,6 +3,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import settings
 
 
 from engine.content.loader import DEFAULT_DIALOGUES, DEFAULT_SCRIPTS, Content, load_content
-from engine.understanding import Understanding
+from engine.content.yaml_source import ContentError
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -26,10 +27,35 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """On a fresh clone the understanding is trained once here, before the workers start, instead of by every worker
-    at the same time (each reads the cached model then)."""
-    if not hasattr(config, "workerinput"):
-        Understanding.load(DEFAULT_DIALOGUES)
+    """On a fresh clone, or after the content changed, what loading it leaves in var/cache (its parsed YAML, the
+    trained understanding, the passed speech check) is made once, here: with workers, by a thread of this process
+    (which runs no test) while they start, not by each worker after them; a worker that needs the understanding
+    first waits for this training and reads its file (engine/understanding/model.py)."""
+    if hasattr(config, "workerinput"):
+        return
+    if getattr(config.option, "numprocesses", None):
+        threading.Thread(target=_load_shipped_content).start()
+    else:
+        _load_shipped_content()
+
+
+def _load_shipped_content() -> None:
+    try:
+        load_content()
+    except ContentError:
+        pass  # broken content fails the tests that load it
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`--dist loadgroup` sends the tests of one xdist_group to one worker by the group name pytest-xdist appends to
+    their ids; pytest-xdist 3.8 writes it to ``item._nodeid``, which pytest 9.2 no longer reads (pytest-xdist issue
+    1386), so the groups were spread over every worker, each building the group's expensive fixture again. This
+    puts the tagged id where pytest reads it (a no-op where the tag took effect)."""
+    for item in items:
+        tagged = vars(item).get("_nodeid")
+        if tagged and tagged != item.nodeid:
+            item._id = type(item._id).parse(tagged)
 
 
 @pytest.fixture(autouse=True)

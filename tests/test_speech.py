@@ -345,8 +345,8 @@ def test_no_catalog_figure_is_typed_into_any_speech_module(content, content_copy
 
 
 def test_a_clean_speech_check_is_remembered_until_a_byte_changes(content_copy, tmp_path, monkeypatch) -> None:
-    """A start-up with the content and code of a passed check skips rendering every module again; any edit checks
-    again, and a broken template is still reported at its line."""
+    """A start-up with the content and code of a passed check skips rendering every module again; an edited module
+    is checked again, and a broken template is still reported at its line."""
     monkeypatch.setattr(loader, "SPEECH_CHECKS_DIR", tmp_path / "checks")
     dialogues, scripts = content_copy / "dialogues", content_copy / "scripts_ru"
     checked: list[Path] = []
@@ -367,3 +367,23 @@ def test_a_clean_speech_check_is_remembered_until_a_byte_changes(content_copy, t
         load_content(dialogues, scripts)
     assert len(checked) == 2
     assert any(p.file.endswith("offers/guarantee_plus.j2") for p in failed.value.problems)
+
+
+def test_a_passed_speech_check_holds_until_what_it_reads_changes(content_copy, tmp_path, monkeypatch) -> None:
+    """The check reads the modules, the products and which module meets which product: an edited scenario checks
+    no module again, a product's changed price does (every module that meets it renders the price)."""
+    monkeypatch.setattr(loader, "SPEECH_CHECKS_DIR", tmp_path / "checks")
+    checked: list[Path] = []
+    monkeypatch.setattr(Speech, "check", lambda self, *args: checked.append(self.root) or [])
+    dialogues, scripts = content_copy / "dialogues", content_copy / "scripts_ru"
+    load_content(dialogues, scripts)
+    scenarios = dialogues / "scenarios" / "slow_internet_easy.yaml"
+    scenarios.write_text(scenarios.read_text(encoding="utf-8").replace("опция «+100 Мбит/с»", "опция +100 Мбит/с", 1),
+                         encoding="utf-8")
+    load_content(dialogues, scripts)
+    assert len(checked) == 1
+    catalog = dialogues / "catalog.yaml"
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace("price_month: 90\n", "price_month: 95\n", 1),
+                       encoding="utf-8")
+    load_content(dialogues, scripts)
+    assert len(checked) == 2

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -268,11 +269,13 @@ def load_content(dialogues: Path = DEFAULT_DIALOGUES, scripts: Path = DEFAULT_SC
     return _load_content(dialogues, scripts, files_signature(dialogues), files_signature(scripts))
 
 
-def _speech_problems(speech: Speech, samples: Callable[[str], list[dict[str, Any]]], dialogues: Path,
-                     scripts: Path) -> list[Problem]:
-    """Rendering every module with every product it can meet takes a second of each start-up; the same content with
-    the same code passes again, so a clean check is remembered by the digest of both (a failed one never is)."""
-    passed = SPEECH_CHECKS_DIR / f"{_content_digest(dialogues, scripts)}.ok"
+def _speech_problems(speech: Speech, samples: Callable[[str], list[dict[str, Any]]], scripts: Path,
+                     products: dict[str, Product], meeting: dict[str, set[str]]) -> list[Problem]:
+    """Rendering every module with every product it can meet takes a second of each start-up. The check reads the
+    modules, the products and which module meets which product, so a clean check is remembered by the digest of
+    these and of the code (a failed one never is): after an edit of a scenario or of the lexicon, say, no module is
+    rendered again."""
+    passed = SPEECH_CHECKS_DIR / f"{_speech_digest(scripts, products, meeting)}.ok"
     if passed.is_file():
         return []
     problems = speech.check(samples, _display(scripts))
@@ -285,14 +288,17 @@ def _speech_problems(speech: Speech, samples: Callable[[str], list[dict[str, Any
     return problems
 
 
-def _content_digest(*folders: Path) -> str:
-    """Every byte of the content folders and of the code that reads and renders them."""
+def _speech_digest(scripts: Path, products: dict[str, Product], meeting: dict[str, set[str]]) -> str:
+    """Everything a speech check reads: every byte of the speech modules, the products (as validated) and which
+    module meets which of them, and the code that reads, checks and renders them."""
     digest = hashlib.sha256()
-    code = [*sorted(Path(__file__).resolve().parent.glob("*.py")), PROJECT_ROOT / "engine" / "russian.py"]
-    for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            digest.update(path.relative_to(folder).as_posix().encode())
-            digest.update(path.read_bytes())
+    for path in sorted(p for p in scripts.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(scripts).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    read = {"products": {pid: product.model_dump(mode="json") for pid, product in products.items()},
+            "meeting": {template: sorted(ids) for template, ids in meeting.items()}}
+    digest.update(json.dumps(read, sort_keys=True, ensure_ascii=False).encode() + b"\0")
+    code = [*sorted(Path(__file__).resolve().parent.glob("*.py")), PROJECT_ROOT / "engine" / "russian.py",
+            PROJECT_ROOT / "engine" / "limits.py"]
     for path in code:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:32]
@@ -330,7 +336,7 @@ def _load_content(dialogues: Path, scripts: Path, *signatures: tuple[tuple[str, 
     every = sample_contexts(merged["products"])
     problems.extend(_speech_problems(speech, lambda name: sample_contexts(
         {pid: merged["products"][pid] for pid in sorted(meeting[name]) if pid in merged["products"]})
-        if name in meeting else every, dialogues, scripts))
+        if name in meeting else every, scripts, merged["products"], meeting))
     if problems:
         raise ContentError(problems)
     return Content(dialogues=dialogues, scripts=scripts, speech=speech, **merged)

@@ -207,14 +207,15 @@ class Speech:
             except TemplateSyntaxError as exc:
                 problems.append(Problem(shown, exc.lineno or 1, f"template syntax: {exc.message}"))
                 continue
-            for variable in sorted(meta.find_undeclared_variables(ast) - allowed - set(self.env.globals)):
+            undeclared = meta.find_undeclared_variables(ast)  # a walk of the whole template: once per template
+            for variable in sorted(undeclared - allowed - set(self.env.globals)):
                 problems.append(
                     Problem(shown, _first_line_of(source, variable), f"unknown template variable {variable!r}; "
                             f"{folder}/ templates get {sorted(allowed)}")
                 )
             if problems and problems[-1].file == shown:
                 continue
-            used = meta.find_undeclared_variables(ast) & allowed
+            used = undeclared & allowed
             problem = self._check_renders(name, shown, _distinct(
                 [{key: value for key, value in sample.items() if key in allowed} for sample in samples(name)], used))
             if problem is not None:

@@ -58,6 +58,7 @@ class _Blanked(dict[int, int]):
 _BLANKED = _Blanked()
 
 
+@lru_cache(maxsize=65536)  # every example, at each load of a lexicon (a reload, a copy of the content)
 def comparable(text: str) -> str:
     """A text as compared for duplicates: lower case, ё as е, punctuation and spaces collapsed (emoji are kept; a
     text of punctuation alone stays itself: «?» is not «...»)."""

@@ -27,7 +27,7 @@ NONE = ""  # the class of «no label» in a topic or reason model
 CACHE_DIR = Path(__file__).resolve().parents[2] / "var" / "cache" / "understanding"
 _CODE = ("features.py", "lexicon.py", "model.py", "patterns.py", "text.py")
 KEEP_FILES = 8  # trained models of the most recent lexicon versions kept in the cache
-FIT_THREADS = 2  # the yes/no models of the moves are fitted side by side (scipy's sparse products release the GIL)
+FIT_THREADS = 2  # models fitted side by side (scipy's sparse products release the GIL)
 C = 50.0  # inverse regularisation strength of every logistic regression (chosen on batch A and held-out)
 WORDS, LETTERS, WHOLE = 0, 1, 2  # feature groups: each of the first two is scaled to unit length
 Analyze = Callable[[str], Utterance]
@@ -103,12 +103,13 @@ def cache_path(lexicon: Lexicon) -> Path:
 
 def load_model(lexicon: Lexicon, analyze: Analyze, phrases: PhraseFeatures) -> Model:
     """The trained model of ``lexicon``: read from the cache, or trained and cached. Processes that start together
-    after a change (several workers, test workers) train it once: the others wait for the first and read its file."""
+    after a change (several workers, test workers) train it once: the others wait for the first and read its file;
+    a model of another lexicon trains meanwhile."""
     path = cache_path(lexicon)
     model = _cached(path, lexicon.language.signals)
     if model is not None:
         return model
-    with _training_lock():
+    with _training_lock(path):
         model = _cached(path, lexicon.language.signals)
         if model is not None:
             return model
@@ -126,11 +127,12 @@ def _cached(path: Path, signals: Signals) -> Model | None:
 
 
 @contextmanager
-def _training_lock() -> Iterator[None]:
-    """One training at a time per cache; without a writable cache, no waiting (each process trains for itself)."""
+def _training_lock(path: Path) -> Iterator[None]:
+    """One training at a time of the model kept at ``path``; without a writable cache, no waiting (each process
+    trains for itself)."""
     try:
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        lock = open(CACHE_DIR / "training.lock", "a")
+        lock = open(path.with_suffix(".lock"), "a")
     except OSError:
         yield
         return
@@ -146,6 +148,7 @@ def _store(path: Path, arrays: dict[str, np.ndarray]) -> None:
     try:
         write_whole(path, packed.getvalue())
         keep_newest(path.parent, "*.npz", KEEP_FILES)
+        keep_newest(path.parent, "*.lock", KEEP_FILES)
     except OSError:
         pass
 
@@ -174,22 +177,29 @@ def _train(lexicon: Lexicon, analyze: Analyze, phrases: PhraseFeatures) -> dict[
     shared = Model(vocabulary, idf, {}, signals)
     sections = [section for section in LABEL_SECTIONS if lexicon.section(section)]
     arrays: dict[str, np.ndarray] = {"vocabulary": np.array(keys), "idf": idf, "sections": np.array(sections)}
-    for section in sections:
-        examples = lexicon.examples[section]
-        labels = tuple(lexicon.section(section))
-        strength = np.array([t.weight for t in examples])
-        matrix = _matrix(shared, [utterances[t.text] for t in examples],
-                         [phrases(section, t.text) for t in examples], labels)
+    fitting = []
+    with ThreadPoolExecutor(max_workers=FIT_THREADS) as pool:  # fitting a section while the next one's matrix is built
+        for section in sections:
+            examples = lexicon.examples[section]
+            labels = tuple(lexicon.section(section))
+            strength = np.array([t.weight for t in examples])
+            matrix = _matrix(shared, [utterances[t.text] for t in examples],
+                             [phrases(section, t.text) for t in examples], labels)
+            if section == MOVES:
+                classes = labels
+                jobs = [pool.submit(_fit_label, matrix, examples, strength, label) for label in labels]
+            else:
+                classes = labels if section == INTENTS else (*labels, NONE)
+                jobs = [pool.submit(_fit, matrix, np.array([classes.index((*t.labels, NONE)[0]) for t in examples]),
+                                    strength)]
+            fitting.append((section, classes, labels, jobs))
+    for section, classes, labels, jobs in fitting:
+        fitted = [job.result() for job in jobs]
         if section == MOVES:
-            classes = labels
-            with ThreadPoolExecutor(max_workers=FIT_THREADS) as pool:
-                fitted = list(pool.map(lambda label: _fit_label(matrix, examples, strength, label), labels))
             weights = np.hstack([coef.T for coef, _ in fitted])
             intercept = np.concatenate([bias for _, bias in fitted])
         else:
-            classes = labels if section == INTENTS else (*labels, NONE)
-            weights, intercept = _fit(matrix, np.array([classes.index((*t.labels, NONE)[0]) for t in examples]),
-                                      strength)
+            [(weights, intercept)] = fitted
             weights = weights.T
             if len(classes) == 2:  # scikit-learn keeps one column for two classes: the log-odds of the second
                 weights, intercept = np.hstack([np.zeros_like(weights), weights]), np.array([0.0, intercept[0]])

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.content.yaml_source import ContentError
-from engine.russian import morph
+from engine.russian import known_word
 
 from .client import ClientIntent, ClientReader
 from .features import phrase_reading
@@ -126,7 +126,7 @@ def _load(dialogues_dir: Path, signature: tuple[tuple[str, int, int], ...]) -> U
     language = lexicon.language
     analyzer = Analyzer(symbols=language.symbols, slang=language.slang, boundaries=language.boundaries,
                         negation_words=language.negation.words, negation_scope=language.negation.scope,
-                        vocabulary=lexicon.words(morph().word_is_known), fuzzy_min_length=language.fuzzy.min_length,
+                        vocabulary=lexicon.words(known_word), fuzzy_min_length=language.fuzzy.min_length,
                         fuzzy_min_score=language.fuzzy.min_score, part_words=language.parts)
     return Understanding(lexicon, analyzer)
 
