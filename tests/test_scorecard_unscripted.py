@@ -951,18 +951,23 @@ def _no_without_a_no(nlu: Understanding) -> _Misread:
     return _Misread(nlu, turn, [turn], {turn: ClientIntent("decline", 0.9)})
 
 
+def _worked_past(reply: str) -> list[tuple[str, str]]:
+    """An outbound offer, the customer's ``reply``, and the operator selling on after it until a «давайте»."""
+    return [("operator", "Марина Сергеевна, добрый день! Ростелеком, Татьяна. Звоню вам как абоненту интернета — "
+                         "можно коротко про видеонаблюдение?"),
+            ("client", "ну давайте"),
+            ("operator", "Камера дома, а вы с телефона видите, что там происходит. 390 рублей в месяц. Подключаем?"),
+            ("client", reply),
+            ("operator", "Камера смотрит весь день, а запись всегда под рукой. Оформляем?"),
+            ("client", "ладно, уговорили, давайте"),
+            ("operator", "Оформила, Марина Сергеевна. Всего доброго!")]
+
+
 def test_a_clear_no_says_no_in_words(content, nlu) -> None:
     """I's calls: working an objection the understanding took for a «нет» ignores no refusal — a clear «нет» says
     it (the rubric's words of a refusal), and a reply without any is answered, not pushed past."""
-    turns = [("operator", "Марина Сергеевна, добрый день! Ростелеком, Татьяна. Звоню вам как абоненту интернета — "
-                          "можно коротко про видеонаблюдение?"),
-             ("client", "ну давайте"),
-             ("operator", "Камера дома, а вы с телефона видите, что там происходит. 390 рублей в месяц. Подключаем?"),
-             ("client", _no_without_a_no(nlu).turn),
-             ("operator", "Соседка — это хорошо, но камера смотрит весь день, а запись всегда под рукой. Оформляем?"),
-             ("client", "ладно, уговорили, давайте"),
-             ("operator", "Оформила, Марина Сергеевна. Всего доброго!")]
-    card = scored(content, _no_without_a_no(nlu), "outbound_upsell", turns, "agreed", "Марина Сергеевна")
+    card = scored(content, _no_without_a_no(nlu), "outbound_upsell", _worked_past(_no_without_a_no(nlu).turn),
+                  "agreed", "Марина Сергеевна")
     assert "ignored_refusal" not in card.flags and card.passed
 
 
@@ -970,12 +975,5 @@ def test_a_no_said_in_words_read_as_one_is_still_clear(content, nlu) -> None:
     """The other side of the rule: the same reading of a «нет, не надо» is a refusal that selling ignores."""
     misread = _Misread(nlu, "нет, не надо мне это", ["нет, не надо мне это"],
                        {"нет, не надо мне это": ClientIntent("decline", 0.9)})
-    turns = [("operator", "Марина Сергеевна, добрый день! Ростелеком, Татьяна. Можно коротко про видеонаблюдение?"),
-             ("client", "ну давайте"),
-             ("operator", "Камера дома, а вы с телефона видите, что там происходит. 390 рублей в месяц. Подключаем?"),
-             ("client", misread.turn),
-             ("operator", "Камера смотрит весь день, а запись всегда под рукой. Оформляем?"),
-             ("client", "ладно, давайте"),
-             ("operator", "Оформила. Всего доброго!")]
-    card = scored(content, misread, "outbound_upsell", turns, "agreed", "Марина Сергеевна")
+    card = scored(content, misread, "outbound_upsell", _worked_past(misread.turn), "agreed", "Марина Сергеевна")
     assert "ignored_refusal" in card.flags
