@@ -376,6 +376,32 @@ def test_after_an_offer_the_last_clause_decides(nlu, text: str, intent: str) -> 
     assert nlu.client_intent(text, context="offer").intent == intent
 
 
+@pytest.mark.parametrize(("text", "intent"), [
+    ("дорого, нет", "objection_price"),
+    ("у меня уже есть, не надо", "objection_have"),
+    ("нет, спасибо", "decline"),
+    ("нет, не надо, я подумаю", "think"),
+])
+def test_a_refusal_whose_reason_comes_first_is_an_objection_of_that_reason(nlu, text: str, intent: str) -> None:
+    """The guide's rule 1 (a refusal with a reason is that objection): last_clause.reasons gives a last «нет» the
+    reason an earlier clause states; a «нет» with no reason stays a refusal."""
+    assert nlu.client_intent(text, context="offer").intent == intent
+
+
+@pytest.mark.parametrize(("text", "refuses"), [
+    ("я в приложении видел рекламу книжек ваших, литрес", False),
+    ("по рекламе услышал про антивирус", False),
+    ("реклама казино", False),
+    ("в браузере лезет реклама", False),
+    ("не надо мне вашей рекламы", True),
+    ("уберите рекламу", True),
+])
+def test_an_advert_seen_or_popping_up_is_no_refusal_of_adverts(nlu, text: str, refuses: bool) -> None:
+    """Only asking to stop adverts is opt_out (it forbids any offer): having seen one (N-in-12 came to buy what it
+    showed) or a virus's pop-ups (D-in-08, F-in-01) is not."""
+    assert (nlu.client_intent(text).intent == "opt_out") is refuses
+
+
 def test_without_the_offer_context_a_complaint_with_a_yes_at_its_end_stays_a_complaint(nlu) -> None:
     assert nlu.client_intent("о, у нас мошенники каждый день звонят. давайте").intent == "complaint"
 

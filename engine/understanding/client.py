@@ -32,8 +32,8 @@ class ClientReader:
 
     def _decision(self, parts: list[str], rule: LastClause, call_type: str | None, asked: bool) -> ClientIntent | None:
         """The last clause that decides, past the trailing clauses that only ask along (read from the end, only as far
-        as needed; a last «…, ладно?» asks for approval, it does not agree); None when it does not, or when the
-        message is one clause."""
+        as needed; a last «…, ладно?» asks for approval, it does not agree), or the reason an earlier clause gives
+        it; None when it does not decide, or when the message is one clause."""
         if asked and len(parts) > 1 and parts[-1].lower() in rule.tag_questions:
             parts = parts[:-1]
         if len(parts) < 2:
@@ -42,9 +42,11 @@ class ClientReader:
             last = self._read(parts[position], None, call_type)
             if position == 0 or last.intent not in rule.after:
                 break
-        if last.intent in rule.intents and last.confidence >= rule.min_confidence:
-            return last
-        return None
+        if last.intent not in rule.intents or last.confidence < rule.min_confidence:
+            return None
+        reasons = [reading for reading in (self._read(part, None, call_type) for part in parts[:position])
+                   if reading.intent in rule.reasons.get(last.intent, ()) and reading.confidence >= rule.min_confidence]
+        return max(reasons, key=lambda reading: reading.confidence, default=last)
 
     def _intents_of(self, call_type: str | None = None) -> tuple[str, ...]:
         """The intents a customer may have in a call of this type: the general ones and the type's own."""

@@ -159,6 +159,9 @@ class LastClause(Authored):
     after: list[Identifier] = []
     # a last word that asks for approval with a question mark («…я с сыном посоветуюсь, ладно?») decides nothing
     tag_questions: list[str] = []
+    # a decision whose reason an earlier clause gives is that reason («тридцать процентов это не в два раза. не, не
+    # впечатляет» objects to the price): {decline: [objection_price, …]}
+    reasons: dict[Identifier, list[Identifier]] = {}
 
 
 class ContextRule(Authored):
@@ -516,6 +519,9 @@ def _check_references(merged: _Merged, known_call_types: Collection[str] | None,
                 referenced += [(("client", "contexts", stage, "last_clause", field, i), k)
                                for field in ("intents", "after")
                                for i, k in enumerate(getattr(rule.last_clause, field))]
+                referenced += [(("client", "contexts", stage, "last_clause", "reasons", decision), k)
+                               for decision, reasons in rule.last_clause.reasons.items()
+                               for k in (decision, *reasons)]
         for loc, intent_id in referenced:
             if intent_id not in intents:
                 problems.append(doc.problem(loc, f"unknown intent '{intent_id}'; use one of {list(intents)}"))
