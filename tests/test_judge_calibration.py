@@ -70,8 +70,9 @@ FLOORS = {
     "L": {"passed": 46 / 48, "flags": 45 / 48, "code": 47 / 48, "pairs": 11 / 12},  # 47 · 34 · 43 · 9 at its opening
     "M": {"passed": 46 / 48, "flags": 42 / 48, "code": 44 / 48, "pairs": 11 / 12},  # 45 · 39 · 42 · 11 at its opening
     "N": {"passed": 44 / 48, "flags": 42 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 42 · 41 · 47 · 12 at its opening
+    "O": {"passed": 47 / 48, "flags": 38 / 48, "code": 44 / 48, "pairs": 12 / 12},  # its opening
 }
-SEALED = ""  # none opened and unread; batch O lies sealed (tests/data/second_author/sealed)
+SEALED = "O"  # opened once (session 23), not read since; batch P lies sealed (tests/data/second_author/sealed)
 LETTERS = ("A", *FLOORS)
 TAUGHT = "ABCDFGHIJKMN"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
