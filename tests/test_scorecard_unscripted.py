@@ -803,6 +803,19 @@ def test_yesterdays_note_that_he_stays_means_he_was_already_retained(content, nl
     assert card.correct == "blocked" and "wrong_outcome" not in card.flags
 
 
+def test_his_name_passport_and_yes_in_one_turn_identify_him_and_consent(content, nlu) -> None:
+    """«Кравцова Г. А., паспорт 4609 381224. да, отменяйте» identifies the decision maker and gives his «да» at once
+    (O-ret-02)."""
+    turns = [("operator", "Галина Андреевна, здравствуйте! Билайн, Дмитрий, звоню по заявлению на перенос номера. Что "
+                          "вас не устроило?"),
+             ("client", "дорого стало"),
+             ("operator", "Могу дать скидку 50 % на 12 месяцев. Назовите ФИО и паспорт — и отменяем заявление, да?"),
+             ("client", "Кравцова Галина Андреевна, паспорт 4609 381224. да, отменяйте"),
+             ("operator", "Заявление отменено, скидка подключена. Спасибо, Галина Андреевна, всего доброго!")]
+    card = scored(content, nlu, "retention_mnp", turns, "will_stay", "Галина Андреевна")
+    assert "cancelled_without_consent" not in card.flags and card.correct == "will_stay"
+
+
 def test_a_happy_journey_takes_leave(content, nlu) -> None:
     turns = [("operator", "Олег Дмитриевич, добрый день! Билайн, Вера, звоню по заявлению на перенос номера."),
              ("client", "я за рулём, неудобно сейчас"),
@@ -829,6 +842,37 @@ def test_yes_to_an_sms_with_the_terms_after_i_will_think_is_no_yes(content, nlu)
     assert card.correct == "thinking" and "wrong_outcome" not in card.flags
 
 
+def _camera_deferred(then: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """An outbound camera offer the customer put off («подумаю, с дочкой посоветуюсь»), then ``then``."""
+    return [("operator", "Добрый день, Нина Павловна! Ростелеком, Максим. Вы у нас с интернетом — можно коротко про "
+                         "видеонаблюдение?"),
+            ("client", "ну расскажите"),
+            ("operator", "Домашнее видеонаблюдение: камера в квартире, смотрите с телефона, что дома, запись 7 дней. "
+                         "В рассрочку на 2 года, 390 рублей в месяц. Подключаем?"),
+            ("client", "ой, не знаю, мне с дочкой посоветоваться надо"),
+            *then,
+            ("operator", "Всего доброго, Нина Павловна!")]
+
+
+def test_yes_to_a_call_back_after_i_will_think_is_no_yes(content, nlu) -> None:
+    """«в субботу давай» to a follow-up the operator proposes (a turn with no move at all) agrees to the call, not to
+    the camera (O-out-07's author graded «думает»)."""
+    turns = _camera_deferred([("operator", "Давайте так: я пришлю вам условия в смс, дочка посмотрит, а в субботу я "
+                                           "перезвоню, и решите. Подойдёт?"),
+                              ("client", "в субботу давай, она как раз приедет")])
+    card = scored(content, nlu, "outbound_upsell", turns, "thinking", "Нина Павловна")
+    assert card.correct == "thinking" and "wrong_outcome" not in card.flags
+
+
+def test_come_and_install_it_after_i_will_think_is_a_yes(content, nlu) -> None:
+    """«тогда давайте, ставьте вашу камеру» answers «какие вопросы остались?» and agrees too (O-out-01)."""
+    turns = _camera_deferred([("operator", "Понимаю. Мастер сам всё установит и покажет приложение. Какие вопросы у "
+                                           "вас ещё остались?"),
+                              ("client", "ну если мастер всё покажет... тогда давайте, ставьте вашу камеру")])
+    card = scored(content, nlu, "outbound_upsell", turns, "agreed", "Нина Павловна")
+    assert card.correct == "agreed" and "wrong_outcome" not in card.flags
+
+
 def _doubtful_no(nlu: Understanding) -> _Misread:
     """A question read as a «нет» of 0.78, as «ну… а это правда первые две недели ничего не стоит?» once was."""
     turn = "ну... а правда, что первый месяц ничего платить не надо?"
@@ -846,6 +890,50 @@ def test_a_question_read_as_an_unsure_no_is_no_refusal_to_respect(content, nlu) 
              ("client", "ну давайте"),
              ("operator", "Подключила, Галина Петровна. Всего доброго!")]
     card = scored(content, _doubtful_no(nlu), "outbound_upsell", turns, "agreed", "Галина Петровна")
+    assert "ignored_refusal" not in card.flags
+
+
+def _tv_described(nlu: Understanding) -> _Misread:
+    """An answer about his TV read unsurely as an objection (0.41), one clause fairly surely (0.91), as «внук в прошлом
+    году подарил, большой, плоский. говорил, что смарт какойто» once was (O-in-14)."""
+    turn, clauses = ("сын подарил в том году, здоровый такой, плоский. вроде смарт",
+                     ["сын подарил в том году, здоровый такой, плоский", "вроде смарт"])
+    return _Misread(nlu, turn, clauses, {turn: ClientIntent("objection_need", 0.41),
+                                        clauses[0]: ClientIntent("objection_need", 0.91),
+                                        clauses[1]: ClientIntent("other", 0.9)})
+
+
+def test_an_answer_to_a_clarifying_question_is_no_objection_unless_a_clause_surely_is(content, nlu) -> None:
+    turns = [("operator", "Рада, что разобрались, Вера Ильинична. Вам, как абоненту домашнего телефона, доступен тариф "
+                          "«Технологии развлечения»: интернет и больше 170 каналов, 700 рублей в месяц. Подключаем?"),
+             ("client", "ой, семьсот... дороговато для пенсии"),
+             ("operator", "Понимаю вас. Скажите, а телевизор у вас какой — современный, со Smart TV?"),
+             ("client", _tv_described(nlu).turn),
+             ("operator", "Тогда приставка не нужна: каналы будут прямо в телевизоре. Это около 23 рублей в день — "
+                          "меньше проезда в автобусе. Согласитесь, выгодно?"),
+             ("client", "ну, может, и выгодно... я подумаю"),
+             ("operator", "Понимаю. А о чём вы будете думать? Давайте подумаем вместе."),
+             ("client", "да нет, всё понятно. давайте, подключайте"),
+             ("operator", "Оформляю, Вера Ильинична. Всего доброго!")]
+    card = scored(content, _tv_described(nlu), "inbound_upsell", turns, "agreed", "Вера Ильинична")
+    assert "too_many_objections" not in card.flags and card.correct == "agreed"
+
+
+def _question_then_no(nlu: Understanding) -> _Misread:
+    """A question with a «нет» after it read as a «нет» of 0.75, as «А она без интернета разве работает? У меня ж его
+    нет сейчас.» once was (J-in-04)."""
+    turn = "а это без интернета вообще работает? у меня ж его нет пока."
+    return _Misread(nlu, turn, [turn], {turn: ClientIntent("decline", 0.75)})
+
+
+def test_a_question_followed_by_a_statement_read_as_an_unsure_no_is_no_refusal_to_respect(content, nlu) -> None:
+    turns = [("operator", "Ростелеком, Павел, здравствуйте. Роутер заменим, мастер будет завтра. Кстати, для вас есть "
+                          "Домашнее видеонаблюдение: камера в квартире, смотрите с телефона, 390 рублей в месяц."),
+             ("client", _question_then_no(nlu).turn),
+             ("operator", "Мастер роутер поменяет, интернет будет, и камера сразу заработает. Подключаем?"),
+             ("client", "нет, давайте без камеры"),
+             ("operator", "Хорошо. Всего доброго!")]
+    card = scored(content, _question_then_no(nlu), "inbound_upsell", turns, "not_interested", None)
     assert "ignored_refusal" not in card.flags
 
 

@@ -53,11 +53,12 @@ def ignored_refusal(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
 def _clear(said: Said, spec: FlagSpec, tools: Tools) -> bool:
     """Whether a «нет» is a clear one: it says no in words (the item's phrases: «спокойнее, да. но у меня соседка
     заглядывает» is an objection however it reads), and the turn or one of its clauses («нет, девушка. не надо
-    мне…, я расторгнуть хочу») reads surely enough — a question («ну… а это правда бесплатно?») only when read surely."""
+    мне…, я расторгнуть хочу») reads surely enough — a turn that asks («ну… а это правда бесплатно?», «а она без
+    интернета разве работает? у меня ж его нет сейчас») only when read surely."""
     if spec.phrases and not tools.phrases(tuple(spec.phrases)).found(said.text):
         return False
     sure = max(confidence for kind, confidence in said.kinds if kind == "refusal")
-    if said.text.rstrip().endswith("?"):
+    if "?" in said.text:
         return sure >= max(spec.question_refusal_confidence, spec.refusal_confidence)
     return sure >= spec.refusal_confidence
 
@@ -85,11 +86,12 @@ def before_identification(case: Case, spec: FlagSpec, tools: Tools) -> list[Find
 
 def cancelled_without_consent(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
     """The port-out request cancelled before the decision maker's explicit «да» to cancelling it: the «да» of
-    someone not yet identified as him (or not him at all) is no consent."""
+    someone not yet identified as him (or not him at all) is no consent; «Кравцова Г. А., паспорт …, да, отменяйте»
+    identifies him and consents in one turn."""
     cancellation, consent, identified = case.cancellation, case.consent, case.dm_identified_at
     if cancellation is None:
         return []
-    if consent is not None and identified is not None and identified < consent.index < cancellation.index:
+    if consent is not None and identified is not None and identified <= consent.index < cancellation.index:
         return []
     return [Finding(cancellation)]
 

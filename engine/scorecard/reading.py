@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ..vocabulary import DECISIVE_KINDS, HUNG_UP, WORKED_KINDS
 from .transcript import ScoreInput
 
+SURE_CLAUSE = 0.95  # a clause read at least this surely says its own thing inside a longer turn
 UNSURE = 0.5  # a reading of the whole turn below this is a guess; its sure clauses say more
 SETTLED_KINDS = DECISIVE_KINDS - {"objection"}  # answers that settle the offer; an objection still awaits its work
 AGREED_OR_DEFERRED = frozenset({"agreement", "hesitation"})
@@ -199,10 +200,13 @@ class Reader:
         if said.kind == "agreement" and asked & self.role("farewells") and not asked & self.role("decision_prompts"):
             return False
         # «хорошо, учту» to «понял вас, не настаиваю; надумаете — закажите в приложении» after his «нет», «да,
-        # присылайте» to «отмечу, что вы думаете, и пришлю условия смс» after his «посоветуюсь»: he takes note, he
-        # does not change his mind
+        # присылайте» to «отмечу, что вы думаете, и пришлю условия смс» after his «посоветуюсь», «в пятницу давай»
+        # to «пришлю условия, а в пятницу перезвоню — подойдёт?» (no move at all) after his «посоветуюсь»: he takes
+        # note, he does not change his mind (after a «нет», a «ладно» to a push that reads as no move gives in)
         if said.kind == "agreement" and asked & self.role("accepts") and not asked & self.role("decision_prompts") \
                 and self._decided_before(said, REFUSED | DEFERRED):
+            return False
+        if said.kind == "agreement" and not asked and self._decided_before(said, DEFERRED):
             return False
         # «можно» to «проинформировать вас об условиях возврата?», «записываю» to a Flash note: he consents to be
         # told, he does not decide to stay
@@ -215,7 +219,8 @@ class Reader:
         operator asked, not for a decision; what he answers is his need, not a new objection — unless a clause of it
         is one, surely read."""
         asked = self.prompt(said).tags
-        said_outright = any(kind == "objection" for kind, _ in said.kinds[1:])  # «…и 390 — это дорого вообще-то»
+        # «…и 390 — это дорого вообще-то»; «внук подарил, большой, плоский» (0.91) describes his TV
+        said_outright = any(kind == "objection" and sure >= SURE_CLAUSE for kind, sure in said.kinds[1:])
         return bool(asked & self.role("clarifies")) and not asked & self.role("decision_prompts") \
             and not said_outright
 
