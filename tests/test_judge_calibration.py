@@ -73,8 +73,9 @@ FLOORS = {
     "M": {"passed": 46 / 48, "flags": 42 / 48, "code": 44 / 48, "pairs": 11 / 12},  # 45 · 39 · 42 · 11 at its opening
     "N": {"passed": 45 / 48, "flags": 43 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 42 · 41 · 47 · 12 at its opening
     "O": {"passed": 46 / 48, "flags": 42 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 47 · 38 · 44 · 12 at its opening
+    "P": {"passed": 46 / 48, "flags": 41 / 48, "code": 44 / 48, "pairs": 11 / 12},  # its opening
 }
-SEALED = ""  # none opened and unread; batch P lies sealed (tests/data/second_author/sealed)
+SEALED = "P"  # opened once (session 23), not read since
 LETTERS = ("A", *FLOORS)
 TAUGHT = "ABCDFGHIJKMNO"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
@@ -92,6 +93,9 @@ COINCIDENCES = {
     # «С какого числа списывать начнут?» ~ labelled_A.yaml «с какого числа начнут списывать?»: a customer's plain
     # question, written by N's author who never saw the corpus
     "transcripts_N:N-out-09:8",
+    # «Предоставляется в рассрочку на два года за 390 рублей в месяц.» ~ operator.yaml «Камера предоставляется в
+    # рассрочку на 2 года, за 390 рублей в месяц.»: both seed 000's words for the camera, P's author never saw the lexicon
+    "transcripts_P:P-out-02:5",
 }
 SHORT = 30  # an independent author writes «спасибо, всего доброго» too: from 30 characters a turn is his own
 
