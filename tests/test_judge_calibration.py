@@ -75,7 +75,7 @@ FLOORS = {
     "O": {"passed": 46 / 48, "flags": 42 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 47 · 38 · 44 · 12 at its opening
     "P": {"passed": 46 / 48, "flags": 41 / 48, "code": 44 / 48, "pairs": 11 / 12},  # its opening
 }
-SEALED = "P"  # opened once (session 23), not read since
+SEALED = "P"  # opened once (session 23), not read since; batch Q lies sealed (tests/data/second_author/sealed)
 LETTERS = ("A", *FLOORS)
 TAUGHT = "ABCDFGHIJKMNO"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
