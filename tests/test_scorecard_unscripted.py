@@ -816,6 +816,18 @@ def test_his_name_passport_and_yes_in_one_turn_identify_him_and_consent(content,
     assert "cancelled_without_consent" not in card.flags and card.correct == "will_stay"
 
 
+def test_a_port_the_operator_sees_completed_means_the_number_is_gone(content, nlu) -> None:
+    """«Да, вижу: перенос завершён, номер уже у другого оператора» confirms what he said: «Блокировка», nothing to
+    win back (P-ret-15)."""
+    turns = [("operator", "Здравствуйте! Меня зовут Олег, компания Билайн, звоню по заявлению на перенос номера."),
+             ("client", "так я уже перешёл, симку вашу выкинул. вы чего звоните-то?"),
+             ("operator", "Секунду… Да, вижу: перенос завершён, номер уже у другого оператора. Извините за "
+                          "беспокойство, всего доброго!"),
+             ("client", "и вам")]
+    card = scored(content, nlu, "retention_mnp", turns, "blocked", None)
+    assert card.correct == "blocked" and not {"no_winback", "wrong_outcome"} & set(card.flags)
+
+
 def test_a_happy_journey_takes_leave(content, nlu) -> None:
     turns = [("operator", "Олег Дмитриевич, добрый день! Билайн, Вера, звоню по заявлению на перенос номера."),
              ("client", "я за рулём, неудобно сейчас"),
