@@ -198,7 +198,7 @@ def test_retention_intents_exist_only_in_a_retention_call(nlu: Understanding) ->
 def test_moves_are_the_contracts_and_those_of_the_new_call_types(nlu: Understanding) -> None:
     assert set(OPERATOR_TAGS) | {"permission", "robot_question", "ask_reason", "identify", "ask_consent",
                                  "cancel_request", "winback", "flash_note", "regulator", "why_him",
-                                 "states_debt", "states_outage", "states_ticket"} == set(nlu.moves())
+                                 "states_debt", "states_outage", "states_ticket", "self_service"} == set(nlu.moves())
 
 
 @pytest.mark.parametrize(("text", "tags"), [
@@ -374,6 +374,19 @@ def test_a_sentence_that_names_nothing_to_offer_is_no_offer(nlu, text: str) -> N
 def test_after_an_offer_the_last_clause_decides(nlu, text: str, intent: str) -> None:
     """The lexicon's offer context reads a reply's decision at its end (client.contexts.offer.last_clause)."""
     assert nlu.client_intent(text, context="offer").intent == intent
+
+
+@pytest.mark.parametrize(("text", "offers"), [
+    ("Смс о балансе будут приходить, отключаю только рекламу. А если когда-нибудь захотите viju+ — подключить можно "
+     "в приложении или по номеру 8 800 1000 800.", False),
+    ("Поняла вас. Если надумаете Kaspersky — его можно подключить в личном кабинете.", False),
+    ("Хорошо, не настаиваю. Если решите, START можно оформить на сайте.", False),
+    ("Если захотите, START можно подключить прямо сейчас: 7 дней бесплатно, потом 299 рублей в месяц.", True),
+])
+def test_where_to_connect_it_oneself_is_no_offer(nlu, text: str, offers: bool) -> None:
+    """offer has ``unless_with: [self_service]``: after a «нет», where he can connect it himself if he ever wants to
+    puts nothing to him (N-out-13's author passed such a call); naming the terms now still offers."""
+    assert ("offer" in nlu.operator_moves(text).tags) is offers
 
 
 @pytest.mark.parametrize(("text", "intent"), [
