@@ -50,6 +50,7 @@ def test_every_problem_points_at_its_line_all_at_once(tmp_path: Path) -> None:
     _edit(operator, "  bridge:\n    unless_denied: [offer, call_to_action]", "  bridge:\n    unless_denied: [sale]")
     _edit(operator, "      - понимаю|понимаем\n", "      - понимаю|понимаем\n      - a|*\n")
     _edit(topics, "    learn_from: [complaint]\n", "    learn_from: [grievance]\n")
+    _edit(client, "        reasons: {decline: [objection_price,", "        reasons: {decline: [objection_cost,")
     _edit(operator, "    needs:\n", "    needs:\n      - сим-карт*\n")
     (root / "lexicon" / "trust.yaml").write_text(
         "intents:\n"
@@ -66,6 +67,7 @@ def test_every_problem_points_at_its_line_all_at_once(tmp_path: Path) -> None:
         ("operator.yaml", line_of(operator, "    unless_denied: [sale]")): "'unless_denied: sale' is not another move",
         ("operator.yaml", line_of(operator, "      - a|*")): "a prefix needs at least two letters",
         ("topics.yaml", line_of(topics, "    learn_from: [grievance]")): "unknown intent 'grievance'",
+        ("client.yaml", line_of(client, "        reasons: {decline: [objection_cost,")): "unknown intent 'objection_cost'",
         ("operator.yaml", line_of(operator, "      - сим-карт*")): "moves.offer: «сим-карт*»: a prefix needs",
         ("trust.yaml", 4): "unknown call type 'retention_mnpp'",
         ("trust.yaml", 2): "no examples",
