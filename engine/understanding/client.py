@@ -39,14 +39,17 @@ class ClientReader:
         if len(parts) < 2:
             return None
         for position in range(len(parts) - 1, -1, -1):
-            last = self._read(parts[position], None, call_type)
+            last = self.read(parts[position], None, call_type)
             if position == 0 or last.intent not in rule.after:
                 break
         if last.intent not in rule.intents or last.confidence < rule.min_confidence:
             return None
-        reasons = [reading for reading in (self._read(part, None, call_type) for part in parts[:position])
-                   if reading.intent in rule.reasons.get(last.intent, ()) and reading.confidence >= rule.min_confidence]
-        return max(reasons, key=lambda reading: reading.confidence, default=last)
+        reasons = rule.reasons.get(last.intent)
+        if not reasons:
+            return last
+        given = [reading for reading in (self.read(part, None, call_type) for part in parts[:position])
+                 if reading.intent in reasons and reading.confidence >= rule.min_confidence]
+        return max(given, key=lambda reading: reading.confidence, default=last)
 
     def _intents_of(self, call_type: str | None = None) -> tuple[str, ...]:
         """The intents a customer may have in a call of this type: the general ones and the type's own."""

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from engine.russian import lemma, morph
+from engine.russian import known_word, lemma, morph
 
 MAX_CHARS = 2000  # a longer message is judged by its beginning
 _PIECES = re.compile(r"\d+|[^\W\d_]+|[.,;:!?…()—–]")
@@ -124,7 +124,7 @@ class Analyzer:
                      negated=negated)
 
     def _analyze_word(self, word: str) -> tuple[str, str, bool]:
-        if not morph().word_is_known(word):
+        if not known_word(word):
             repaired = self._repair(word)
             if repaired is None:
                 return word, lexicon_lemma(word), False
