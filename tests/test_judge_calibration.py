@@ -25,8 +25,9 @@ lines of H teach since. Batch J (48 calls, three more new authors) was sealed un
 Batch K (48 calls, three more new authors) was sealed until its one measurement
 (docs/measurements/batch_k_first_opening_2026-12-02.txt), then read; so were L and M (session 21; the labelled
 lines of K and M teach since). Batch N (48 calls, seven more new authors) was sealed until its one measurement
-(docs/measurements/batch_n_first_opening_2026-12-02.txt): the judge's latest independent figures, not read since.
-Batch O lies sealed (tests/data/second_author/sealed).
+(docs/measurements/batch_n_first_opening_2026-12-02.txt), then read; so were O and P (session 23; the labelled lines
+of N, O and P teach since). Batch Q (48 calls, seven more new authors) was sealed until its one measurement
+(docs/measurements/batch_q_first_opening_2026-12-03.txt): the judge's latest independent figures.
 Our own extra toxic properties (``robot_question``, ``pushy``, ``too_long``, ``wasted_time``) are not in the
 contract's list the second author graded, so they do not count either way.
 """
@@ -74,8 +75,9 @@ FLOORS = {
     "N": {"passed": 44 / 48, "flags": 43 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 42 · 41 · 47 · 12 at its opening
     "O": {"passed": 46 / 48, "flags": 43 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 47 · 38 · 44 · 12 at its opening
     "P": {"passed": 47 / 48, "flags": 42 / 48, "code": 45 / 48, "pairs": 11 / 12},  # 46 · 41 · 44 · 11 at its opening
+    "Q": {"passed": 48 / 48, "flags": 43 / 48, "code": 44 / 48, "pairs": 12 / 12},  # its opening, sealed until then
 }
-SEALED = ""  # none opened and unread; batch Q lies sealed (tests/data/second_author/sealed)
+SEALED = "Q"  # opened once, its misses not read
 LETTERS = ("A", *FLOORS)
 TAUGHT = "ABCDFGHIJKMNOP"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
@@ -96,6 +98,9 @@ COINCIDENCES = {
     # «Предоставляется в рассрочку на два года за 390 рублей в месяц.» ~ operator.yaml «Камера предоставляется в
     # рассрочку на 2 года, за 390 рублей в месяц.»: both seed 000's words for the camera, P's author never saw the lexicon
     "transcripts_P:P-out-02:5",
+    # «а если не понравиться, отключить потом можно будет?» ~ labelled_P.yaml «а если мне не понравиться, отключить потом
+    # можно будет?» (the same common misspelling): P's lines were taught after Q was written by an author who never saw P
+    "transcripts_Q:Q-in-09:6",
 }
 SHORT = 30  # an independent author writes «спасибо, всего доброго» too: from 30 characters a turn is his own
 
