@@ -100,7 +100,7 @@ class ScenarioJudge:
 
     @cached_property
     def _own_words(self) -> dict[str, frozenset[str]]:
-        return own_words(self.scenario.offers, self.rules.products)
+        return own_words(self.scenario.offers, self.rules.products, self.rules.services)
 
     def named_offer(self, text: str) -> str | None:
         """The offer of the tab a text names, by the words of its name that no other product's name has."""
@@ -174,7 +174,7 @@ class TranscriptJudge:
 
     @cached_property
     def _own_words(self) -> dict[str, frozenset[str]]:
-        return own_words(self.offers, self.rules.products)
+        return own_words(self.offers, self.rules.products, self.rules.services)
 
     def named_offer(self, text: str) -> str | None:
         """The product of the call type a text names."""
@@ -193,12 +193,15 @@ def reasons_of(verdicts: Iterable[Verdict]) -> list[str]:
     return list(dict.fromkeys(reason.value for verdict in verdicts for reason in verdict.reasons))
 
 
-def own_words(offers: Collection[str], products: Mapping[str, Product]) -> dict[str, frozenset[str]]:
-    """Per offer, the words of its name that no other product's name has."""
-    names = {pid: _lemmas(product.name) for pid, product in products.items()}
+def own_words(offers: Collection[str], products: Mapping[str, Product],
+              services: Mapping[str, Service]) -> dict[str, frozenset[str]]:
+    """Per offer, the words of its name that no other product's or service's name has («домашний» names the home
+    phone as much as the home camera)."""
+    names = {pid: _lemmas(" ".join([product.name, *product.spoken_names])) for pid, product in products.items()}
+    shared = frozenset().union(*(_lemmas(service.name) for service in services.values()))
     own = {}
     for product_id in offers:
-        others = frozenset().union(*(words for pid, words in names.items() if pid != product_id))
+        others = shared.union(*(words for pid, words in names.items() if pid != product_id))
         own[product_id] = frozenset(word for word in names[product_id] - others if len(word) > 3)
     return own
 

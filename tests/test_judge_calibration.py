@@ -27,7 +27,8 @@ Batch K (48 calls, three more new authors) was sealed until its one measurement
 lines of K and M teach since). Batch N (48 calls, seven more new authors) was sealed until its one measurement
 (docs/measurements/batch_n_first_opening_2026-12-02.txt), then read; so were O and P (session 23; the labelled lines
 of N, O and P teach since). Batch Q (48 calls, seven more new authors) was sealed until its one measurement
-(docs/measurements/batch_q_first_opening_2026-12-03.txt): the judge's latest independent figures.
+(docs/measurements/batch_q_first_opening_2026-12-03.txt): the judge's latest independent figures; its misses were
+read afterwards.
 Our own extra toxic properties (``robot_question``, ``pushy``, ``too_long``, ``wasted_time``) are not in the
 contract's list the second author graded, so they do not count either way.
 """
@@ -75,9 +76,9 @@ FLOORS = {
     "N": {"passed": 44 / 48, "flags": 43 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 42 · 41 · 47 · 12 at its opening
     "O": {"passed": 46 / 48, "flags": 43 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 47 · 38 · 44 · 12 at its opening
     "P": {"passed": 47 / 48, "flags": 42 / 48, "code": 45 / 48, "pairs": 11 / 12},  # 46 · 41 · 44 · 11 at its opening
-    "Q": {"passed": 48 / 48, "flags": 43 / 48, "code": 44 / 48, "pairs": 12 / 12},  # its opening, sealed until then
+    "Q": {"passed": 48 / 48, "flags": 44 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 48 · 43 · 44 · 12 at its opening
 }
-SEALED = "Q"  # opened once, its misses not read
+SEALED = ""  # none opened and unread: Q's misses were read after its opening (session 24)
 LETTERS = ("A", *FLOORS)
 TAUGHT = "ABCDFGHIJKMNOP"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with

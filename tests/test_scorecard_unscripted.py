@@ -1077,3 +1077,24 @@ def test_a_no_said_in_words_read_as_one_is_still_clear(content, nlu) -> None:
                        {"нет, не надо мне это": ClientIntent("decline", 0.9)})
     card = scored(content, misread, "outbound_upsell", _worked_past(misread.turn), "agreed", "Марина Сергеевна")
     assert "ignored_refusal" in card.flags
+
+
+DISCONNECTS = [("operator", "Ростелеком, Дарья, здравствуйте!"), ("client", "отключите мне старт, не смотрю его"),
+               ("operator", "Назовите, пожалуйста, ФИО владельца договора."), ("client", "Ветров Кирилл Андреевич"),
+               ("operator", "Кирилл Андреевич, отключила, списаний больше не будет. Остались вопросы?"),
+               ("client", "нет, спасибо"), ("operator", "Всего доброго, Кирилл Андреевич!")]
+
+
+def test_disconnecting_an_offered_subscription_is_not_interested(content, nlu) -> None:
+    """Seed 000: he has the service and asks to disconnect it while the offers show it — «Клиент НЕ
+    заинтересован», though nothing was offered; a customer names START in Cyrillic too."""
+    card = scored(content, nlu, "inbound_upsell", DISCONNECTS, "not_interested", "Кирилл Андреевич")
+    assert card.correct == "not_interested" and "wrong_outcome" not in card.flags
+
+
+def test_disconnecting_the_home_phone_offers_nothing(content, nlu) -> None:
+    """«Домашний телефон» is a service, not the home camera: its word «домашний» names no offer."""
+    turns = [*DISCONNECTS]
+    turns[1] = ("client", "хочу отключить домашний телефон совсем, год им не пользуюсь")
+    card = scored(content, nlu, "inbound_upsell", turns, "not_interested", "Кирилл Андреевич")
+    assert card.correct == "not_offered" and "wrong_outcome" in card.flags

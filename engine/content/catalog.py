@@ -29,6 +29,9 @@ class Service(Authored):
 class Product(Authored):
     id: Identifier
     name: str = Field(description="Название продукта, как его произносит оператор")
+    spoken_names: list[str] = Field(
+        default_factory=list, description="Как название пишут кириллицей в разговоре («старт», «касперский»): по ним "
+                                          "оценка узнаёт продукт в репликах, как по name")
     family: Identifier = Field(description="Семейство продуктов: package, security, tv_subscription…")
     price_month: NonNegativeFloat | None = Field(
         default=None, description="Абонентская плата или ежемесячный платёж рассрочки, руб./мес."

@@ -56,6 +56,7 @@ class Case:
         self.max_objections = call_type.max_objections
         self._owner_decides = phrases(tuple(rubric.owner_decides))
         self._requested = phrases(tuple(rubric.requested))
+        self._disconnects = phrases(tuple(rubric.disconnects))
         self._confirms_has_it = phrases(tuple(rubric.confirms_has_it))
         self._checks_line = phrases(tuple(rubric.checks_line))
         self._confirms_situation = {flag: phrases(tuple(said)) for flag, said in rubric.confirms_situation.items()}
@@ -73,6 +74,14 @@ class Case:
         first = self.read.first_offer
         return any(self._requested.found(s.text) for s in self.read.client
                    if first is None or s.index < first.index)
+
+    @cached_property
+    def wants_disconnect(self) -> bool:
+        """Before any offer he asked to disconnect a product of the offers (the rubric's ``disconnects`` phrases,
+        naming it): seed 000 codes that offer «Клиент НЕ заинтересован»."""
+        first = self.read.first_offer
+        return any(self._disconnects.found(s.text) and self.rules.named_offer(s.text) is not None
+                   for s in self.read.client if first is None or s.index < first.index)
 
     @cached_property
     def has_it_confirmed(self) -> bool:
@@ -386,6 +395,7 @@ FACTS: dict[str, Callable[[Case], bool]] = {
     "scenario": lambda case: case.scenario is not None,
     "not_the_owner": _not_the_owner,
     "requested": lambda case: case.requested,
+    "wants_disconnect": lambda case: case.wants_disconnect,
     "has_it_confirmed": lambda case: case.has_it_confirmed,
     "request_gone": lambda case: case.request_gone,
     "owner_decides": lambda case: any(case.read.after_offer(s) and case.owner_decides(s.text)
