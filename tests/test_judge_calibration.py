@@ -28,7 +28,7 @@ lines of K and M teach since). Batch N (48 calls, seven more new authors) was se
 (docs/measurements/batch_n_first_opening_2026-12-02.txt), then read; so were O and P (session 23; the labelled lines
 of N, O and P teach since). Batch Q (48 calls, seven more new authors) was sealed until its one measurement
 (docs/measurements/batch_q_first_opening_2026-12-03.txt): the judge's latest independent figures; its misses were
-read afterwards.
+read afterwards and its labelled lines teach since. Batch R lies sealed (tests/data/second_author/sealed).
 Our own extra toxic properties (``robot_question``, ``pushy``, ``too_long``, ``wasted_time``) are not in the
 contract's list the second author graded, so they do not count either way.
 """
@@ -55,7 +55,7 @@ TARGET = 0.90  # the issue's agreement on pass/fail and on flags
 GAP = 30  # a good call beats the toxic one of its pair by this many points
 # Floors, not targets: each batch's latest figures (its opening is its one independent measurement). Folding a
 # batch's lines into the corpus moves the model: after O joined, G lost one call's flags and O two (O-in-09's
-# «с этого месяца закончилась скидка» reads as an offer); after P joined, I and N lost a call's pass/fail each.
+# «с этого месяца закончилась скидка» reads as an offer); after P joined, I and N lost a call's pass/fail each; after Q joined, J's pairs gained one.
 FLOORS = {
     "B": {"passed": 48 / 48, "flags": 46 / 48, "code": 48 / 48, "pairs": 11 / 12},  # 33 · 30 · 41 · 7 at its opening
     "C": {"passed": 47 / 48, "flags": 44 / 48, "code": 46 / 48, "pairs": 12 / 12},  # 36 · 27 · 35 · 6 at its opening
@@ -67,7 +67,7 @@ FLOORS = {
     # lines joined the corpus (the offer phrase «рассказать о…» outweighs the postponement)
     "H": {"passed": 45 / 48, "flags": 39 / 48, "code": 45 / 48, "pairs": 11 / 12},  # 37 · 25 · 37 · 9 at its opening
     "I": {"passed": 45 / 48, "flags": 39 / 48, "code": 44 / 48, "pairs": 10 / 12},  # 42 · 33 · 41 · 9 at its opening
-    "J": {"passed": 46 / 48, "flags": 42 / 48, "code": 46 / 48, "pairs": 10 / 12},  # 44 · 34 · 42 · 9 at its opening
+    "J": {"passed": 46 / 48, "flags": 42 / 48, "code": 46 / 48, "pairs": 11 / 12},  # 44 · 34 · 42 · 9 at its opening
     "K": {"passed": 46 / 48, "flags": 46 / 48, "code": 48 / 48, "pairs": 10 / 12},  # 43 · 40 · 43 · 10 at its opening
     # L-ret-09 now reads «вижу вчерашнюю отметку» as retained (code and flags his), and passes where he fails it for
     # a goodbye the operator skipped before the customer hung up (excusing a goodbye only when cut off cost C, E, I)
@@ -76,11 +76,11 @@ FLOORS = {
     "N": {"passed": 44 / 48, "flags": 43 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 42 · 41 · 47 · 12 at its opening
     "O": {"passed": 46 / 48, "flags": 43 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 47 · 38 · 44 · 12 at its opening
     "P": {"passed": 47 / 48, "flags": 42 / 48, "code": 45 / 48, "pairs": 11 / 12},  # 46 · 41 · 44 · 11 at its opening
-    "Q": {"passed": 48 / 48, "flags": 44 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 48 · 43 · 44 · 12 at its opening
+    "Q": {"passed": 48 / 48, "flags": 45 / 48, "code": 46 / 48, "pairs": 12 / 12},  # 48 · 43 · 44 · 12 at its opening
 }
-SEALED = ""  # none opened and unread: Q's misses were read after its opening (session 24)
+SEALED = ""  # none opened and unread: Q's misses were read after its opening (session 24); R lies sealed
 LETTERS = ("A", *FLOORS)
-TAUGHT = "ABCDFGHIJKMNOP"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
+TAUGHT = "ABCDFGHIJKMNOPQ"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
 # Copies found at a batch's opening whose two sides were written apart: kept in sight, never tuned on.
 COINCIDENCES = {

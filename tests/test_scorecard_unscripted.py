@@ -1098,3 +1098,13 @@ def test_disconnecting_the_home_phone_offers_nothing(content, nlu) -> None:
     turns[1] = ("client", "хочу отключить домашний телефон совсем, год им не пользуюсь")
     card = scored(content, nlu, "inbound_upsell", turns, "not_interested", "Кирилл Андреевич")
     assert card.correct == "not_offered" and "wrong_outcome" in card.flags
+
+
+def test_wanting_a_product_for_himself_before_any_offer_is_a_request_served(content, nlu) -> None:
+    """Seed 000: he asks for it himself — connecting it is no upsell, «Не предлагалось»."""
+    turns = [("operator", "Ростелеком, Вера, здравствуйте!"),
+             ("client", "Здравствуйте. Внук говорил, у вас кино можно смотреть на приставке. Хочу себе такую подписку"),
+             ("operator", "Это подписка START, 99 рублей в месяц. Подключаю?"), ("client", "да, подключайте"),
+             ("operator", "Готово! Всего доброго!")]
+    card = scored(content, nlu, "inbound_upsell", turns, "agreed")
+    assert card.correct == "not_offered" and "wrong_outcome" in card.flags

@@ -467,3 +467,16 @@ def test_the_regulators_sixty_days_are_no_winback(nlu: Understanding) -> None:
     assert "regulator" in rule and not rule & {"winback", "offer"}
     assert "winback" in nlu.operator_moves("Через 60 дней после перехода вы сможете вернуться к нам на особых "
                                            "условиях — можно вам о них сообщить?").tags
+
+
+def test_a_fault_where_he_would_use_it_after_a_worked_objection_is_one_more_objection(nlu: Understanding) -> None:
+    """Said unprompted, «на даче интернет не ловит» is a technical problem; after an objection was worked it is one
+    more reason not to take the offer, and counts towards the two the operator may work."""
+    text = "а у меня на даче интернет вообще не ловит"
+    assert nlu.client_intent(text, None, "outbound_upsell").intent == "tech_problem"
+    assert nlu.client_intent(text, "objection", "outbound_upsell").intent == "objection_need"
+
+
+def test_a_long_hello_that_says_the_number_has_moved_is_already_ported(nlu: Understanding) -> None:
+    text = "Добрый день. Так я уже ушёл, молодой человек, ещё в понедельник. Смс пришла, номер теперь на Теле2, всё ловит."
+    assert nlu.client_intent(text, "greeting", RETENTION).intent == "already_ported"

@@ -76,7 +76,7 @@ class Case:
                    if first is None or s.index < first.index)
 
     @cached_property
-    def wants_disconnect(self) -> bool:
+    def disconnects_an_offer(self) -> bool:
         """Before any offer he asked to disconnect a product of the offers (the rubric's ``disconnects`` phrases,
         naming it): seed 000 codes that offer «Клиент НЕ заинтересован»."""
         first = self.read.first_offer
@@ -395,7 +395,7 @@ FACTS: dict[str, Callable[[Case], bool]] = {
     "scenario": lambda case: case.scenario is not None,
     "not_the_owner": _not_the_owner,
     "requested": lambda case: case.requested,
-    "wants_disconnect": lambda case: case.wants_disconnect,
+    "disconnects_an_offer": lambda case: case.disconnects_an_offer,
     "has_it_confirmed": lambda case: case.has_it_confirmed,
     "request_gone": lambda case: case.request_gone,
     "owner_decides": lambda case: any(case.read.after_offer(s) and case.owner_decides(s.text)
