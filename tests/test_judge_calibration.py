@@ -28,7 +28,8 @@ lines of K and M teach since). Batch N (48 calls, seven more new authors) was se
 (docs/measurements/batch_n_first_opening_2026-12-02.txt), then read; so were O and P (session 23; the labelled lines
 of N, O and P teach since). Batch Q (48 calls, seven more new authors) was sealed until its one measurement
 (docs/measurements/batch_q_first_opening_2026-12-03.txt): the judge's latest independent figures; its misses were
-read afterwards and its labelled lines teach since. Batch R lies sealed (tests/data/second_author/sealed).
+read afterwards and its labelled lines teach since. Batch R (48 calls, seven more new authors) was sealed until its one
+measurement (docs/measurements/batch_r_first_opening_2026-12-03.txt): the judge's latest independent figures.
 Our own extra toxic properties (``robot_question``, ``pushy``, ``too_long``, ``wasted_time``) are not in the
 contract's list the second author graded, so they do not count either way.
 """
@@ -77,8 +78,9 @@ FLOORS = {
     "O": {"passed": 46 / 48, "flags": 43 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 47 · 38 · 44 · 12 at its opening
     "P": {"passed": 47 / 48, "flags": 42 / 48, "code": 45 / 48, "pairs": 11 / 12},  # 46 · 41 · 44 · 11 at its opening
     "Q": {"passed": 48 / 48, "flags": 45 / 48, "code": 46 / 48, "pairs": 12 / 12},  # 48 · 43 · 44 · 12 at its opening
+    "R": {"passed": 45 / 48, "flags": 39 / 48, "code": 44 / 48, "pairs": 12 / 12},  # its opening, sealed until then
 }
-SEALED = ""  # none opened and unread: Q's misses were read after its opening (session 24); R lies sealed
+SEALED = "R"  # opened once, its misses not read
 LETTERS = ("A", *FLOORS)
 TAUGHT = "ABCDFGHIJKMNOPQ"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
@@ -102,6 +104,9 @@ COINCIDENCES = {
     # «а если не понравиться, отключить потом можно будет?» ~ labelled_P.yaml «а если мне не понравиться, отключить потом
     # можно будет?» (the same common misspelling): P's lines were taught after Q was written by an author who never saw P
     "transcripts_Q:Q-in-09:6",
+    # «Назовите ФИО владельца договора, пожалуйста.» ~ operator.yaml «Назовите, пожалуйста, ФИО владельца договора.»:
+    # the identification request every operator makes, in seed 000's words; R's author never saw the lexicon
+    "transcripts_R:R-in-02:3",
 }
 SHORT = 30  # an independent author writes «спасибо, всего доброго» too: from 30 characters a turn is his own
 
