@@ -129,7 +129,7 @@ REVEALED_CALL: dict[str, dict[str, object]] = {
     Reason.transfer.value: {"transfer_needed": True},
     Reason.peak_hours.value: {"peak_hours": True},
 }
-REVEALABLE = frozenset({*REVEALED_CUSTOMER, *REVEALED_CALL, Reason.global_problem.value})
+REVEALABLE = frozenset({*REVEALED_CUSTOMER, *REVEALED_CALL, Reason.global_problem.value, Reason.voluntary_block.value})
 
 
 class TranscriptJudge:
@@ -155,6 +155,8 @@ class TranscriptJudge:
             call.update(REVEALED_CALL.get(reason, {}))
         if Reason.global_problem.value in self.revealed:
             call["global_problem_services"] = list(self.rules.services)
+        if Reason.voluntary_block.value in self.revealed:  # which service a transcript rarely says: any may be it
+            customer["voluntary_blocks"] = list(self.rules.services)
         return Customer.model_validate(customer), Call.model_validate(call)
 
     @cached_property

@@ -29,7 +29,8 @@ lines of K and M teach since). Batch N (48 calls, seven more new authors) was se
 of N, O and P teach since). Batch Q (48 calls, seven more new authors) was sealed until its one measurement
 (docs/measurements/batch_q_first_opening_2026-12-03.txt): the judge's latest independent figures; its misses were
 read afterwards and its labelled lines teach since. Batch R (48 calls, seven more new authors) was sealed until its one
-measurement (docs/measurements/batch_r_first_opening_2026-12-03.txt): the judge's latest independent figures.
+measurement (docs/measurements/batch_r_first_opening_2026-12-03.txt): the judge's latest independent figures; its
+calls were read afterwards. Batch S lies sealed (tests/data/second_author/sealed).
 Our own extra toxic properties (``robot_question``, ``pushy``, ``too_long``, ``wasted_time``) are not in the
 contract's list the second author graded, so they do not count either way.
 """
@@ -73,14 +74,14 @@ FLOORS = {
     # L-ret-09 now reads «вижу вчерашнюю отметку» as retained (code and flags his), and passes where he fails it for
     # a goodbye the operator skipped before the customer hung up (excusing a goodbye only when cut off cost C, E, I)
     "L": {"passed": 47 / 48, "flags": 46 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 47 · 34 · 43 · 9 at its opening
-    "M": {"passed": 47 / 48, "flags": 42 / 48, "code": 44 / 48, "pairs": 12 / 12},  # 45 · 39 · 42 · 11 at its opening
+    "M": {"passed": 47 / 48, "flags": 43 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 45 · 39 · 42 · 11 at its opening
     "N": {"passed": 44 / 48, "flags": 43 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 42 · 41 · 47 · 12 at its opening
     "O": {"passed": 46 / 48, "flags": 43 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 47 · 38 · 44 · 12 at its opening
     "P": {"passed": 47 / 48, "flags": 42 / 48, "code": 45 / 48, "pairs": 11 / 12},  # 46 · 41 · 44 · 11 at its opening
     "Q": {"passed": 48 / 48, "flags": 45 / 48, "code": 46 / 48, "pairs": 12 / 12},  # 48 · 43 · 44 · 12 at its opening
-    "R": {"passed": 45 / 48, "flags": 39 / 48, "code": 44 / 48, "pairs": 12 / 12},  # its opening, sealed until then
+    "R": {"passed": 46 / 48, "flags": 40 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 45 · 39 · 44 · 12 at its opening
 }
-SEALED = "R"  # opened once, its misses not read
+SEALED = ""  # none opened and unread: R's calls were read after its opening (session 24); S lies sealed
 LETTERS = ("A", *FLOORS)
 TAUGHT = "ABCDFGHIJKMNOPQ"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with

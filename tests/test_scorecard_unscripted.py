@@ -1108,3 +1108,25 @@ def test_wanting_a_product_for_himself_before_any_offer_is_a_request_served(cont
              ("operator", "Готово! Всего доброго!")]
     card = scored(content, nlu, "inbound_upsell", turns, "agreed")
     assert card.correct == "not_offered" and "wrong_outcome" in card.flags
+
+
+def _block_call(request: str) -> list[tuple[str, str]]:
+    return [("operator", "Ростелеком, Евгений, добрый день."), ("client", request),
+            ("operator", "Готово, Алексей Николаевич. А ещё могу подключить подписку START — 99 рублей в месяц, "
+                         "сериалы и фильмы."),
+            ("client", "ну ладно, давайте"), ("operator", "Подключил. Всего доброго, Алексей Николаевич!")]
+
+
+def test_an_offer_to_a_customer_keeping_his_service_blocked_is_forbidden(content, nlu) -> None:
+    """Seed 000: a service under a voluntary block, and the call is not about lifting it — no offer."""
+    card = scored(content, nlu, "inbound_upsell",
+                  _block_call("Хочу продлить добровольную блокировку интернета и ТВ до октября, уезжаем"), "agreed",
+                  "Алексей Николаевич")
+    assert "offered_when_forbidden" in card.flags and card.correct == "not_offered"
+    assert "voluntary_block" in card.reasons
+
+
+def test_lifting_a_voluntary_block_forbids_no_offer(content, nlu) -> None:
+    card = scored(content, nlu, "inbound_upsell", _block_call("Вернулись с дачи, снимите блокировку, пожалуйста"),
+                  "agreed", "Алексей Николаевич")
+    assert "offered_when_forbidden" not in card.flags and card.correct == "agreed"
