@@ -103,7 +103,7 @@ class ScenarioJudge:
         return own_words(self.scenario.offers, self.rules.products, self.rules.services)
 
     def named_offer(self, text: str) -> str | None:
-        """The offer of the tab a text names, by the words of its name that no other product's name has."""
+        """The offer of the tab a text names, by the words of its name that no other product's or service's name has."""
         return named_product(text, self._own_words)
 
     def trap_changes_verdict(self, trap: Trap) -> bool:

@@ -200,8 +200,8 @@ def cross_check(merged: dict[str, dict[str, Any]], speech: Speech, language: Lan
 
 
 # the content's lists in the understanding's phrase syntax
-PHRASE_FIELDS = frozenset({"phrases", "owner_decides", "refuses", "agrees", "checks_line", "requested", "disconnects", "solutions",
-                           "confirms_has_it", "solution", "says"})
+PHRASE_FIELDS = frozenset({"phrases", "owner_decides", "refuses", "agrees", "checks_line", "requested", "disconnects",
+                           "solutions", "confirms_has_it", "solution", "says"})
 PHRASE_MAPS = frozenset({"confirms_situation"})  # name → a phrase list
 
 

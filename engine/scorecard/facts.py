@@ -68,20 +68,22 @@ class Case:
         return bool(self._owner_decides.found(text))
 
     @cached_property
+    def said_before_offer(self) -> list[Said]:
+        """What he said before the first offer (all of it when there was none)."""
+        return [s for s in self.read.client if s.index < self.read.offer_index]
+
+    @cached_property
     def requested(self) -> bool:
         """Before any offer he asked for a product himself (the rubric's ``requested`` phrases): connecting it is
         a request served, not an upsell."""
-        first = self.read.first_offer
-        return any(self._requested.found(s.text) for s in self.read.client
-                   if first is None or s.index < first.index)
+        return any(self._requested.found(s.text) for s in self.said_before_offer)
 
     @cached_property
     def disconnects_an_offer(self) -> bool:
         """Before any offer he asked to disconnect a product of the offers (the rubric's ``disconnects`` phrases,
         naming it): seed 000 codes that offer «Клиент НЕ заинтересован»."""
-        first = self.read.first_offer
         return any(self._disconnects.found(s.text) and self.rules.named_offer(s.text) is not None
-                   for s in self.read.client if first is None or s.index < first.index)
+                   for s in self.said_before_offer)
 
     @cached_property
     def has_it_confirmed(self) -> bool:
