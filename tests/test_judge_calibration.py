@@ -80,8 +80,9 @@ FLOORS = {
     "P": {"passed": 47 / 48, "flags": 42 / 48, "code": 45 / 48, "pairs": 11 / 12},  # 46 · 41 · 44 · 11 at its opening
     "Q": {"passed": 48 / 48, "flags": 45 / 48, "code": 46 / 48, "pairs": 12 / 12},  # 48 · 43 · 44 · 12 at its opening
     "R": {"passed": 46 / 48, "flags": 40 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 45 · 39 · 44 · 12 at its opening
+    "S": {"passed": 43 / 48, "flags": 36 / 48, "code": 41 / 48, "pairs": 10 / 12},  # at its opening
 }
-SEALED = ""  # none opened and unread: R's calls were read after its opening (session 24); S lies sealed
+SEALED = ""  # none opened and unread: S was opened in session 25 (its calls read since); T lies sealed
 LETTERS = ("A", *FLOORS)
 TAUGHT = "ABCDFGHIJKMNOPQR"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
@@ -108,6 +109,10 @@ COINCIDENCES = {
     # «Назовите ФИО владельца договора, пожалуйста.» ~ operator.yaml «Назовите, пожалуйста, ФИО владельца договора.»:
     # the identification request every operator makes, in seed 000's words; R's author never saw the lexicon
     "transcripts_R:R-in-02:3",
+    # S's authors never saw the corpus or the lexicon: two refusals as any customer says them («молодой человек, я же
+    # сказала — нет» ~ labelled_C.yaml, «нет-нет, спасибо, ничего не надо» ~ labelled_K.yaml) and the identification
+    # request in seed 000's words, twice
+    "transcripts_S:S-in-02:8", "transcripts_S:S-in-02:10", "transcripts_S:S-in-04:3", "transcripts_S:S-in-14:3",
 }
 SHORT = 30  # an independent author writes «спасибо, всего доброго» too: from 30 characters a turn is his own
 
