@@ -78,9 +78,9 @@ FLOORS = {
     "N": {"passed": 45 / 48, "flags": 43 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 42 · 41 · 47 · 12 at its opening
     "O": {"passed": 46 / 48, "flags": 43 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 47 · 38 · 44 · 12 at its opening
     "P": {"passed": 47 / 48, "flags": 42 / 48, "code": 45 / 48, "pairs": 11 / 12},  # 46 · 41 · 44 · 11 at its opening
-    "Q": {"passed": 48 / 48, "flags": 45 / 48, "code": 46 / 48, "pairs": 12 / 12},  # 48 · 43 · 44 · 12 at its opening
+    "Q": {"passed": 48 / 48, "flags": 46 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 48 · 43 · 44 · 12 at its opening
     "R": {"passed": 46 / 48, "flags": 40 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 45 · 39 · 44 · 12 at its opening
-    "S": {"passed": 43 / 48, "flags": 36 / 48, "code": 41 / 48, "pairs": 10 / 12},  # at its opening
+    "S": {"passed": 43 / 48, "flags": 38 / 48, "code": 44 / 48, "pairs": 10 / 12},  # 43 · 36 · 41 · 10 at its opening
 }
 SEALED = ""  # none opened and unread: S was opened in session 25 (its calls read since); T lies sealed
 LETTERS = ("A", *FLOORS)

@@ -1130,3 +1130,37 @@ def test_lifting_a_voluntary_block_forbids_no_offer(content, nlu) -> None:
     card = scored(content, nlu, "inbound_upsell", _block_call("Вернулись с дачи, снимите блокировку, пожалуйста"),
                   "agreed", "Алексей Николаевич")
     assert "offered_when_forbidden" not in card.flags and card.correct == "agreed"
+
+
+def _viju_offered(reply: str) -> list[tuple[str, str]]:
+    return [("operator", "Людмила Андреевна, здравствуйте! Это Константин, Ростелеком. Вы смотрите сериалы на START — "
+                         "можно коротко про ещё одну подписку?"),
+            ("client", "ну расскажите"),
+            ("operator", "Подписка viju+: фильмы и сериалы со всего мира, две недели бесплатно, потом 150 рублей в "
+                         "месяц. Подключаем?"),
+            ("client", reply), ("operator", "Хорошо, Людмила Андреевна. Всего доброго!")]
+
+
+def test_connect_it_i_will_have_a_look_is_a_yes(content, nlu) -> None:
+    """«подключайте, посмотрю» orders the subscription and means to try it: he agreed, though «посмотрю» alone
+    would put it off (S-out-16, Q-out-01)."""
+    card = scored(content, nlu, "outbound_upsell", _viju_offered("ладно, раз две недели даром — подключайте, посмотрю"),
+                  "agreed", "Людмила Андреевна")
+    assert card.correct == "agreed" and "wrong_outcome" not in card.flags
+
+
+def test_i_will_have_a_look_without_an_order_still_puts_it_off(content, nlu) -> None:
+    card = scored(content, nlu, "outbound_upsell", _viju_offered("ну не знаю, посмотрю ещё, подумаю"), "thinking",
+                  "Людмила Андреевна")
+    assert card.correct == "thinking" and "wrong_outcome" not in card.flags
+
+
+def test_my_son_decides_such_things_is_the_owners_decision(content, nlu) -> None:
+    """Seed 000: the decision is another family member's — the offer goes to him, «Клиент думает», though she then
+    says «нет» to deciding alone (S-out-08)."""
+    turns = _viju_offered("ой, такое у меня сын решает, у него спрашивать надо")
+    turns[-1:] = [("operator", "Так ведь две недели бесплатно! Что вам мешает решить сейчас?"),
+                  ("client", "нет-нет, без Серёжи я ничего подключать не буду, пусть он сам потом позвонит"),
+                  ("operator", "Хорошо, Людмила Андреевна. Всего доброго!")]
+    card = scored(content, nlu, "outbound_upsell", turns, "thinking", "Людмила Андреевна")
+    assert card.correct == "thinking" and "wrong_outcome" not in card.flags

@@ -146,8 +146,10 @@ class Reader:
                     # потом же забуду отключить… сто пятьдесят — не копейки»)
                     reason = next((part for part, sure in kinds[1:] if part in WORKED_KINDS), None)
                     kind = reason or kind
-                elif kind == "conflict" and after_offer and self._agrees.found(said.text):
-                    kind = "agreement"  # «ой всё, ладно, пишите, только отстаньте уже» gives in: he agrees
+                elif kind in {"conflict", "hesitation"} and after_offer and self._agrees.found(said.text):
+                    # «ой всё, ладно, пишите, только отстаньте уже» gives in, «подключайте, посмотрю» tries it out:
+                    # both agree
+                    kind = "agreement"
                 said = replace(said, intent=intent, kind=kind, kinds=kinds)
                 resolved[said.index] = said
                 first_words = False
