@@ -62,7 +62,7 @@ FLOORS = {
     "B": {"passed": 48 / 48, "flags": 46 / 48, "code": 48 / 48, "pairs": 11 / 12},  # 33 · 30 · 41 · 7 at its opening
     "C": {"passed": 47 / 48, "flags": 45 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 36 · 27 · 35 · 6 at its opening
     "D": {"passed": 47 / 48, "flags": 45 / 48, "code": 47 / 48, "pairs": 11 / 12},  # 39 · 27 · 35 · 9 at its opening
-    "E": {"passed": 46 / 48, "flags": 44 / 48, "code": 46 / 48, "pairs": 11 / 12},  # 36 · 23 · 34 · 8 at its opening
+    "E": {"passed": 46 / 48, "flags": 45 / 48, "code": 46 / 48, "pairs": 11 / 12},  # 36 · 23 · 34 · 8 at its opening
     "F": {"passed": 47 / 48, "flags": 45 / 48, "code": 46 / 48, "pairs": 12 / 12},  # 35 · 27 · 36 · 5 at its opening
     "G": {"passed": 48 / 48, "flags": 43 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 45 · 36 · 41 · 10 at its opening
     # H-out-05's «Хотела рассказать об одной подписке, но сейчас точно не время» reads as an offer since batch N's
@@ -80,7 +80,7 @@ FLOORS = {
     "P": {"passed": 47 / 48, "flags": 42 / 48, "code": 45 / 48, "pairs": 11 / 12},  # 46 · 41 · 44 · 11 at its opening
     "Q": {"passed": 48 / 48, "flags": 46 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 48 · 43 · 44 · 12 at its opening
     "R": {"passed": 46 / 48, "flags": 40 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 45 · 39 · 44 · 12 at its opening
-    "S": {"passed": 43 / 48, "flags": 38 / 48, "code": 44 / 48, "pairs": 10 / 12},  # 43 · 36 · 41 · 10 at its opening
+    "S": {"passed": 43 / 48, "flags": 40 / 48, "code": 45 / 48, "pairs": 10 / 12},  # 43 · 36 · 41 · 10 at its opening
 }
 SEALED = ""  # none opened and unread: S was opened in session 25 (its calls read since); T lies sealed
 LETTERS = ("A", *FLOORS)

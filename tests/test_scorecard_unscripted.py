@@ -241,6 +241,21 @@ def test_no_to_any_questions_after_his_yes_is_not_a_refusal(content, nlu) -> Non
     assert card.correct == "agreed" and "wrong_outcome" not in card.flags and card.passed is True, card.feedback
 
 
+def _he_has_it(says: str, operator_checks: str) -> list[tuple[str, str]]:
+    """After the antivirus offer he says he has it already, and the operator checks."""
+    return [*INBOUND_VIRUS_FIXED, ("client", says), ("operator", operator_checks), ("client", "ничего"),
+            ("operator", "Всего доброго, Антон Сергеевич!")]
+
+
+def test_an_offer_still_listed_though_he_has_it_is_configuration_changed(content, nlu) -> None:
+    """«в предложениях она ещё висела» confirms he has it: the offers were out of date (S-in-15)."""
+    turns = _he_has_it("так он у меня есть уже, весной через приложение оформил",
+                       "Сейчас проверю… Да, вижу, антивирус Kaspersky Plus у вас подключён. Прошу прощения, в "
+                       "предложениях он ещё висел.")
+    card = scored(content, nlu, "inbound_upsell", turns, "already_changed", "Антон Сергеевич")
+    assert card.correct == "already_changed" and "wrong_outcome" not in card.flags, card.feedback
+
+
 def test_a_yes_with_a_question_after_it_is_a_yes(content, nlu) -> None:
     turns = [*INBOUND_VIRUS_FIXED, ("client", "ну давайте, подключайте. А ссылка куда придёт?"),
              ("operator", "По смс на ваш мобильный. Спасибо, Антон Сергеевич, всего доброго!")]
@@ -249,10 +264,9 @@ def test_a_yes_with_a_question_after_it_is_a_yes(content, nlu) -> None:
 
 
 def test_an_offer_he_already_has_confirmed_by_the_operator_is_configuration_changed(content, nlu) -> None:
-    turns = [*INBOUND_VIRUS_FIXED, ("client", "так он же у меня уже есть, я его весной подключал"),
-             ("operator", "Секунду, проверю… Да, вы правы, у вас уже подключён Kaspersky Plus, предложение в системе "
-                          "не обновилось. Извините!"),
-             ("client", "ничего"), ("operator", "Всего доброго, Антон Сергеевич!")]
+    turns = _he_has_it("так он же у меня уже есть, я его весной подключал",
+                       "Секунду, проверю… Да, вы правы, у вас уже подключён Kaspersky Plus, предложение в системе не "
+                       "обновилось. Извините!")
     card = scored(content, nlu, "inbound_upsell", turns, "already_changed", "Антон Сергеевич")
     assert card.correct == "already_changed" and card.passed is True, card.feedback
     pushed_on = [*turns[:8], ("operator", "Понимаю. А у вас какой антивирус стоит сейчас?")]
@@ -1164,3 +1178,22 @@ def test_my_son_decides_such_things_is_the_owners_decision(content, nlu) -> None
                   ("operator", "Хорошо, Людмила Андреевна. Всего доброго!")]
     card = scored(content, nlu, "outbound_upsell", turns, "thinking", "Людмила Андреевна")
     assert card.correct == "thinking" and "wrong_outcome" not in card.flags
+
+
+def test_winback_to_a_number_already_ported_needs_no_identification(content, nlu) -> None:
+    """Seed 003: the port is done, nothing is kept or cancelled; telling him how to come back in 60 days asks for no
+    passport (S-ret-15). Before the port a discount offered to someone unidentified still fails."""
+    gone = [("operator", "Алла Викторовна, добрый день! Это Светлана из Билайна, звоню по заявлению о переносе номера."),
+            ("client", "опоздали вы, я со вчерашнего дня у другого оператора, новая симка уже работает"),
+            ("operator", "Поняла вас. Проверила: срок отмены заявления прошёл, номер уже перенесён."),
+            ("client", "а если мне у них не понравится, обратно пустите?"),
+            ("operator", "Конечно. Через 60 дней после перехода можно вернуться, для вернувшихся бывают специальные "
+                         "условия. Можно мы вас тогда проинформируем?"),
+            ("client", "посмотрим"), ("operator", "Хорошо. Всего доброго, Алла Викторовна!")]
+    card = scored(content, nlu, "retention_mnp", gone, "blocked", "Алла Викторовна")
+    assert "no_identification" not in card.flags and card.correct == "blocked"
+    kept = [("operator", "Алла Викторовна, добрый день! Это Светлана из Билайна, звоню по заявлению о переносе номера."),
+            ("client", "да, ухожу, у вас дорого"),
+            ("operator", "Могу предложить скидку 30 % на 12 месяцев, если останетесь."),
+            ("client", "нет, спасибо"), ("operator", "Хорошо. Всего доброго, Алла Викторовна!")]
+    assert "no_identification" in scored(content, nlu, "retention_mnp", kept, "will_not_stay", "Алла Викторовна").flags
