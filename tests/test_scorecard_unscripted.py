@@ -1182,7 +1182,7 @@ def test_my_son_decides_such_things_is_the_owners_decision(content, nlu) -> None
 
 def test_winback_to_a_number_already_ported_needs_no_identification(content, nlu) -> None:
     """Seed 003: the port is done, nothing is kept or cancelled; telling him how to come back in 60 days asks for no
-    passport (S-ret-15). Before the port a discount offered to someone unidentified still fails."""
+    passport (S-ret-15). A discount offered to someone unidentified still fails."""
     gone = [("operator", "Алла Викторовна, добрый день! Это Светлана из Билайна, звоню по заявлению о переносе номера."),
             ("client", "опоздали вы, я со вчерашнего дня у другого оператора, новая симка уже работает"),
             ("operator", "Поняла вас. Проверила: срок отмены заявления прошёл, номер уже перенесён."),

@@ -77,10 +77,14 @@ def too_long(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
 
 
 def before_identification(case: Case, spec: FlagSpec, tools: Tools) -> list[Finding]:
-    """Retention: one of the moves (an offer, a cancellation) before the decision maker identified himself."""
+    """Retention: one of the moves (an offer, a cancellation) before the decision maker identified himself. With
+    no request left (the number already ported, say) neither cancelling nor WinBack needs him identified (seed 003);
+    a discount to keep him still does."""
     limit = case.dm_identified_at if case.dm_identified_at is not None else case.read.turn_count
-    moves = set(spec.moves) - (case.read.role("cancels") if case.request_gone else set())
-    turn = next((s for s in case.read.operator if s.index < limit and s.tags & moves), None)
+    gone = case.request_gone
+    moves = set(spec.moves) - (case.read.role("cancels") if gone else set())
+    turn = next((s for s in case.read.operator if s.index < limit and s.tags & moves
+                 and not (gone and s.tags & case.read.role("winbacks"))), None)
     return [Finding(turn)] if turn is not None else []
 
 
