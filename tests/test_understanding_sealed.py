@@ -13,7 +13,8 @@ measurement (docs/measurements/batch_l_first_opening_2026-12-02.txt: 0.9515 · 0
 teach since. L's misses have been read since (development). So was R
 (docs/measurements/batch_r_first_opening_2026-12-03.txt: 0.925 · 0.948 · 0.970), whose lines teach since. Batch S,
 by seven more new authors, was sealed until its one measurement (docs/measurements/batch_s_first_opening_2026-12-03.txt:
-0.920 · 0.919 · 0.988). Both run on every test run: the understanding may not get worse on them. Rows of a batch that happen to copy a taught example (the
+0.920 · 0.919 · 0.988); its misses have been read since. Both run on every test run: the understanding may not get
+worse on them. Rows of a batch that happen to copy a taught example (the
 corpus included), a held-out row or a row of an earlier batch are left out (their line numbers are printed). Run with
 -s for the per-label report (precision, recall, F1).
 """
