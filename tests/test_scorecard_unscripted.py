@@ -1197,3 +1197,27 @@ def test_winback_to_a_number_already_ported_needs_no_identification(content, nlu
             ("operator", "Могу предложить скидку 30 % на 12 месяцев, если останетесь."),
             ("client", "нет, спасибо"), ("operator", "Хорошо. Всего доброго, Алла Викторовна!")]
     assert "no_identification" in scored(content, nlu, "retention_mnp", kept, "will_not_stay", "Алла Викторовна").flags
+
+
+CHILD_ON_THE_LINE = [
+    ("operator", "Добрый день! Ростелеком, Ирина. Могу я услышать Светлану Олеговну?"),
+    ("client", "это Вова. мама на работе"),
+    ("operator", "Вова, у вас дома наше телевидение, можно подключить подписку START за 99 рублей в месяц — "
+                 "мультики и кино. Передашь маме?"),
+    ("client", "ага"),
+    ("operator", "Спасибо, Вова, до свидания!"),
+]
+
+
+def test_offering_to_a_child_on_the_line_is_forbidden(content, nlu) -> None:
+    """Seed 001: a child on the line is offered nothing; «мама на работе» tells the operator who he speaks to."""
+    card = scored(content, nlu, "outbound_upsell", CHILD_ON_THE_LINE, "thinking", "Светлана Олеговна")
+    assert "offered_when_forbidden" in card.flags and card.correct == "not_offered"
+    assert "not_user" in card.reasons
+
+
+def test_a_father_naming_his_children_is_no_child_on_the_line(content, nlu) -> None:
+    turns = [*CHILD_ON_THE_LINE]
+    turns[1] = ("client", "Да, слушаю. Я, жена, дети — все дома сидят в интернете.")
+    card = scored(content, nlu, "outbound_upsell", turns, "thinking", "Светлана Олеговна")
+    assert "not_user" not in card.reasons

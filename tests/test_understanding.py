@@ -214,6 +214,7 @@ def test_moves_are_the_contracts_and_those_of_the_new_call_types(nlu: Understand
     ("Оформляю?", {"call_to_action"}),
     ("Какие вопросы у вас ещё остались?", {"check_questions"}),
     ("Всего доброго!", {"farewell"}),
+    ("Договорились, наберу после семи. Аккуратной дороги!", {"farewell"}),
     ("Уникальное предложение только сегодня!", {"cliche"}),
     ("Вам удобно разговаривать?", {"cliche", "robot_question"}),
     ("Одну минуту, проверяю.", set()),
@@ -374,6 +375,24 @@ def test_a_sentence_that_names_nothing_to_offer_is_no_offer(nlu, text: str) -> N
 def test_after_an_offer_the_last_clause_decides(nlu, text: str, intent: str) -> None:
     """The lexicon's offer context reads a reply's decision at its end (client.contexts.offer.last_clause)."""
     assert nlu.client_intent(text, context="offer").intent == intent
+
+
+def test_a_clause_that_opens_with_when_or_if_decides_nothing_alone(nlu: Understanding) -> None:
+    """«…, когда можно будет» read alone agrees (Q-ret-02: he refused and said he would apply again later)."""
+    text = "не нужна мне ваша скидка. я ухожу в тинькоф и уйду, подам заного, когда можно будет"
+    assert nlu.client_intent("когда можно будет").intent == "agree"
+    assert nlu.client_intent(text, context="retention_offer", call_type=RETENTION).intent == "decline"
+
+
+def test_a_denied_verb_of_saying_denies_what_it_introduces(nlu: Understanding) -> None:
+    """«я не говорил, что дорого» does not object to the price (language.yaml negation.reported)."""
+    assert nlu.client_intent("я не говорил, что дорого", context="objection").intent == "agree"
+    assert nlu.client_intent("я же сказал, что дорого", context="objection").intent == "objection_price"
+
+
+def test_a_denied_no_is_no_refusal(nlu: Understanding) -> None:
+    """A refusal's phrase under a negation counts for nothing (decline's when_negated: drop)."""
+    assert nlu.client_intent("я не говорил нет", context="objection").intent != "decline"
 
 
 @pytest.mark.parametrize(("text", "offers"), [

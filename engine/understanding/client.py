@@ -36,6 +36,7 @@ class ClientReader:
         it; None when it does not decide, or when the message is one clause."""
         if asked and len(parts) > 1 and parts[-1].lower() in rule.tag_questions:
             parts = parts[:-1]
+        parts = _joined(parts, frozenset(rule.subordinate))
         if len(parts) < 2:
             return None
         for position in range(len(parts) - 1, -1, -1):
@@ -76,3 +77,14 @@ class ClientReader:
         elif rule is not None:
             intent = rule.remap.get(intent, intent)
         return ClientIntent(intent, round(confidence, 3))
+
+
+def _joined(parts: list[str], subordinate: frozenset[str]) -> list[str]:
+    """The clauses with each one that opens with a subordinating word joined to the one before it."""
+    joined: list[str] = []
+    for part in parts:
+        if joined and part.split(maxsplit=1)[0].lower() in subordinate:
+            joined[-1] = f"{joined[-1]}, {part}"
+        else:
+            joined.append(part)
+    return joined

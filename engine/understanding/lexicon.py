@@ -66,9 +66,17 @@ def comparable(text: str) -> str:
 
 
 # --- language.yaml -------------------------------------------------------------------------------------------------
+class ReportedSpeech(Authored):
+    """A denied verb of saying denies the clause it introduces: «я не говорила, что неинтересно»."""
+
+    verbs: list[Text] = Field(min_length=1)  # lemmas
+    conjunctions: list[Text] = Field(min_length=1)
+
+
 class Negation(Authored):
     words: list[Text] = Field(min_length=1)
     scope: int = Field(ge=1, le=6)
+    reported: ReportedSpeech | None = None
 
 
 class Fuzzy(Authored):
@@ -159,6 +167,9 @@ class LastClause(Authored):
     after: list[Identifier] = []
     # a last word that asks for approval with a question mark («…я с сыном посоветуюсь, ладно?») decides nothing
     tag_questions: list[str] = []
+    # a clause opening with one of these words belongs to the one before («подам заново, когда можно будет» does not
+    # agree; «…, если его нет» does not refuse)
+    subordinate: list[str] = []
     # a decision whose reason an earlier clause gives is that reason («тридцать процентов это не в два раза. не, не
     # впечатляет» objects to the price): {decline: [objection_price, …]}
     reasons: dict[Identifier, list[Identifier]] = {}

@@ -56,13 +56,16 @@ class Analyzer:
 
     def __init__(self, *, symbols: Mapping[str, str], slang: Mapping[str, str], boundaries: Iterable[str],
                  negation_words: Iterable[str], negation_scope: int, vocabulary: Iterable[str],
-                 fuzzy_min_length: int, fuzzy_min_score: float, part_words: Iterable[str] = ()):
+                 fuzzy_min_length: int, fuzzy_min_score: float, part_words: Iterable[str] = (),
+                 reported_verbs: Iterable[str] = (), reported_conjunctions: Iterable[str] = ()):
         self._symbols = str.maketrans({char: f" {word} " for char, word in symbols.items()})
         self._slang = {normalize_word(k): tuple(normalize_word(v).split()) for k, v in slang.items()}
         self._boundaries = frozenset(normalize_word(w) for w in boundaries)
         self._part_words = frozenset(normalize_word(w) for w in part_words)
         self.negation_words = frozenset(normalize_word(w) for w in negation_words)
         self._negation_scope = negation_scope
+        self._reported_verbs = frozenset(normalize_word(w) for w in reported_verbs)
+        self._reported_conjunctions = frozenset(normalize_word(w) for w in reported_conjunctions)
         words = {normalize_word(w) for w in vocabulary}
         self._by_sound = {_sound(w): w for w in sorted(words) if len(w) >= fuzzy_min_length and w.isalpha()}
         self._sounds = sorted(self._by_sound)
@@ -101,17 +104,25 @@ class Analyzer:
         tokens: list[Token] = []
         clause = 0
         scope_left = 0
+        denied_saying = reported = False  # a denied verb of saying in this clause; in the one before it
         for piece in _PIECES.findall(text):
             if not piece[0].isalnum():
                 clause += 1
                 scope_left = 0
+                reported, denied_saying = denied_saying, False
                 continue
             for word in self._slang.get(piece, (piece,)):
                 if word in self._boundaries:
                     clause += 1
                     scope_left = 0
+                    reported = denied_saying = False
                 token = self._token(word, clause, negated=scope_left > 0)
-                scope_left = self._negation_scope if token.is_negation else max(scope_left - 1, 0)
+                if reported and word in self._reported_conjunctions:  # «не говорила, что …»: what she did not say
+                    scope_left = self._negation_scope
+                else:
+                    scope_left = self._negation_scope if token.is_negation else max(scope_left - 1, 0)
+                reported = False
+                denied_saying = denied_saying or (token.negated and token.lemma in self._reported_verbs)
                 tokens.append(token)
         return Utterance(tuple(tokens), upper / letters if letters else 0.0, letters, text.count("!"), "?" in text)
 

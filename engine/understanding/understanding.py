@@ -126,6 +126,9 @@ def _load(dialogues_dir: Path, signature: tuple[tuple[str, int, int], ...]) -> U
     language = lexicon.language
     analyzer = Analyzer(symbols=language.symbols, slang=language.slang, boundaries=language.boundaries,
                         negation_words=language.negation.words, negation_scope=language.negation.scope,
+                        reported_verbs=language.negation.reported.verbs if language.negation.reported else (),
+                        reported_conjunctions=language.negation.reported.conjunctions if language.negation.reported
+                        else (),
                         vocabulary=lexicon.words(known_word), fuzzy_min_length=language.fuzzy.min_length,
                         fuzzy_min_score=language.fuzzy.min_score, part_words=language.parts)
     return Understanding(lexicon, analyzer)
