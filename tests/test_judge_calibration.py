@@ -81,8 +81,9 @@ FLOORS = {
     "Q": {"passed": 48 / 48, "flags": 46 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 48 · 43 · 44 · 12 at its opening
     "R": {"passed": 46 / 48, "flags": 40 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 45 · 39 · 44 · 12 at its opening
     "S": {"passed": 44 / 48, "flags": 41 / 48, "code": 46 / 48, "pairs": 10 / 12},  # 43 · 36 · 41 · 10 at its opening
+    "T": {"passed": 46 / 48, "flags": 39 / 48, "code": 45 / 48, "pairs": 11 / 12},  # 46 · 39 · 45 · 11 at its opening
 }
-SEALED = ""  # none opened and unread: T and U lie sealed in tests/data/second_author/sealed/
+SEALED = ""  # none opened and unread: T was opened in session 26; U lies sealed in tests/data/second_author/sealed/
 LETTERS = ("A", *FLOORS)
 TAUGHT = "ABCDFGHIJKMNOPQRS"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
@@ -100,6 +101,9 @@ COINCIDENCES = {
     # «С какого числа списывать начнут?» ~ labelled_A.yaml «с какого числа начнут списывать?»: a customer's plain
     # question, written by N's author who never saw the corpus
     "transcripts_N:N-out-09:8",
+    # batch T's authors never saw the lexicon: the same two turns as L's, seed 001's question of who uses the
+    # internet and the consent question
+    "transcripts_T:T-in-14:7", "transcripts_T:T-ret-02:17",
     # «Предоставляется в рассрочку на два года за 390 рублей в месяц.» ~ operator.yaml «Камера предоставляется в
     # рассрочку на 2 года, за 390 рублей в месяц.»: both seed 000's words for the camera, P's author never saw the lexicon
     "transcripts_P:P-out-02:5",
