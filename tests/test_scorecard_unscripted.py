@@ -1221,3 +1221,47 @@ def test_a_father_naming_his_children_is_no_child_on_the_line(content, nlu) -> N
     turns[1] = ("client", "Да, слушаю. Я, жена, дети — все дома сидят в интернете.")
     card = scored(content, nlu, "outbound_upsell", turns, "thinking", "Светлана Олеговна")
     assert "not_user" not in card.reasons
+
+
+def test_the_one_whose_phone_is_written_on_her_husband_is_not_asked_to_stay(content, nlu) -> None:
+    """«телефон на него записан»: the owner decides (seed 003); WinBack is not owed to his wife."""
+    turns = [*RETENTION_THINKS[:1],
+             ("client", "его нет, это жена. телефон на него записан, а пользуюсь я"),
+             ("operator", "Поняла. Заявление я могу обсудить только с владельцем номера — перезвоню ему вечером. "
+                          "Всего доброго!")]
+    card = scored(content, nlu, "retention_mnp", turns, "will_not_stay", "Ростислав Олегович")
+    assert card.correct == "will_not_stay" and "no_winback" not in card.flags and card.passed is True, card.feedback
+
+
+def test_who_are_you_before_the_company_is_named_then_talking_is_no_refusal_to_talk(content, nlu) -> None:
+    """«да, я. а вы кто вообще?» reads as conflict; he then gives his passport and his reason: he talked (T-ret-08)."""
+    turns = [("operator", "Олег Викторович? Это по вашему заявлению на перенос номера."),
+             ("client", "да, я. а вы кто вообще?"),
+             ("operator", "Билайн, меня зовут Игорь. Для проверки продиктуйте ФИО и паспорт."),
+             ("client", "мезенцев олег викторович, 5203 881145. что надо?"),
+             ("operator", "Почему уходите?"),
+             ("client", "семья вся там, у них общий пакет"),
+             ("operator", "Понимаю. Если передумаете, через 60 дней сможете вернуться на особых условиях — "
+                          "рассказать о них?"),
+             ("client", "нет. до свидания"),
+             ("operator", "Всего доброго, Олег Викторович!")]
+    card = scored(content, nlu, "retention_mnp", turns, "will_not_stay", "Олег Викторович")
+    assert card.correct == "will_not_stay", card.feedback
+
+
+def test_a_ticket_the_operator_sees_forbids_the_offer_in_an_outbound_call(content, nlu) -> None:
+    turns = [("operator", "Павел Андреевич, здравствуйте, Ростелеком, оператор Олег."),
+             ("client", "о, ростелеком. у меня инет четвёртый день нормально не работает, вы в курсе вообще?"),
+             ("operator", "Да, вижу заявку, мастер будет завтра. Павел Андреевич, подключим видеонаблюдение? "
+                          "Камера с записью на 7 дней — 390 рублей в месяц."),
+             ("client", "сначала почините"), ("operator", "Хорошо, до свидания.")]
+    card = scored(content, nlu, "outbound_upsell", turns, "not_interested", "Павел Андреевич")
+    assert "offered_when_forbidden" in card.flags and card.correct == "not_offered", card.feedback
+
+
+def test_no_need_to_connect_it_a_second_time_is_configuration_changed(content, nlu) -> None:
+    turns = _he_has_it("так он у меня уже есть, в субботу сам подключил",
+                       "Понял, спасибо! Вижу вашу заявку — она ещё в обработке. Второй раз подключать ничего не "
+                       "нужно.")
+    card = scored(content, nlu, "inbound_upsell", turns, "already_changed", "Антон Сергеевич")
+    assert card.correct == "already_changed", card.feedback

@@ -294,6 +294,7 @@ def revealed_reasons(read: Reader, rubric: Rubric, phrases: Callable[[tuple[str,
 
 
 IDENTITY_DIGITS = re.compile(r"\d{4,}")
+REFUSING_TO_TALK = frozenset({"refusal", "conflict", "opt_out"})  # the kinds of a turn that will not talk
 INTRODUCTION_WORDS = 6  # «Тимур Ильдарович, я звоню по поводу…»: shorter is a hello or «вас слышно?»
 
 
@@ -364,8 +365,11 @@ def _hung_up_before_introduction(case: Case) -> bool:
                    and not case.checks_line(s.text)), None)
     limit = min(intro.index if intro is not None else case.read.turn_count,
                 chance.index if chance is not None else case.read.turn_count)
-    return any(s.index < limit and (s.event is not None or s.kind in {"refusal", "conflict", "opt_out"})
-               for s in case.read.saids if s.role == "client")
+    client = [s for s in case.read.saids if s.role == "client"]
+    refused = any(s.index < limit and (s.event is not None or s.kind in REFUSING_TO_TALK) for s in client)
+    # «да, я. а вы кто вообще?» (read as conflict), then his passport and his reason: he talked after all
+    talked = any(s.index > limit and s.event is None and s.kind not in REFUSING_TO_TALK for s in client)
+    return refused and not talked
 
 
 def _spoke_after_refusal(case: Case) -> bool:
