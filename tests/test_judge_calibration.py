@@ -67,7 +67,7 @@ FLOORS = {
     "G": {"passed": 48 / 48, "flags": 43 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 45 · 36 · 41 · 10 at its opening
     # H-out-05's «Хотела рассказать об одной подписке, но сейчас точно не время» reads as an offer since batch N's
     # lines joined the corpus (the offer phrase «рассказать о…» outweighs the postponement)
-    "H": {"passed": 46 / 48, "flags": 40 / 48, "code": 46 / 48, "pairs": 11 / 12},  # 37 · 25 · 37 · 9 at its opening
+    "H": {"passed": 47 / 48, "flags": 41 / 48, "code": 46 / 48, "pairs": 12 / 12},  # 37 · 25 · 37 · 9 at its opening
     "I": {"passed": 46 / 48, "flags": 41 / 48, "code": 45 / 48, "pairs": 10 / 12},  # 42 · 33 · 41 · 9 at its opening
     "J": {"passed": 46 / 48, "flags": 43 / 48, "code": 46 / 48, "pairs": 11 / 12},  # 44 · 34 · 42 · 9 at its opening
     "K": {"passed": 46 / 48, "flags": 46 / 48, "code": 48 / 48, "pairs": 10 / 12},  # 43 · 40 · 43 · 10 at its opening
@@ -75,11 +75,9 @@ FLOORS = {
     # a goodbye the operator skipped before the customer hung up (excusing a goodbye only when cut off cost C, E, I)
     "L": {"passed": 47 / 48, "flags": 46 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 47 · 34 · 43 · 9 at its opening
     "M": {"passed": 47 / 48, "flags": 43 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 45 · 39 · 42 · 11 at its opening
-    "N": {"passed": 45 / 48, "flags": 43 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 42 · 41 · 47 · 12 at its opening
+    "N": {"passed": 45 / 48, "flags": 44 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 42 · 41 · 47 · 12 at its opening
     "O": {"passed": 46 / 48, "flags": 45 / 48, "code": 48 / 48, "pairs": 12 / 12},  # 47 · 38 · 44 · 12 at its opening
-    # P-ret-02 passes where he fails it: the operator's «так что я его уже отменил» shares its sentence with the
-    # regulator's rule, so no cancellation is read (it failed before only for a WinBack not owed after he hung up)
-    "P": {"passed": 47 / 48, "flags": 42 / 48, "code": 45 / 48, "pairs": 11 / 12},  # 46 · 41 · 44 · 11 at its opening
+    "P": {"passed": 48 / 48, "flags": 42 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 46 · 41 · 44 · 11 at its opening
     "Q": {"passed": 48 / 48, "flags": 46 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 48 · 43 · 44 · 12 at its opening
     "R": {"passed": 46 / 48, "flags": 40 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 45 · 39 · 44 · 12 at its opening
     "S": {"passed": 44 / 48, "flags": 41 / 48, "code": 46 / 48, "pairs": 10 / 12},  # 43 · 36 · 41 · 10 at its opening
@@ -87,7 +85,7 @@ FLOORS = {
 }
 SEALED = ""  # none opened and unread: T was opened in session 26; U lies sealed in tests/data/second_author/sealed/
 LETTERS = ("A", *FLOORS)
-TAUGHT = "ABCDFGHIJKMNOPQRS"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
+TAUGHT = "ABCDFGHIJKMNOPQRST"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
 # Copies found at a batch's opening whose two sides were written apart: kept in sight, never tuned on.
 COINCIDENCES = {
