@@ -125,6 +125,7 @@ def test_client_intents_with_negation_and_meaning(nlu: Understanding, text: str,
     ("дааааа", "agree"),                           # stretched letters
     ("нееет", "decline"),
     ("неа", "decline"),                            # slang
+    ("нит, нехочу", "decline"),                    # «не» typed together with the verb
     ("норм, давай", "agree"),
     ("👍", "agree"),                               # emoji
     ("ща некогда", "objection_time"),
