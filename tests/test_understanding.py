@@ -125,7 +125,6 @@ def test_client_intents_with_negation_and_meaning(nlu: Understanding, text: str,
     ("дааааа", "agree"),                           # stretched letters
     ("нееет", "decline"),
     ("неа", "decline"),                            # slang
-    ("нит, нехочу", "decline"),                    # «не» typed together with the verb
     ("норм, давай", "agree"),
     ("👍", "agree"),                               # emoji
     ("ща некогда", "objection_time"),
@@ -287,6 +286,10 @@ def test_phrases_are_not_found_under_a_negation_unless_they_say_it(nlu: Understa
     assert not denied.found("помогло")
     assert said.count("помогло, и потом опять помогло") == 2
     assert said.count("не помогло") == 0
+
+
+def test_a_negation_typed_together_with_the_verb_reads_as_written_apart(nlu: Understanding) -> None:
+    assert nlu.phrases(["не хочу"]).found("нехочу я ничего") and nlu.phrases(["не надо"]).found("нинада мне")
 
 
 def test_phrases_keep_the_pattern_syntax(nlu: Understanding) -> None:
