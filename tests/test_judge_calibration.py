@@ -83,8 +83,9 @@ FLOORS = {
     "S": {"passed": 44 / 48, "flags": 41 / 48, "code": 46 / 48, "pairs": 10 / 12},  # 43 · 36 · 41 · 10 at its opening
     "T": {"passed": 47 / 48, "flags": 45 / 48, "code": 47 / 48, "pairs": 11 / 12},  # 46 · 39 · 45 · 11 at its opening
     "U": {"passed": 44 / 48, "flags": 40 / 48, "code": 45 / 48, "pairs": 11 / 12},  # 44 · 40 · 45 · 11 at its opening
+    "V": {"passed": 43 / 48, "flags": 37 / 48, "code": 44 / 48, "pairs": 11 / 12},  # 43 · 37 · 44 · 11 at its opening
 }
-SEALED = ""  # none opened and unread: U was opened in session 26; V lies sealed in tests/data/second_author/sealed/
+SEALED = ""  # none opened and unread: U and V were opened in session 26 on the same model
 LETTERS = ("A", *FLOORS)
 TAUGHT = "ABCDFGHIJKMNOPQRST"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
@@ -107,6 +108,8 @@ COINCIDENCES = {
     "transcripts_T:T-in-14:7", "transcripts_T:T-ret-02:17",
     # batch U's authors never saw the lexicon: the identification request in seed 000's words, twice
     "transcripts_U:U-in-14:3", "transcripts_U:U-in-16:3",
+    # batch V's authors never saw the lexicon: the same request once more
+    "transcripts_V:V-in-14:3",
     # «Предоставляется в рассрочку на два года за 390 рублей в месяц.» ~ operator.yaml «Камера предоставляется в
     # рассрочку на 2 года, за 390 рублей в месяц.»: both seed 000's words for the camera, P's author never saw the lexicon
     "transcripts_P:P-out-02:5",
