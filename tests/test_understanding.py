@@ -218,6 +218,7 @@ def test_moves_are_the_contracts_and_those_of_the_new_call_types(nlu: Understand
     ("Хорошей тренировки, Станислав Игоревич!", {"farewell"}),
     ("Да, вижу заявку, мастер будет завтра.", {"states_ticket"}),
     ("Тогда нужен мастер, задание я оформил.", {"states_ticket"}),
+    ("По линии у нас всё чисто, аварий по дому нет.", set()),     # a clause-final «нет» denies (V-in-05)
     ("Уникальное предложение только сегодня!", {"cliche"}),
     ("Вам удобно разговаривать?", {"cliche", "robot_question"}),
     ("Одну минуту, проверяю.", set()),

@@ -73,10 +73,18 @@ class ReportedSpeech(Authored):
     conjunctions: list[Text] = Field(min_length=1)
 
 
+class Postposed(Authored):
+    """A negation word that ends a clause denies the phrases before it: «аварий нет», «аварий по дому нет»."""
+
+    words: list[Text] = Field(min_length=1)
+    not_after: list[Text] = []  # the word before it makes it an answer, not a denial: «да нет», «точно нет»
+
+
 class Negation(Authored):
     words: list[Text] = Field(min_length=1)
     scope: int = Field(ge=1, le=6)
     reported: ReportedSpeech | None = None
+    postposed: Postposed | None = None
 
 
 class Fuzzy(Authored):

@@ -56,7 +56,7 @@ class Match:
 
     def affirmed(self, tokens: Sequence[Token]) -> bool:
         """Said, not denied: «предлагаю» is not said in «не буду вам ничего предлагать»."""
-        return self.pattern.negative or not tokens[self.start].negated
+        return self.pattern.negative or not (tokens[self.start].negated or tokens[self.start].denied_after)
 
 
 def compile_pattern(phrase: str, label: str, weight: float, lemmatize: Callable[[str], str],

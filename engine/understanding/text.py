@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
@@ -31,6 +31,7 @@ class Token:
     is_person: bool = False
     is_negation: bool = False  # «не», «ни», «ничего»…
     negated: bool = False  # within the scope of a negation word before it in the same clause
+    denied_after: bool = False  # a clause-final «нет» follows within the scope («аварий по дому нет»): phrases only
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,8 @@ class Analyzer:
     def __init__(self, *, symbols: Mapping[str, str], slang: Mapping[str, str], boundaries: Iterable[str],
                  negation_words: Iterable[str], negation_scope: int, vocabulary: Iterable[str],
                  fuzzy_min_length: int, fuzzy_min_score: float, part_words: Iterable[str] = (),
-                 reported_verbs: Iterable[str] = (), reported_conjunctions: Iterable[str] = ()):
+                 reported_verbs: Iterable[str] = (), reported_conjunctions: Iterable[str] = (),
+                 postposed: Iterable[str] = (), postposed_not_after: Iterable[str] = ()):
         self._symbols = str.maketrans({char: f" {word} " for char, word in symbols.items()})
         self._slang = {normalize_word(k): tuple(normalize_word(v).split()) for k, v in slang.items()}
         self._boundaries = frozenset(normalize_word(w) for w in boundaries)
@@ -66,6 +68,8 @@ class Analyzer:
         self._negation_scope = negation_scope
         self._reported_verbs = frozenset(normalize_word(w) for w in reported_verbs)
         self._reported_conjunctions = frozenset(normalize_word(w) for w in reported_conjunctions)
+        self._postposed = frozenset(normalize_word(w) for w in postposed)
+        self._postposed_not_after = frozenset(normalize_word(w) for w in postposed_not_after)
         words = {normalize_word(w) for w in vocabulary}
         self._by_sound = {_sound(w): w for w in sorted(words) if len(w) >= fuzzy_min_length and w.isalpha()}
         self._sounds = sorted(self._by_sound)
@@ -124,7 +128,21 @@ class Analyzer:
                 reported = False
                 denied_saying = denied_saying or (token.negated and token.lemma in self._reported_verbs)
                 tokens.append(token)
-        return Utterance(tuple(tokens), upper / letters if letters else 0.0, letters, text.count("!"), "?" in text)
+        return Utterance(self._denied_before(tokens), upper / letters if letters else 0.0, letters, text.count("!"),
+                         "?" in text)
+
+    def _denied_before(self, tokens: list[Token]) -> tuple[Token, ...]:
+        """The words a clause-final «нет» denies («аварий по дому нет»): up to the scope, within its clause."""
+        for i, token in enumerate(tokens):
+            ends_clause = i + 1 == len(tokens) or tokens[i + 1].clause != token.clause
+            if token.word not in self._postposed or not ends_clause or i == 0 \
+                    or tokens[i - 1].clause != token.clause or tokens[i - 1].word in self._postposed_not_after:
+                continue
+            for j in range(i - 1, max(i - 1 - self._negation_scope, -1), -1):
+                if tokens[j].clause != token.clause:
+                    break
+                tokens[j] = replace(tokens[j], denied_after=True)
+        return tuple(tokens)
 
     def _token(self, word: str, clause: int, negated: bool) -> Token:
         if word.isdigit():

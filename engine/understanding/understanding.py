@@ -129,6 +129,9 @@ def _load(dialogues_dir: Path, signature: tuple[tuple[str, int, int], ...]) -> U
                         reported_verbs=language.negation.reported.verbs if language.negation.reported else (),
                         reported_conjunctions=language.negation.reported.conjunctions if language.negation.reported
                         else (),
+                        postposed=language.negation.postposed.words if language.negation.postposed else (),
+                        postposed_not_after=language.negation.postposed.not_after if language.negation.postposed
+                        else (),
                         vocabulary=lexicon.words(known_word), fuzzy_min_length=language.fuzzy.min_length,
                         fuzzy_min_score=language.fuzzy.min_score, part_words=language.parts)
     return Understanding(lexicon, analyzer)
