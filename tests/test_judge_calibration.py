@@ -88,7 +88,7 @@ FLOORS = {
     "V": {"passed": 45 / 48, "flags": 39 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 43 · 37 · 44 · 11 at its opening
     "W": {"passed": 41 / 48, "flags": 36 / 48, "code": 44 / 48, "pairs": 11 / 12},  # 41 · 36 · 44 · 11 at its opening
 }
-SEALED = ""  # none opened and unread: U, V and W were opened in session 26; X lies sealed
+SEALED = ""  # none opened and unread: U, V and W were opened in session 26; X and Y lie sealed
 LETTERS = ("A", *FLOORS)
 TAUGHT = "ABCDFGHIJKMNOPQRST"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
