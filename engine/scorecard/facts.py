@@ -294,7 +294,7 @@ def revealed_reasons(read: Reader, rubric: Rubric, phrases: Callable[[tuple[str,
 
 
 IDENTITY_DIGITS = re.compile(r"\d{4,}")
-REFUSING_TO_TALK = frozenset({"refusal", "conflict", "opt_out"})  # the kinds of a turn that will not talk
+REFUSING_TO_TALK = REFUSED | {"conflict"}  # the kinds of a turn that will not talk
 INTRODUCTION_WORDS = 6  # «Тимур Ильдарович, я звоню по поводу…»: shorter is a hello or «вас слышно?»
 
 
