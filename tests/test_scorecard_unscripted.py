@@ -1265,3 +1265,31 @@ def test_no_need_to_connect_it_a_second_time_is_configuration_changed(content, n
                        "нужно.")
     card = scored(content, nlu, "inbound_upsell", turns, "already_changed", "Антон Сергеевич")
     assert card.correct == "already_changed", card.feedback
+
+
+MOVING_AFTER_THE_OFFER = [
+    ("client", "алло"),
+    ("operator", "Добрый вечер, Инна Сергеевна! Ростелеком, Павел. Звоню вам как абоненту домашнего интернета: "
+                 "умная колонка «Капсула» с Марусей, включает музыку и сказки по голосу, первый платёж 2000 рублей."),
+    ("client", "ой, нам не до колонок, мы в конце месяца переезжаем в другой район, я как раз хотела узнать про "
+               "перенос интернета"),
+    ("operator", "Так колонка переедет вместе с вами! А ещё есть «Капсула мини» с Марусей, платёж тот же, 555 "
+                 "рублей в месяц, только 15 месяцев. Оформим доставку?"),
+    ("client", "нет, спасибо"),
+    ("operator", "Поняла, всего доброго, Инна Сергеевна!"),
+]
+
+
+def test_offering_again_after_hearing_of_the_move_is_offering_when_forbidden(content, nlu) -> None:
+    card = scored(content, nlu, "outbound_upsell", MOVING_AFTER_THE_OFFER, "not_interested", "Инна Сергеевна")
+    assert "relocation" in card.reasons and "offered_when_forbidden" in card.flags
+    assert card.correct == "not_offered"
+
+
+def test_leaving_the_offer_after_hearing_of_the_move_is_not(content, nlu) -> None:
+    turns = [*MOVING_AFTER_THE_OFFER[:3],
+             ("operator", "Поняла вас, тогда про колонку не буду. Перенос интернета оформляется заявкой на новый "
+                          "адрес, я передам вашу просьбу специалистам, они перезвонят."),
+             ("client", "хорошо, спасибо"), MOVING_AFTER_THE_OFFER[5]]
+    card = scored(content, nlu, "outbound_upsell", turns, "not_interested", "Инна Сергеевна")
+    assert "offered_when_forbidden" not in card.flags

@@ -103,6 +103,9 @@ class Revealed(Authored):
                                                     "расторгнуть»), или только реплика целиком")
     whole_call: bool = Field(default=False, description="Ход оператора открывает это, где бы в звонке он ни "
                                                         "прозвучал (минус на балансе был у него на экране с начала)")
+    before_any_offer: bool = Field(default=False, description="Слова клиента открывают это и перед повторным "
+                                   "предложением, не только перед первым: оператор узнал о переезде — и снова "
+                                   "предложил")
 
 
 class Rubric(Authored):

@@ -280,14 +280,16 @@ def _introduction_pattern(cues: tuple[str, ...]) -> re.Pattern[str] | None:
 def revealed_reasons(read: Reader, rubric: Rubric, phrases: Callable[[tuple[str, ...]], PhraseSet]) -> set[str]:
     """The rules «когда не предлагаем» the call revealed before the offer: an operator's move that states one (in
     the offer's own turn too — he knew it when offering; anywhere, for what was on his screen all along), a
-    customer's turn of a kind that is one, or his words that state it («у меня же минус на счету»)."""
+    customer's turn of a kind that is one, or his words that state it («у меня же минус на счету») — before a
+    repeated offer too, where the rubric says so (he heard of the move and offered again)."""
     found = set()
     for reason, revealed in rubric.revealed.items():
         moves, kinds, says = set(revealed.moves), set(revealed.kinds), phrases(tuple(revealed.says))
+        offered_at = read.last_offer_index if revealed.before_any_offer else read.offer_index
         if any((revealed.whole_call or s.index <= read.offer_index) and s.tags & moves for s in read.operator) \
-                or any(s.index < read.offer_index and kind in kinds and sure >= revealed.min_confidence
+                or any(s.index < offered_at and kind in kinds and sure >= revealed.min_confidence
                        for s in read.client for kind, sure in (s.kinds if revealed.clauses else s.kinds[:1])) \
-                or any((revealed.whole_call or s.index < read.offer_index) and says.found(s.text)
+                or any((revealed.whole_call or s.index < offered_at) and says.found(s.text)
                        for s in read.client):
             found.add(reason)
     return found

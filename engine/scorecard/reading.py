@@ -106,6 +106,11 @@ class Reader:
         """Index of the first offer turn; past the end when there was none."""
         return self.first_offer.index if self.first_offer is not None else self.turn_count
 
+    @property
+    def last_offer_index(self) -> int:
+        """Index of the last offer turn; past the end when there was none."""
+        return self.offer_turns[-1].index if self.offer_turns else self.turn_count
+
     def _read_client(self, nlu: Understanding, call_type: str) -> None:
         """Intents in the context of the call's phase, the blocks around each customer turn."""
         readings = self.rubric.readings
