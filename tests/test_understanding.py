@@ -228,6 +228,10 @@ def test_moves_are_the_contracts_and_those_of_the_new_call_types(nlu: Understand
     ("Согласны, чтобы я отменил ваше заявление на перенос?", {"ask_consent", "call_to_action"}),
     ("Через 60 дней после перехода сможете вернуться к нам на особых условиях, сообщить вам о них?",
      {"winback", "offer"}),
+    # what only the owner may do is not done (U-ret-16); a cancellation among other things done is one
+    ("Отменять заявление я могу только с самим владельцем договора.", set()),
+    ("Сделано: заявление отменено, скидку подключил, смс придёт через час.", {"cancel_request"}),
+    ("Поэтому заявление отклонят — такой порядок, решаем не мы.", {"regulator"}),
 ])
 def test_operator_moves(nlu: Understanding, text: str, tags: set[str]) -> None:
     assert nlu.operator_moves(text).tags == frozenset(tags)
