@@ -1293,3 +1293,22 @@ def test_leaving_the_offer_after_hearing_of_the_move_is_not(content, nlu) -> Non
              ("client", "хорошо, спасибо"), MOVING_AFTER_THE_OFFER[5]]
     card = scored(content, nlu, "outbound_upsell", turns, "not_interested", "Инна Сергеевна")
     assert "offered_when_forbidden" not in card.flags
+
+
+def test_a_cliche_that_is_also_a_robots_question_costs_one_penalty(content, nlu) -> None:
+    call = [("client", "алло"),
+            ("operator", "Добрый день, Ирина Павловна! Ростелеком, Олег. Звоню вам как абоненту домашнего интернета: "
+                         "антивирус Kaspersky на три устройства, первый месяц бесплатно, дальше 239 рублей в месяц. "
+                         "Подключим?"),
+            ("client", "давайте"),
+            ("operator", "Готово, подключил. Всего доброго, Ирина Павловна!")]
+    asked = [*call]
+    asked[1] = ("operator", "Добрый день, Ирина Павловна! Ростелеком, Олег. Вам удобно сейчас разговаривать? "
+                            + call[1][1].split("Олег. ", 1)[1])
+    plain, robotic = (scored(content, nlu, "outbound_upsell", turns, "agreed", "Ирина Павловна")
+                      for turns in (call, asked))
+    assert {"cliche", "robot_question"} <= set(robotic.flags) and not {"cliche", "robot_question"} & set(plain.flags)
+    weights = {check.id: check.weight for check in content.rubrics["outbound_upsell"].checks
+               if check.id not in robotic.not_applicable}
+    earned = sum(weight for check, weight in weights.items() if robotic.checks[check])
+    assert robotic.score == round(100 * earned / sum(weights.values())) - 10
