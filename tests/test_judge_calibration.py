@@ -78,11 +78,11 @@ FLOORS = {
     "L": {"passed": 47 / 48, "flags": 46 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 47 · 34 · 43 · 9 at its opening
     "M": {"passed": 47 / 48, "flags": 43 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 45 · 39 · 42 · 11 at its opening
     "N": {"passed": 45 / 48, "flags": 44 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 42 · 41 · 47 · 12 at its opening
-    "O": {"passed": 46 / 48, "flags": 45 / 48, "code": 48 / 48, "pairs": 12 / 12},  # 47 · 38 · 44 · 12 at its opening
+    "O": {"passed": 46 / 48, "flags": 46 / 48, "code": 48 / 48, "pairs": 12 / 12},  # 47 · 38 · 44 · 12 at its opening
     "P": {"passed": 48 / 48, "flags": 42 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 46 · 41 · 44 · 11 at its opening
     "Q": {"passed": 48 / 48, "flags": 46 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 48 · 43 · 44 · 12 at its opening
     "R": {"passed": 46 / 48, "flags": 40 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 45 · 39 · 44 · 12 at its opening
-    "S": {"passed": 44 / 48, "flags": 41 / 48, "code": 46 / 48, "pairs": 10 / 12},  # 43 · 36 · 41 · 10 at its opening
+    "S": {"passed": 45 / 48, "flags": 41 / 48, "code": 46 / 48, "pairs": 10 / 12},  # 43 · 36 · 41 · 10 at its opening
     "T": {"passed": 47 / 48, "flags": 45 / 48, "code": 47 / 48, "pairs": 11 / 12},  # 46 · 39 · 45 · 11 at its opening
     "U": {"passed": 46 / 48, "flags": 42 / 48, "code": 46 / 48, "pairs": 11 / 12},  # 44 · 40 · 45 · 11 at its opening
     "V": {"passed": 45 / 48, "flags": 39 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 43 · 37 · 44 · 11 at its opening

@@ -1312,3 +1312,18 @@ def test_a_cliche_that_is_also_a_robots_question_costs_one_penalty(content, nlu)
                if check.id not in robotic.not_applicable}
     earned = sum(weight for check, weight in weights.items() if robotic.checks[check])
     assert robotic.score == round(100 * earned / sum(weights.values())) - 10
+
+
+def test_a_winback_told_to_one_already_gone_sells_nothing_now(content, nlu) -> None:
+    turns = [("client", "алло"),
+             ("operator", "Ольга Петровна, добрый день! Билайн, Марина, звоню по поводу заявления на перенос номера."),
+             ("client", "так всё уже, я третий день в МТС, симка новая работает"),
+             ("operator", "Поняла, номер уже перенесён, отменить перенос теперь нельзя."),
+             ("client", "а если там плохо будет, к вам можно вернуться?"),
+             ("operator", "Конечно. Через 60 дней после перехода можно вернуться в Билайн на специальных условиях, "
+                          "можем сообщить вам о них?"),
+             ("client", "ну сообщите, посмотрим"),
+             ("operator", "Записала. Спасибо, Ольга Петровна, всего доброго!")]
+    card = scored(content, nlu, "retention_mnp", turns, "blocked", "Ольга Петровна")
+    assert {"benefits", "vzor", "identification"} <= set(card.not_applicable) and card.checks["winback"]
+    assert card.passed and card.correct == "blocked"

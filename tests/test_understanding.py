@@ -232,6 +232,10 @@ def test_moves_are_the_contracts_and_those_of_the_new_call_types(nlu: Understand
     ("Отменять заявление я могу только с самим владельцем договора.", set()),
     ("Сделано: заявление отменено, скидку подключил, смс придёт через час.", {"cancel_request"}),
     ("Поэтому заявление отклонят — такой порядок, решаем не мы.", {"regulator"}),
+    # a turn that denies the offer makes none, whatever it names (H-out-05); the right to leave later is no WinBack
+    ("Хотел рассказать про одну подписку на фильмы, но сейчас явно не до неё — сначала починим интернет. Предлагать "
+     "ничего не буду.", set()),
+    ("Через 60 дней можно будет подать новое заявление, это ваше право.", {"regulator"}),
 ])
 def test_operator_moves(nlu: Understanding, text: str, tags: set[str]) -> None:
     assert nlu.operator_moves(text).tags == frozenset(tags)

@@ -91,6 +91,7 @@ class Reader:
         self._refuses = nlu.phrases(tuple(rubric.refuses))
         self._agrees = nlu.phrases(tuple(rubric.agrees))
         self.offer_turns = [s for s in self.operator if s.tags & self.role("offers")
+                            and not s.tags & self.role("not_offers")
                             and not (s.tags & self.role("asks_permission") and not s.tags & self.role("prices"))
                             and not solutions.found(s.text)]
         self.first_offer = self.offer_turns[0] if self.offer_turns else None

@@ -161,7 +161,7 @@ class TaggedExample(Authored):
 class Move(Label):
     examples: list[Example | TaggedExample] = []
     implies: list[Identifier] = []  # moves always made with this one (a price per day is a price)
-    unless_denied: list[Identifier] = []  # not made in a turn that denies one of these («не буду предлагать»)
+    unless_denied: list[Identifier] = []  # not made in a turn that denies one of these, itself too («не буду предлагать»)
     needs: list[str] = []  # read only in a sentence where one of these phrases is found (an offer names what)
     unless_with: list[Identifier] = []  # not read in a sentence where one of these moves is read («будет отменено»)
 
@@ -524,7 +524,8 @@ def _check_references(merged: _Merged, known_call_types: Collection[str] | None,
                 problems.append(doc.problem((MOVES, name, "needs", index), f"moves.{name}: {error}"))
         for field in ("implies", "unless_denied", "unless_with"):
             for index, other in enumerate(getattr(move, field)):
-                if other == name or other not in merged.labels[MOVES]:
+                # a turn may deny the very move («не буду вам ничего предлагать»); it cannot imply or exclude itself
+                if (other == name and field != "unless_denied") or other not in merged.labels[MOVES]:
                     problems.append(doc.problem((MOVES, name, field, index), f"moves.{name}: '{field}: {other}' is "
                                                                               f"not another move"))
     if "client" in merged.settings:
