@@ -61,7 +61,7 @@ GAP = 30  # a good call beats the toxic one of its pair by this many points
 FLOORS = {
     "B": {"passed": 48 / 48, "flags": 46 / 48, "code": 48 / 48, "pairs": 11 / 12},  # 33 · 30 · 41 · 7 at its opening
     "C": {"passed": 47 / 48, "flags": 45 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 36 · 27 · 35 · 6 at its opening
-    "D": {"passed": 47 / 48, "flags": 45 / 48, "code": 47 / 48, "pairs": 11 / 12},  # 39 · 27 · 35 · 9 at its opening
+    "D": {"passed": 48 / 48, "flags": 46 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 39 · 27 · 35 · 9 at its opening
     "E": {"passed": 48 / 48, "flags": 45 / 48, "code": 46 / 48, "pairs": 11 / 12},  # 36 · 23 · 34 · 8 at its opening
     # F-in-01 and G lost a call's reading when the clause-final «нет» came in (the model retrained; neither call has
     # one): «Просто 239 каждый месяц…» now reads as a price objection, one more than its author counts

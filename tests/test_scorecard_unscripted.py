@@ -1327,3 +1327,32 @@ def test_a_winback_told_to_one_already_gone_sells_nothing_now(content, nlu) -> N
     card = scored(content, nlu, "retention_mnp", turns, "blocked", "Ольга Петровна")
     assert {"benefits", "vzor", "identification"} <= set(card.not_applicable) and card.checks["winback"]
     assert card.passed and card.correct == "blocked"
+
+
+def _retention_with_a_third_no(after_it: str) -> list[tuple[str, str]]:
+    return [("client", "да, слушаю"),
+            ("operator", "Добрый день, Виктор Ильич! Билайн, Олег, звоню по заявлению на перенос номера. Назовите, "
+                         "пожалуйста, ФИО и паспортные данные."),
+            ("client", "Громов Виктор Ильич, паспорт 4511 238765"),
+            ("operator", "Спасибо, всё совпадает. Почему решили уйти?"),
+            ("client", "дорого, тысяча четыреста в месяц"),
+            ("operator", "Могу дать скидку 20 % на 12 месяцев, будет 1120 рублей в месяц."),
+            ("client", "всё равно дороговато выходит"),
+            ("operator", "Понимаю. А что для вас важнее — цена или интернет? Тогда 5 рублей в сутки на полгода, "
+                         "дальше скидка 35 % на год."),
+            ("client", "да у вас и связь на работе плохо ловит"),
+            ("operator", "Понимаю, это неприятно. Связь на работе проверим, а к тарифу добавлю ещё 10 ГБ."),
+            ("client", "слушайте, я уже всё решил, у мтс семейный тариф"),
+            ("operator", after_it),
+            ("client", "ладно, до свидания")]
+
+
+def test_a_refusal_that_gives_a_reason_and_is_worked_on_is_the_third_objection(content, nlu) -> None:
+    pushed = scored(content, nlu, "retention_mnp", _retention_with_a_third_no(
+        "Так и мы можем семейный! Добавлю безлимит на Билайн для всей семьи, оставайтесь, Виктор Ильич."),
+        "will_not_stay", "Виктор Ильич")
+    assert "too_many_objections" in pushed.flags and not pushed.passed
+    accepted = scored(content, nlu, "retention_mnp", _retention_with_a_third_no(
+        "Понял вас, Виктор Ильич, решение за вами. Через 60 дней сможете вернуться к нам на особых условиях, "
+        "сообщить вам о них? Всего доброго!"), "will_not_stay", "Виктор Ильич")
+    assert "too_many_objections" not in accepted.flags

@@ -60,6 +60,9 @@ class Case:
         self._confirms_has_it = phrases(tuple(rubric.confirms_has_it))
         self._checks_line = phrases(tuple(rubric.checks_line))
         self._confirms_situation = {flag: phrases(tuple(said)) for flag, said in rubric.confirms_situation.items()}
+        # a «нет» in words, as the rubric's ignored_refusal flag reads one
+        says_no = next((spec.phrases for spec in rubric.flags if spec.rule == "ignored_refusal" and spec.phrases), None)
+        self._says_no = phrases(tuple(says_no)) if says_no else None
         self.company_names = tuple(normalize_word(name) for name in company_names if name.strip())
         self._introduction = _introduction_pattern(tuple(introduction_cues))
 
@@ -109,11 +112,19 @@ class Case:
     # --- what the customer did about the offer ------------------------------------------------------------
     @cached_property
     def objections(self) -> list[Objection]:
-        """Objections after the offer, numbered; «решать владельцу договора» is accepted, not an objection."""
+        """Objections after the offer, numbered; «решать владельцу договора» is accepted, not an objection. A refusal
+        that says no «нет» but gives a reason («я уже их симку получил, курьер вчера привёз») is one, once the
+        operator works on it."""
         read = self.read
-        found = [s for s in read.client if read.after_offer(s) and s.kind in WORKED_KINDS
+        found = [s for s in read.client if read.after_offer(s)
+                 and (s.kind in WORKED_KINDS or self._refuses_with_a_reason(s))
                  and not self.owner_decides(s.text) and not read.answers_a_question(s)]
         return [Objection(number, said, read.reply(said)) for number, said in enumerate(found, 1)]
+
+    def _refuses_with_a_reason(self, said: Said) -> bool:
+        """A «нет» without the word that the operator works on as an objection (he goes on selling after it)."""
+        return said.kind == "refusal" and self._says_no is not None and not self._says_no.found(said.text) \
+            and self.read.is_decisive(said) and bool(self.read.reply(said).tags & self.read.role("pushes"))
 
     @cached_property
     def within_limit(self) -> list[Objection]:
