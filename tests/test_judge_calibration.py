@@ -60,7 +60,7 @@ GAP = 30  # a good call beats the toxic one of its pair by this many points
 # «с этого месяца закончилась скидка» reads as an offer); after P joined, I and N lost a call's pass/fail each; after Q joined, J's pairs gained one.
 FLOORS = {
     "B": {"passed": 48 / 48, "flags": 46 / 48, "code": 48 / 48, "pairs": 11 / 12},  # 33 · 30 · 41 · 7 at its opening
-    "C": {"passed": 47 / 48, "flags": 45 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 36 · 27 · 35 · 6 at its opening
+    "C": {"passed": 48 / 48, "flags": 45 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 36 · 27 · 35 · 6 at its opening
     "D": {"passed": 48 / 48, "flags": 46 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 39 · 27 · 35 · 9 at its opening
     "E": {"passed": 48 / 48, "flags": 45 / 48, "code": 46 / 48, "pairs": 11 / 12},  # 36 · 23 · 34 · 8 at its opening
     # F-in-01 and G lost a call's reading when the clause-final «нет» came in (the model retrained; neither call has
@@ -78,7 +78,7 @@ FLOORS = {
     "L": {"passed": 47 / 48, "flags": 46 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 47 · 34 · 43 · 9 at its opening
     "M": {"passed": 47 / 48, "flags": 43 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 45 · 39 · 42 · 11 at its opening
     "N": {"passed": 45 / 48, "flags": 44 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 42 · 41 · 47 · 12 at its opening
-    "O": {"passed": 46 / 48, "flags": 46 / 48, "code": 48 / 48, "pairs": 12 / 12},  # 47 · 38 · 44 · 12 at its opening
+    "O": {"passed": 47 / 48, "flags": 46 / 48, "code": 48 / 48, "pairs": 12 / 12},  # 47 · 38 · 44 · 12 at its opening
     "P": {"passed": 48 / 48, "flags": 42 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 46 · 41 · 44 · 11 at its opening
     "Q": {"passed": 48 / 48, "flags": 46 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 48 · 43 · 44 · 12 at its opening
     "R": {"passed": 46 / 48, "flags": 40 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 45 · 39 · 44 · 12 at its opening

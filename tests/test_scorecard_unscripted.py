@@ -1356,3 +1356,21 @@ def test_a_refusal_that_gives_a_reason_and_is_worked_on_is_the_third_objection(c
         "Понял вас, Виктор Ильич, решение за вами. Через 60 дней сможете вернуться к нам на особых условиях, "
         "сообщить вам о них? Всего доброго!"), "will_not_stay", "Виктор Ильич")
     assert "too_many_objections" not in accepted.flags
+
+
+def test_a_long_monologue_costs_points_but_is_no_slip_that_fails_the_call(content, nlu) -> None:
+    long_offer = ("Звоню вам как абоненту домашнего интернета: у нас есть антивирус Kaspersky на три устройства, "
+                  "он защищает компьютер, ноутбук и телефон от вирусов, мошеннических сайтов и краж паролей, "
+                  "проверяет каждую загрузку, блокирует опасные ссылки в почте и мессенджерах, а ещё в комплекте "
+                  "есть Who Calls, который определяет незнакомые номера и предупреждает о звонках мошенников; "
+                  "первый месяц бесплатно, дальше 239 рублей в месяц. Подключим?")
+    turns = [("client", "алло"),
+             ("operator", "Добрый день, Ирина Павловна! Ростелеком, Олег. У меня для вас уникальное предложение!"),
+             ("client", "слушаю"),
+             ("operator", long_offer),
+             ("client", "давайте"),
+             ("operator", "Готово, подключил. Всего доброго, Ирина Павловна!")]
+    card = scored(content, nlu, "outbound_upsell", turns, "agreed", "Ирина Павловна")
+    assert {"cliche", "too_long"} <= set(card.flags) and card.passed
+    turns[-1] = ("operator", "Готово, подключил.")
+    assert not scored(content, nlu, "outbound_upsell", turns, "agreed", "Ирина Павловна").passed   # and no farewell

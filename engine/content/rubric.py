@@ -77,6 +77,8 @@ class FlagSpec(RubricItem):
                                                                "которого ставит этот флаг")
     penalty: NonNegativeInt = Field(default=0, description="Сколько баллов снимает флаг")
     blocker: bool = Field(default=False, description="С этим флагом сессия не засчитана при любом балле")
+    slip: bool = Field(default=True, description="Считается ли мягкий флаг промахом для max_slips (false — только "
+                                                 "снимает баллы: длинный монолог, вопрос робота)")
     min_confidence: float = Field(default=0.0, ge=0, le=1, description="Правило ignored_refusal: насколько уверенно "
                                                                        "должен быть понят отказ клиента от рекламы")
     refusal_confidence: float = Field(default=0.0, ge=0, le=1, description="Правило ignored_refusal: насколько "

@@ -132,7 +132,7 @@ class _Scoring:
         total = sum(spec.weight for spec in rubric.checks if applicable[spec.id])
         earned = sum(spec.weight for spec in rubric.checks if applicable[spec.id] and checks[spec.id])
         score = round(100 * earned / total) if total else 100
-        score -= sum(spec.penalty for spec in _counted(rubric, raised))
+        score -= sum(spec.penalty for spec in _counted(rubric.flags, raised))
         score = max(0, min(100, score))
         blocked = any(spec.blocker for spec in rubric.flags if spec.id in raised)
         slips = _slips(rubric, raised)
@@ -223,17 +223,18 @@ class _Scoring:
 
 
 def _slips(rubric: Rubric, raised: dict[str, list[Finding]]) -> int:
-    """Soft flags, those said in a line counted once per line (a missed step is a slip of its own)."""
-    return sum(not spec.blocker for spec in _counted(rubric, raised))
+    """Soft flags that are slips, those said in a line counted once per line (a missed step is a slip of its own)."""
+    slips = [spec for spec in rubric.flags if spec.slip and not spec.blocker]
+    return len(_counted(slips, raised))
 
 
-def _counted(rubric: Rubric, raised: dict[str, list[Finding]]) -> list[FlagSpec]:
+def _counted(flags: list[FlagSpec], raised: dict[str, list[Finding]]) -> list[FlagSpec]:
     """The raised flags, those said in a line counted once per line: «Вам удобно разговаривать?» is a cliché and a
     robot's question, one slip of the operator and one penalty, not two (a missed step counts on its own, whatever
     line it quotes)."""
     counted_lines: set[int] = set()
     counted = []
-    for spec in rubric.flags:
+    for spec in flags:
         if spec.id not in raised:
             continue
         lines = {finding.said.index for finding in raised[spec.id]
