@@ -87,8 +87,10 @@ FLOORS = {
     "U": {"passed": 46 / 48, "flags": 42 / 48, "code": 46 / 48, "pairs": 11 / 12},  # 44 · 40 · 45 · 11 at its opening
     "V": {"passed": 45 / 48, "flags": 39 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 43 · 37 · 44 · 11 at its opening
     "W": {"passed": 41 / 48, "flags": 36 / 48, "code": 44 / 48, "pairs": 11 / 12},  # 41 · 36 · 44 · 11 at its opening
+    "X": {"passed": 46 / 48, "flags": 38 / 48, "code": 42 / 48, "pairs": 10 / 12},  # 46 · 38 · 42 · 10 at its opening
+    "Y": {"passed": 44 / 48, "flags": 37 / 48, "code": 42 / 48, "pairs": 10 / 12},  # 44 · 37 · 42 · 10 at its opening
 }
-SEALED = ""  # none opened and unread: U, V and W were opened in session 26; X and Y lie sealed
+SEALED = ""  # none opened and unread: X and Y were opened in session 27; Z lies sealed
 LETTERS = ("A", *FLOORS)
 TAUGHT = "ABCDFGHIJKMNOPQRST"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
@@ -126,6 +128,9 @@ COINCIDENCES = {
     # сказала — нет» ~ labelled_C.yaml, «нет-нет, спасибо, ничего не надо» ~ labelled_K.yaml) and the identification
     # request in seed 000's words, twice
     "transcripts_S:S-in-02:8", "transcripts_S:S-in-02:10", "transcripts_S:S-in-04:3", "transcripts_S:S-in-14:3",
+    # X's and Y's authors never saw the lexicon: the identification request in seed 003's words and seed 001's
+    # В.З.О.Р question to «я подумаю» («о чём вы будете думать? Давайте подумаем вместе»), each twice
+    "transcripts_X:X-in-08:3", "transcripts_X:X-out-16:7", "transcripts_Y:Y-in-05:3", "transcripts_Y:Y-in-07:11",
 }
 SHORT = 30  # an independent author writes «спасибо, всего доброго» too: from 30 characters a turn is his own
 
