@@ -30,7 +30,9 @@ of N, O and P teach since). Batch Q (48 calls, seven more new authors) was seale
 (docs/measurements/batch_q_first_opening_2026-12-03.txt): the judge's latest independent figures; its misses were
 read afterwards and its labelled lines teach since. Batch R (48 calls, seven more new authors) was sealed until its one
 measurement (docs/measurements/batch_r_first_opening_2026-12-03.txt): the judge's latest independent figures; its
-calls were read afterwards. Batch S lies sealed (tests/data/second_author/sealed).
+calls were read afterwards. So were S, T, U, V and W (sessions 25 and 26; U, V and W on one model, pooled), and X
+and Y, opened together on the next model in session 27 and pooled (docs/measurements/batch_*_first_opening_*.txt).
+Batch Z lies sealed (tests/data/second_author/sealed).
 Our own extra toxic properties (``robot_question``, ``pushy``, ``too_long``, ``wasted_time``) are not in the
 contract's list the second author graded, so they do not count either way.
 """

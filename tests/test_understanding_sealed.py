@@ -1,4 +1,4 @@
-"""The second authors' batches L, U, V and W: the issue's targets on lines nobody developing the understanding had
+"""The second authors' batches L, U, V, W, X and Y: the issue's targets on lines nobody developing the understanding had
 read.
 
 Batches B, C and D were each sealed until one measurement (docs/measurements/batch_{b,c,d}_first_opening_*.txt:
@@ -21,8 +21,11 @@ teach since. Batch U, by seven more new authors who saw neither S nor T, was sea
 (docs/measurements/batch_u_first_opening_2026-12-03.txt: 0.975 · 0.938 · 0.987), and so was V, written after T was
 opened, measured on the same model (docs/measurements/batch_v_first_opening_2026-12-03.txt: 0.963 · 0.945 · 0.977),
 and so was W, written after U and V were opened (docs/measurements/batch_w_first_opening_2026-12-03.txt: 0.958 ·
-0.936 · 0.994). All four run on every test run: the understanding may not get worse on them. Rows of a batch that happen to copy a taught example (the corpus included), a
-held-out row or a row of an earlier batch are left out (their line numbers are printed). Run with -s for the per-label
+0.936 · 0.994). X and Y, written while U, V and W were being opened, were opened together on the next model
+(docs/measurements/batch_{x,y}_first_opening_2026-12-03.txt: 0.962 · 0.950 · 0.968 and 0.963 · 0.943 · 0.982). All six
+run on every test run: the understanding may not get worse on them. Rows of a batch that happen to copy a taught
+example (the corpus included), a held-out row or a row of an earlier batch are left out (their line numbers are
+printed). Run with -s for the per-label
 report (precision, recall, F1).
 """
 from __future__ import annotations
