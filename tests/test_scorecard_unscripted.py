@@ -256,6 +256,15 @@ def test_an_offer_still_listed_though_he_has_it_is_configuration_changed(content
     assert card.correct == "already_changed" and "wrong_outcome" not in card.flags, card.feedback
 
 
+def test_an_offer_he_took_himself_yesterday_is_configuration_changed(content, nlu) -> None:
+    """«вижу: оформлен вчера…, всё уже подключено» confirms he has it (X-in-09)."""
+    turns = _he_has_it("погодите, я его вроде вчера сам в приложении взял",
+                       "Сейчас посмотрю… Вижу: Kaspersky Plus оформлен вчера вечером через приложение, пробный месяц "
+                       "идёт. Значит, всё уже подключено.")
+    card = scored(content, nlu, "inbound_upsell", turns, "already_changed", "Антон Сергеевич")
+    assert card.correct == "already_changed" and "wrong_outcome" not in card.flags, card.feedback
+
+
 def test_a_yes_with_a_question_after_it_is_a_yes(content, nlu) -> None:
     turns = [*INBOUND_VIRUS_FIXED, ("client", "ну давайте, подключайте. А ссылка куда придёт?"),
              ("operator", "По смс на ваш мобильный. Спасибо, Антон Сергеевич, всего доброго!")]
