@@ -71,7 +71,7 @@ FLOORS = {
     "G": {"passed": 48 / 48, "flags": 42 / 48, "code": 46 / 48, "pairs": 12 / 12},  # 45 · 36 · 41 · 10 at its opening
     # H-out-05's «Хотела рассказать об одной подписке, но сейчас точно не время» reads as an offer since batch N's
     # lines joined the corpus (the offer phrase «рассказать о…» outweighs the postponement)
-    "H": {"passed": 47 / 48, "flags": 41 / 48, "code": 46 / 48, "pairs": 12 / 12},  # 37 · 25 · 37 · 9 at its opening
+    "H": {"passed": 47 / 48, "flags": 41 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 37 · 25 · 37 · 9 at its opening
     "I": {"passed": 46 / 48, "flags": 41 / 48, "code": 45 / 48, "pairs": 10 / 12},  # 42 · 33 · 41 · 9 at its opening
     "J": {"passed": 47 / 48, "flags": 43 / 48, "code": 46 / 48, "pairs": 11 / 12},  # 44 · 34 · 42 · 9 at its opening
     "K": {"passed": 47 / 48, "flags": 47 / 48, "code": 48 / 48, "pairs": 11 / 12},  # 43 · 40 · 43 · 10 at its opening
@@ -83,13 +83,13 @@ FLOORS = {
     "O": {"passed": 47 / 48, "flags": 46 / 48, "code": 48 / 48, "pairs": 12 / 12},  # 47 · 38 · 44 · 12 at its opening
     "P": {"passed": 48 / 48, "flags": 42 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 46 · 41 · 44 · 11 at its opening
     "Q": {"passed": 48 / 48, "flags": 46 / 48, "code": 47 / 48, "pairs": 12 / 12},  # 48 · 43 · 44 · 12 at its opening
-    "R": {"passed": 46 / 48, "flags": 40 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 45 · 39 · 44 · 12 at its opening
+    "R": {"passed": 46 / 48, "flags": 41 / 48, "code": 46 / 48, "pairs": 12 / 12},  # 45 · 39 · 44 · 12 at its opening
     "S": {"passed": 45 / 48, "flags": 41 / 48, "code": 46 / 48, "pairs": 10 / 12},  # 43 · 36 · 41 · 10 at its opening
     "T": {"passed": 47 / 48, "flags": 45 / 48, "code": 47 / 48, "pairs": 11 / 12},  # 46 · 39 · 45 · 11 at its opening
     "U": {"passed": 46 / 48, "flags": 42 / 48, "code": 46 / 48, "pairs": 11 / 12},  # 44 · 40 · 45 · 11 at its opening
     "V": {"passed": 45 / 48, "flags": 39 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 43 · 37 · 44 · 11 at its opening
     "W": {"passed": 41 / 48, "flags": 36 / 48, "code": 44 / 48, "pairs": 11 / 12},  # 41 · 36 · 44 · 11 at its opening
-    "X": {"passed": 46 / 48, "flags": 39 / 48, "code": 43 / 48, "pairs": 10 / 12},  # 46 · 38 · 42 · 10 at its opening
+    "X": {"passed": 46 / 48, "flags": 40 / 48, "code": 44 / 48, "pairs": 10 / 12},  # 46 · 38 · 42 · 10 at its opening
     "Y": {"passed": 46 / 48, "flags": 39 / 48, "code": 44 / 48, "pairs": 11 / 12},  # 44 · 37 · 42 · 10 at its opening
 }
 SEALED = ""  # none opened and unread: X and Y were opened in session 27; Z lies sealed

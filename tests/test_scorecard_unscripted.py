@@ -1383,3 +1383,21 @@ def test_a_long_monologue_costs_points_but_is_no_slip_that_fails_the_call(conten
     assert {"cliche", "too_long"} <= set(card.flags) and card.passed
     turns[-1] = ("operator", "Готово, подключил.")
     assert not scored(content, nlu, "outbound_upsell", turns, "agreed", "Ирина Павловна").passed   # and no farewell
+
+
+def test_an_aha_during_the_presentation_decides_nothing(content, nlu) -> None:
+    """He says «угу» to a presentation that asks nothing and hangs up during the price: he hung up silently before the
+    offer ended (X-out-10); «угу» to «подключаем?» is his «да»."""
+    turns = [("client", "алло"),
+             ("operator", "Добрый день, Нина Фёдоровна! Ростелеком, Ольга. Звоню вам как абоненту домашнего "
+                          "интернета, можно коротко расскажу о новинке?"),
+             ("client", "ну расскажите"),
+             ("operator", "Это видеонаблюдение для дома: камера покажет на телефоне, что происходит в квартире, и "
+                          "пришлёт уведомление, если кто-то вошёл."),
+             ("client", "угу"),
+             ("operator", "Камера в рассрочку на два года, 390 рублей в месяц, это 13 рублей в день."),
+             ("client", "hung_up")]
+    assert scored(content, nlu, "outbound_upsell", turns, "agreed", "Нина Фёдоровна").correct == "not_offered"
+    asked = [*turns[:3], ("operator", turns[3][1] + " Камера в рассрочку на два года, 390 рублей в месяц. Подключаем?"),
+             ("client", "угу"), ("operator", "Отлично, оформляю! Всего доброго, Нина Фёдоровна!")]
+    assert scored(content, nlu, "outbound_upsell", asked, "agreed", "Нина Фёдоровна").correct == "agreed"

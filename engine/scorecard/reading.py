@@ -48,6 +48,9 @@ class Said:
         return self.text.endswith(("…", "..."))
 
 
+LISTENING_WORDS = 2  # «угу», «ага, слушаю»: longer is an answer of its own
+
+
 @dataclass
 class Block:
     """The operator's turns between two customer turns, read as one reply."""
@@ -90,6 +93,7 @@ class Reader:
         solutions = nlu.phrases(tuple(rubric.solutions))
         self._refuses = nlu.phrases(tuple(rubric.refuses))
         self._agrees = nlu.phrases(tuple(rubric.agrees))
+        self._listens = nlu.phrases(tuple(rubric.listens))
         self.offer_turns = [s for s in self.operator if s.tags & self.role("offers")
                             and not s.tags & self.role("not_offers")
                             and not (s.tags & self.role("asks_permission") and not s.tags & self.role("prices"))
@@ -187,6 +191,11 @@ class Reader:
         asked = prompt.tags
         if said.kind == "agreement" and self._agrees.found(said.text):
             return True  # «да вроде никаких. Давайте, оформляйте» answers the question and decides too
+        # «угу» to a presentation that asks nothing («…а внукам расскажет сказку»): he listens, he has not decided
+        if said.kind == "agreement" and len(said.text.split()) <= LISTENING_WORDS and self._listens.found(said.text) \
+                and asked & (self.role("offers") | self.role("benefits") | self.role("prices")) \
+                and not asked & self.role("calls_to_action") and not any("?" in turn.text for turn in prompt.turns):
+            return False
         # «Подключаю START. Остались вопросы?» — «нет, всё понятно» after his «да» (or his «посоветуюсь») answers the
         # question, not the offer (the offer named again recaps it); before he decided, only a question that offers
         # nothing is answered so
