@@ -90,7 +90,7 @@ FLOORS = {
     "V": {"passed": 45 / 48, "flags": 39 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 43 · 37 · 44 · 11 at its opening
     "W": {"passed": 41 / 48, "flags": 36 / 48, "code": 44 / 48, "pairs": 11 / 12},  # 41 · 36 · 44 · 11 at its opening
     "X": {"passed": 46 / 48, "flags": 40 / 48, "code": 44 / 48, "pairs": 10 / 12},  # 46 · 38 · 42 · 10 at its opening
-    "Y": {"passed": 46 / 48, "flags": 39 / 48, "code": 44 / 48, "pairs": 11 / 12},  # 44 · 37 · 42 · 10 at its opening
+    "Y": {"passed": 46 / 48, "flags": 41 / 48, "code": 46 / 48, "pairs": 11 / 12},  # 44 · 37 · 42 · 10 at its opening
 }
 SEALED = ""  # none opened and unread: X and Y were opened in session 27; Z lies sealed
 LETTERS = ("A", *FLOORS)

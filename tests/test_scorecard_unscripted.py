@@ -1133,6 +1133,34 @@ def test_wanting_a_product_for_himself_before_any_offer_is_a_request_served(cont
     assert card.correct == "not_offered" and "wrong_outcome" in card.flags
 
 
+def test_asking_for_it_with_the_pronoun_first_is_a_request_too(content, nlu) -> None:
+    """«…мне её тоже подключите» (Y-in-12) asks for it as «подключите мне» does."""
+    turns = [("operator", "Ростелеком, Вера, здравствуйте!"),
+             ("client", "Здравствуйте. Дочка хвалила подписку START, там сериалы. Мне её тоже подключите"),
+             ("operator", "Подписка START: сериалы и фильмы без рекламы, 99 рублей в месяц. Подключаю?"),
+             ("client", "да"), ("operator", "Готово! Всего доброго!")]
+    card = scored(content, nlu, "inbound_upsell", turns, "agreed")
+    assert card.correct == "not_offered" and "wrong_outcome" in card.flags
+
+
+def test_the_time_when_it_could_be_cancelled_is_over_is_a_blocked_request(content, nlu) -> None:
+    """«срок, когда его можно было отменить, истёк» (Y-ret-15): nothing can be done — «Блокировка»."""
+    turns = [("operator", "Добрый день, Дарья Олеговна! Билайн, Антон, звоню по заявлению на перенос номера."),
+             ("client", "да, ухожу я"),
+             ("operator", "Назовите, пожалуйста, ФИО и паспорт для проверки."),
+             ("client", "Зимина Дарья Олеговна, 4513 778899"),
+             ("operator", "Спасибо. Вижу, что время, когда заявление можно было отменить, истекло вчера, перенос "
+                          "уже назначен, так что предлагать ничего не буду."),
+             ("client", "жаль, я бы, может, и осталась"),
+             ("operator", "Понимаю. А что стало причиной ухода?"),
+             ("client", "связь на даче плохая"),
+             ("operator", "Записал. Через 60 дней сможете вернуться к нам на особых условиях, сообщить о них?"),
+             ("client", "ну сообщите"),
+             ("operator", "Отметил. Всего доброго, Дарья Олеговна!")]
+    card = scored(content, nlu, "retention_mnp", turns, "blocked", "Дарья Олеговна")
+    assert card.correct == "blocked" and "wrong_outcome" not in card.flags
+
+
 def _block_call(request: str) -> list[tuple[str, str]]:
     return [("operator", "Ростелеком, Евгений, добрый день."), ("client", request),
             ("operator", "Готово, Алексей Николаевич. А ещё могу подключить подписку START — 99 рублей в месяц, "
