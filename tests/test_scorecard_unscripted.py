@@ -1429,3 +1429,16 @@ def test_an_aha_during_the_presentation_decides_nothing(content, nlu) -> None:
     asked = [*turns[:3], ("operator", turns[3][1] + " Камера в рассрочку на два года, 390 рублей в месяц. Подключаем?"),
              ("client", "угу"), ("operator", "Отлично, оформляю! Всего доброго, Нина Фёдоровна!")]
     assert scored(content, nlu, "outbound_upsell", asked, "agreed", "Нина Фёдоровна").correct == "agreed"
+
+
+def test_call_me_on_friday_as_his_last_word_is_thinking(content, nlu) -> None:
+    """«давайте в пятницу созвонимся» after the offer asks to be called back: «Клиент думает» (DOMAIN: will think / consult /
+    call back), not a refusal."""
+    turns = [("client", "алло"),
+             ("operator", "Добрый день, Лидия Павловна! Ростелеком, Ольга. Звоню вам как абоненту домашнего "
+                          "интернета: подписка Ростелеком Книги, тысячи книг и аудиокниг, две недели бесплатно, "
+                          "дальше 229 рублей в месяц. Подключим?"),
+             ("client", "ой, я сейчас на работе, давайте в пятницу вечером созвонимся"),
+             ("operator", "Хорошо, перезвоню в пятницу вечером. Всего доброго, Лидия Павловна!")]
+    card = scored(content, nlu, "outbound_upsell", turns, "thinking", "Лидия Павловна")
+    assert card.correct == "thinking" and "wrong_outcome" not in card.flags

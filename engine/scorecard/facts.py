@@ -420,7 +420,7 @@ FACTS: dict[str, Callable[[Case], bool]] = {
     "owner_decides": lambda case: any(case.read.after_offer(s) and case.owner_decides(s.text)
                                       for s in case.read.client),
 }
-FAMILIES = ("answer", "heard", "heard_kind", "said", "situation")
+FAMILIES = ("answer", "answer_intent", "heard", "heard_kind", "said", "situation")
 
 
 def holds(case: Case, fact: str) -> bool:
@@ -429,6 +429,8 @@ def holds(case: Case, fact: str) -> bool:
         return FACTS[name](case)
     if name == "answer":
         return case.final is not None and case.final.kind == argument
+    if name == "answer_intent":
+        return case.final is not None and case.final.intent == argument
     if name == "heard":
         return case.heard(argument)
     if name == "heard_kind":
@@ -449,8 +451,8 @@ def fact_problem(fact: str, *, kinds: tuple[str, ...] = INTENT_KINDS, intents: s
                                           f"or {', '.join(f + ':…' for f in FAMILIES)}"
     if name not in FAMILIES:
         return f"unknown fact family {name!r}; known: {', '.join(FAMILIES)}"
-    known = {"answer": set(kinds), "heard_kind": set(kinds), "heard": intents, "said": moves,
-             "situation": situation}[name]
+    known = {"answer": set(kinds), "answer_intent": intents, "heard_kind": set(kinds), "heard": intents,
+             "said": moves, "situation": situation}[name]
     if known is not None and argument not in known:
         return f"{fact}: unknown {name} argument {argument!r}"
     return None
