@@ -67,7 +67,7 @@ FLOORS = {
     "E": {"passed": 48 / 48, "flags": 45 / 48, "code": 46 / 48, "pairs": 11 / 12},  # 36 · 23 · 34 · 8 at its opening
     # F-in-01 and G lost a call's reading when the clause-final «нет» came in (the model retrained; neither call has
     # one): «Просто 239 каждый месяц…» now reads as a price objection, one more than its author counts
-    "F": {"passed": 46 / 48, "flags": 45 / 48, "code": 47 / 48, "pairs": 11 / 12},  # 35 · 27 · 36 · 5 at its opening
+    "F": {"passed": 46 / 48, "flags": 44 / 48, "code": 46 / 48, "pairs": 11 / 12},  # 35 · 27 · 36 · 5 at its opening
     "G": {"passed": 48 / 48, "flags": 42 / 48, "code": 46 / 48, "pairs": 12 / 12},  # 45 · 36 · 41 · 10 at its opening
     # H-out-05's «Хотела рассказать об одной подписке, но сейчас точно не время» reads as an offer since batch N's
     # lines joined the corpus (the offer phrase «рассказать о…» outweighs the postponement)
@@ -87,7 +87,7 @@ FLOORS = {
     "S": {"passed": 45 / 48, "flags": 41 / 48, "code": 46 / 48, "pairs": 10 / 12},  # 43 · 36 · 41 · 10 at its opening
     "T": {"passed": 47 / 48, "flags": 45 / 48, "code": 47 / 48, "pairs": 11 / 12},  # 46 · 39 · 45 · 11 at its opening
     "U": {"passed": 46 / 48, "flags": 42 / 48, "code": 46 / 48, "pairs": 11 / 12},  # 44 · 40 · 45 · 11 at its opening
-    "V": {"passed": 45 / 48, "flags": 40 / 48, "code": 46 / 48, "pairs": 12 / 12},  # 43 · 37 · 44 · 11 at its opening
+    "V": {"passed": 45 / 48, "flags": 39 / 48, "code": 45 / 48, "pairs": 12 / 12},  # 43 · 37 · 44 · 11 at its opening
     "W": {"passed": 41 / 48, "flags": 36 / 48, "code": 44 / 48, "pairs": 11 / 12},  # 41 · 36 · 44 · 11 at its opening
     "X": {"passed": 46 / 48, "flags": 41 / 48, "code": 45 / 48, "pairs": 10 / 12},  # 46 · 38 · 42 · 10 at its opening
     "Y": {"passed": 46 / 48, "flags": 41 / 48, "code": 46 / 48, "pairs": 11 / 12},  # 44 · 37 · 42 · 10 at its opening

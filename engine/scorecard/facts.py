@@ -58,6 +58,7 @@ class Case:
         self._requested = phrases(tuple(rubric.requested))
         self._disconnects = phrases(tuple(rubric.disconnects))
         self._confirms_has_it = phrases(tuple(rubric.confirms_has_it))
+        self._call_back = phrases(tuple(rubric.call_back))
         self._checks_line = phrases(tuple(rubric.checks_line))
         self._confirms_situation = {flag: phrases(tuple(said)) for flag, said in rubric.confirms_situation.items()}
         # a «нет» in words, as the rubric's ignored_refusal flag reads one
@@ -65,6 +66,9 @@ class Case:
         self._says_no = phrases(tuple(says_no)) if says_no else None
         self.company_names = tuple(normalize_word(name) for name in company_names if name.strip())
         self._introduction = _introduction_pattern(tuple(introduction_cues))
+
+    def asks_to_call_back(self, text: str) -> bool:
+        return bool(self._call_back.found(text))
 
     def owner_decides(self, text: str) -> bool:
         """He says the decision is the contract's or number's owner's, not his."""
@@ -416,11 +420,13 @@ FACTS: dict[str, Callable[[Case], bool]] = {
     "requested": lambda case: case.requested,
     "disconnects_an_offer": lambda case: case.disconnects_an_offer,
     "has_it_confirmed": lambda case: case.has_it_confirmed,
+    # «давайте в пятницу созвонимся» as his last word: call him back (Клиент думает)
+    "asks_to_call_back": lambda case: case.final is not None and case.asks_to_call_back(case.final.text),
     "request_gone": lambda case: case.request_gone,
     "owner_decides": lambda case: any(case.read.after_offer(s) and case.owner_decides(s.text)
                                       for s in case.read.client),
 }
-FAMILIES = ("answer", "answer_intent", "heard", "heard_kind", "said", "situation")
+FAMILIES = ("answer", "heard", "heard_kind", "said", "situation")
 
 
 def holds(case: Case, fact: str) -> bool:
@@ -429,8 +435,6 @@ def holds(case: Case, fact: str) -> bool:
         return FACTS[name](case)
     if name == "answer":
         return case.final is not None and case.final.kind == argument
-    if name == "answer_intent":
-        return case.final is not None and case.final.intent == argument
     if name == "heard":
         return case.heard(argument)
     if name == "heard_kind":
@@ -451,8 +455,8 @@ def fact_problem(fact: str, *, kinds: tuple[str, ...] = INTENT_KINDS, intents: s
                                           f"or {', '.join(f + ':…' for f in FAMILIES)}"
     if name not in FAMILIES:
         return f"unknown fact family {name!r}; known: {', '.join(FAMILIES)}"
-    known = {"answer": set(kinds), "answer_intent": intents, "heard_kind": set(kinds), "heard": intents,
-             "said": moves, "situation": situation}[name]
+    known = {"answer": set(kinds), "heard_kind": set(kinds), "heard": intents, "said": moves,
+             "situation": situation}[name]
     if known is not None and argument not in known:
         return f"{fact}: unknown {name} argument {argument!r}"
     return None
