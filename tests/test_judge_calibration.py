@@ -31,8 +31,8 @@ of N, O and P teach since). Batch Q (48 calls, seven more new authors) was seale
 read afterwards and its labelled lines teach since. Batch R (48 calls, seven more new authors) was sealed until its one
 measurement (docs/measurements/batch_r_first_opening_2026-12-03.txt): the judge's latest independent figures; its
 calls were read afterwards. So were S, T, U, V and W (sessions 25 and 26; U, V and W on one model, pooled), and X
-and Y, opened together on the next model in session 27 and pooled (docs/measurements/batch_*_first_opening_*.txt).
-Batch Z lies sealed (tests/data/second_author/sealed).
+and Y, opened together on the next model in session 27 and pooled, and Z and ZA, opened together on the model after
+that and pooled (docs/measurements/batch_*_first_opening_*.txt).
 Our own extra toxic properties (``robot_question``, ``pushy``, ``too_long``, ``wasted_time``) are not in the
 contract's list the second author graded, so they do not count either way.
 """
@@ -91,8 +91,10 @@ FLOORS = {
     "W": {"passed": 41 / 48, "flags": 36 / 48, "code": 44 / 48, "pairs": 11 / 12},  # 41 · 36 · 44 · 11 at its opening
     "X": {"passed": 46 / 48, "flags": 41 / 48, "code": 45 / 48, "pairs": 10 / 12},  # 46 · 38 · 42 · 10 at its opening
     "Y": {"passed": 46 / 48, "flags": 41 / 48, "code": 46 / 48, "pairs": 11 / 12},  # 44 · 37 · 42 · 10 at its opening
+    "Z": {"passed": 44 / 48, "flags": 39 / 48, "code": 43 / 48, "pairs": 11 / 12},  # 44 · 39 · 43 · 11 at its opening
+    "ZA": {"passed": 44 / 48, "flags": 38 / 48, "code": 44 / 48, "pairs": 9 / 12},  # 44 · 38 · 44 · 9 at its opening
 }
-SEALED = ""  # none opened and unread: X and Y were opened in session 27; Z lies sealed
+SEALED = ""  # none opened and unread: X and Y, then Z and ZA were opened in session 27
 LETTERS = ("A", *FLOORS)
 TAUGHT = "ABCDFGHIJKMNOPQRST"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
@@ -133,6 +135,9 @@ COINCIDENCES = {
     # X's and Y's authors never saw the lexicon: the identification request in seed 003's words and seed 001's
     # В.З.О.Р question to «я подумаю» («о чём вы будете думать? Давайте подумаем вместе»), each twice
     "transcripts_X:X-in-08:3", "transcripts_X:X-out-16:7", "transcripts_Y:Y-in-05:3", "transcripts_Y:Y-in-07:11",
+    # Z's and ZA's authors never saw the corpus: the identification request in seed 003's words (twice), the seed's
+    # price of the camera called too much as G's author said it, and «а отключить потом можно, если не понравится?»
+    "transcripts_Z:Z-in-02:3", "transcripts_Z:Z-in-14:3", "transcripts_Z:Z-out-01:6", "transcripts_ZA:ZA-in-01:16",
 }
 SHORT = 30  # an independent author writes «спасибо, всего доброго» too: from 30 characters a turn is his own
 
