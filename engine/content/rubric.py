@@ -23,9 +23,10 @@ PLACEHOLDERS: dict[str, Any] = {
 SUMMARY_TEXTS = ("summary_passed", "summary_failed", "summary_blocked", "summary_slips", "all_good", "better",
                  "expected_differs", "no_outcome")
 # Roles a rubric gives to operator moves (which moves start an offer, go on selling, work an objection…).
-MoveRole = Literal["offers", "not_offers", "asks_permission", "pushes", "works", "accepts", "concedes", "decision_prompts",
-                   "vzor_steps", "clarifies", "benefits", "prices", "check_questions", "calls_to_action", "identifies",
-                   "cancels", "consents", "winbacks", "greetings", "farewells", "cliches"]
+MoveRole = Literal["offers", "not_offers", "asks_permission", "pushes", "works", "accepts", "concedes",
+                   "decision_prompts", "vzor_steps", "clarifies", "benefits", "prices", "check_questions",
+                   "calls_to_action", "identifies", "cancels", "consents", "winbacks", "greetings", "farewells",
+                   "cliches"]
 SpeechModule = Literal["bridge_module", "offer_module", "objection_module"]
 Weight = Annotated[float, Field(ge=0, le=100)]
 
