@@ -94,7 +94,7 @@ FLOORS = {
     "Z": {"passed": 44 / 48, "flags": 39 / 48, "code": 43 / 48, "pairs": 11 / 12},  # 44 · 39 · 43 · 11 at its opening
     "ZA": {"passed": 44 / 48, "flags": 38 / 48, "code": 44 / 48, "pairs": 9 / 12},  # 44 · 38 · 44 · 9 at its opening
 }
-SEALED = ""  # none opened and unread: X and Y, then Z and ZA were opened in session 27
+SEALED = ""  # none opened and unread: X and Y, then Z and ZA were opened in session 27; ZB lies sealed
 LETTERS = ("A", *FLOORS)
 TAUGHT = "ABCDFGHIJKMNOPQRST"  # their authors' labelled lines teach the understanding (dialogues/lexicon/labelled_*.yaml)
 FORMULAS = frozenset({"greeting", "farewell"})  # operator moves every call opens and closes with
